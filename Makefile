@@ -1,0 +1,54 @@
+# motcua - top-level commands. CMake does the building underneath.
+#   make        build ./build/motcua
+#   make demo   install what is missing, build, create demo data, serve on :8080
+#   make check  install what is missing, build with -Werror + sanitizers (gcc)
+#               and -Werror (clang), run unit, API and lint tests
+JOBS ?= 2
+DEMO_DATA ?= demo-data
+LISTEN ?= 127.0.0.1:8080
+
+.PHONY: all build deps demo check check-build check-clang unit api bench clean format
+
+all: build
+
+build:
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build build -j $(JOBS)
+
+deps:
+	@scripts/deps.sh build
+
+demo: deps build
+	rm -rf $(DEMO_DATA)
+	./build/motcua init --data $(DEMO_DATA) --demo
+	@echo
+	@echo "Portal and API on http://$(LISTEN)  (Ctrl-C stops)"
+	./build/motcua serve --data $(DEMO_DATA) --listen $(LISTEN)
+
+check-build:
+	@scripts/deps.sh check
+	cmake -S . -B build-check -DCMAKE_BUILD_TYPE=Debug -DMOTCUA_SANITIZE=ON -DMOTCUA_WERROR=ON >/dev/null
+	cmake --build build-check -j $(JOBS)
+
+check-clang:
+	CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=Debug -DMOTCUA_WERROR=ON >/dev/null
+	cmake --build build-clang -j $(JOBS) --target motcua
+
+unit: check-build
+	cd build-check && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS)
+
+api: check-build
+	npm ci --no-audit --no-fund --loglevel=error
+	MOTCUA_BIN=$(CURDIR)/build-check/motcua tests/api/run.sh
+
+check: check-build check-clang unit api
+	@echo "make check: all tests passed"
+
+bench: build
+	bench/run
+
+format:
+	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h')
+
+clean:
+	rm -rf build build-check build-clang $(DEMO_DATA)

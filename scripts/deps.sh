@@ -1,0 +1,23 @@
+#!/bin/sh
+# deps.sh - installs the Debian 12 packages motcua needs that are missing.
+# Usage: scripts/deps.sh build|check   (check adds test and lint tools)
+set -eu
+want="build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
+libsodium-dev zlib1g-dev"
+if [ "${1:-build}" = check ]; then
+	want="$want clang libcmocka-dev sqlite3 curl"
+fi
+missing=""
+for p in $want; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+if [ "${1:-build}" = check ] && ! command -v node >/dev/null 2>&1; then
+	missing="$missing nodejs npm"
+fi
+[ -z "$missing" ] && exit 0
+echo "installing:$missing"
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing

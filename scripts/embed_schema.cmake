@@ -1,0 +1,16 @@
+# Generates a C file holding every schema/<backend>/NNNN_name.sql as
+# {backend, version, name, sql} rows (store_migrations in store/migrate.h).
+file(WRITE ${OUT} "/* generated from schema/ by scripts/embed_schema.cmake */\n#include \"store/migrate.h\"\nconst store_migration store_migrations[] = {\n")
+foreach(backend sqlite postgresql)
+  file(GLOB files ${DIR}/${backend}/*.sql)
+  list(SORT files)
+  foreach(f ${files})
+    get_filename_component(base ${f} NAME_WE)
+    string(REGEX MATCH "^[0-9]+" ver ${base})
+    math(EXPR vnum "${ver}")
+    file(READ ${f} hex HEX)
+    string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," hex "${hex}")
+    file(APPEND ${OUT} "  {\"${backend}\", ${vnum}, \"${base}\", (const char[]){${hex}0x00}},\n")
+  endforeach()
+endforeach()
+file(APPEND ${OUT} "  {0, 0, 0, 0}\n};\n")

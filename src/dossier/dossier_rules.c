@@ -1,0 +1,540 @@
+/* dossier_rules.c - the dossier lifecycle as data (transition table, status
+ * names, allowed actions, action body checks) and the due-date / 766
+ * arithmetic. Pure: no store, no HTTP. See dossier_rules.h. */
+#include "dossier/dossier_rules.h"
+
+#include "core/text.h"
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define BIT(s) (1u << (s))
+#define OPEN_STATES                                                                       \
+	(BIT(DS_SUBMITTED) | BIT(DS_RECEIVED) | BIT(DS_PROCESSING) | BIT(DS_SUPPLEMENT) | \
+	 BIT(DS_PAYMENT))
+
+/* Caps on the members of action bodies (code points). */
+#define MAX_REASON 2000
+#define MAX_NOTE 2000
+#define MAX_REF 200
+#define MAX_CODE 64
+#define MAX_ITEMS 100
+#define MAX_AMOUNT 1e13
+
+static const dossier_rule rules[DA__COUNT] = {
+    [DA_RECEIVE] = {DA_RECEIVE, "receive", BIT(DS_SUBMITTED), DS_RECEIVED,
+		    DOSSIER_ACTOR_OFFICER, false, false, {NULL}},
+    [DA_REFUSE] = {DA_REFUSE, "refuse", BIT(DS_SUBMITTED), DS_REFUSED, DOSSIER_ACTOR_OFFICER,
+		   false, false, {"reason", NULL}},
+    [DA_REQUEST_SUPPLEMENT] = {DA_REQUEST_SUPPLEMENT, "request_supplement",
+			       BIT(DS_SUBMITTED) | BIT(DS_RECEIVED) | BIT(DS_PROCESSING),
+			       DS_SUPPLEMENT, DOSSIER_ACTOR_OFFICER, true, false, {"items", NULL}},
+    [DA_SUPPLEMENT] = {DA_SUPPLEMENT, "supplement", BIT(DS_SUPPLEMENT), DS_NEXT_PREVIOUS,
+		       DOSSIER_ACTOR_APPLICANT, false, false, {NULL}},
+    [DA_PROCESS] = {DA_PROCESS, "process", BIT(DS_RECEIVED), DS_PROCESSING,
+		    DOSSIER_ACTOR_OFFICER, false, false, {NULL}},
+    [DA_TRANSFER] = {DA_TRANSFER, "transfer", BIT(DS_PROCESSING), DS_NEXT_SAME,
+		     DOSSIER_ACTOR_OFFICER, false, false, {"agency", "reason", NULL}},
+    [DA_REQUEST_PAYMENT] = {DA_REQUEST_PAYMENT, "request_payment", BIT(DS_PROCESSING),
+			    DS_PAYMENT, DOSSIER_ACTOR_OFFICER, false, false,
+			    {"amount", "reason", NULL}},
+    [DA_PAY] = {DA_PAY, "pay", BIT(DS_PAYMENT), DS_PROCESSING, DOSSIER_ACTOR_APPLICANT, false,
+		false, {NULL}},
+    [DA_WITHDRAW] = {DA_WITHDRAW, "withdraw", OPEN_STATES, DS_WITHDRAWN,
+		     DOSSIER_ACTOR_APPLICANT, false, false, {NULL}},
+    [DA_STOP] = {DA_STOP, "stop", OPEN_STATES, DS_STOPPED, DOSSIER_ACTOR_OFFICER, false, false,
+		 {"reason", NULL}},
+    [DA_FINISH] = {DA_FINISH, "finish", BIT(DS_PROCESSING), DS_PROCESSED,
+		   DOSSIER_ACTOR_OFFICER, false, false, {"result", NULL}},
+    [DA_RETURN_RESULT] = {DA_RETURN_RESULT, "return_result", BIT(DS_PROCESSED), DS_RETURNED,
+			  DOSSIER_ACTOR_OFFICER, false, false, {NULL}},
+    [DA_APOLOGIZE] = {DA_APOLOGIZE, "apologize",
+		      BIT(DS_RECEIVED) | BIT(DS_PROCESSING) | BIT(DS_SUPPLEMENT) | BIT(DS_PAYMENT),
+		      DS_NEXT_SAME, DOSSIER_ACTOR_OFFICER, true, true,
+		      {"new_due_date", "reason", NULL}},
+};
+
+static const struct {
+	const char *name, *vi, *en;
+} statuses[DS_MAX + 1] = {
+    [DS_NONE] = {"none", "Chưa nộp", "Not submitted"},
+    [DS_SUBMITTED] = {"submitted", "Mới đăng ký", "Submitted"},
+    [DS_RECEIVED] = {"received", "Được tiếp nhận", "Received"},
+    [DS_REFUSED] = {"refused", "Không được tiếp nhận", "Refused at reception"},
+    [DS_PROCESSING] = {"processing", "Đang xử lý", "Processing"},
+    [DS_SUPPLEMENT] = {"supplement_requested", "Yêu cầu bổ sung", "Supplement requested"},
+    [DS_PAYMENT] = {"payment_requested", "Yêu cầu thực hiện nghĩa vụ tài chính",
+		    "Payment requested"},
+    [DS_WITHDRAWN] = {"withdrawn", "Công dân yêu cầu rút hồ sơ", "Withdrawn by the applicant"},
+    [DS_STOPPED] = {"stopped", "Dừng xử lý", "Processing stopped"},
+    [DS_PROCESSED] = {"processed", "Đã xử lý xong", "Processed"},
+    [DS_RETURNED] = {"result_returned", "Đã trả kết quả", "Result returned"},
+};
+
+const dossier_rule *dossier_rule_of(dossier_action a)
+{
+	if ((int)a < 0 || a >= DA__COUNT)
+		return NULL;
+	return &rules[a];
+}
+
+bool dossier_action_parse(const char *name, dossier_action *out)
+{
+	if (!name)
+		return false;
+	for (int i = 0; i < DA__COUNT; i++) {
+		if (strcmp(rules[i].name, name) == 0) {
+			*out = (dossier_action)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *dossier_action_name(dossier_action a)
+{
+	const dossier_rule *r = dossier_rule_of(a);
+	return r ? r->name : "unknown";
+}
+
+static bool status_valid(dossier_status s)
+{
+	return (int)s >= DS_SUBMITTED && (int)s <= DS_MAX;
+}
+
+const char *dossier_status_name(dossier_status s)
+{
+	return status_valid(s) ? statuses[s].name : "unknown";
+}
+
+const char *dossier_status_name_vi(dossier_status s)
+{
+	return status_valid(s) ? statuses[s].vi : "Không xác định";
+}
+
+const char *dossier_status_name_en(dossier_status s)
+{
+	return status_valid(s) ? statuses[s].en : "Unknown";
+}
+
+bool dossier_status_parse(const char *s, dossier_status *out)
+{
+	if (!s || !*s)
+		return false;
+	if (s[0] >= '0' && s[0] <= '9') {
+		int v = 0;
+		for (const char *p = s; *p; p++) {
+			if (*p < '0' || *p > '9' || p - s >= 2)
+				return false;
+			v = v * 10 + (*p - '0');
+		}
+		if (!status_valid((dossier_status)v))
+			return false;
+		*out = (dossier_status)v;
+		return true;
+	}
+	for (int i = DS_SUBMITTED; i <= DS_MAX; i++) {
+		if (strcmp(statuses[i].name, s) == 0) {
+			*out = (dossier_status)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool dossier_status_final(dossier_status s)
+{
+	return s == DS_REFUSED || s == DS_WITHDRAWN || s == DS_STOPPED || s == DS_RETURNED;
+}
+
+/* State part of the check (status, once-only, due date), actor ignored. */
+static bool state_allows(const dossier_facts *f, const dossier_rule *r)
+{
+	if (!status_valid(f->status) || !(r->from & BIT(f->status)))
+		return false;
+	if (r->action == DA_REQUEST_SUPPLEMENT && f->supplement_requests > 0)
+		return false;
+	if (r->action == DA_APOLOGIZE && f->apologized)
+		return false;
+	if (r->needs_due_date && !f->has_due_date)
+		return false;
+	if (r->action == DA_SUPPLEMENT && !status_valid(f->before_supplement))
+		return false;
+	return true;
+}
+
+mc_err dossier_rule_check(const dossier_facts *f, dossier_action a, unsigned actor,
+			  mc_diag *diag)
+{
+	const dossier_rule *r = dossier_rule_of(a);
+	if (!r)
+		return mc_fail2(diag, MC_ERR_UNPROCESSABLE, "Thao tác không hợp lệ.",
+				"Unknown action.");
+	if (!(r->actor & actor)) {
+		if (r->actor == DOSSIER_ACTOR_APPLICANT)
+			return mc_fail2(diag, MC_ERR_FORBIDDEN,
+					"Chỉ người nộp hồ sơ được thực hiện thao tác này.",
+					"Only the applicant may %s this dossier.", r->name);
+		return mc_fail2(diag, MC_ERR_FORBIDDEN,
+				"Chỉ cán bộ của cơ quan đang giải quyết hồ sơ được thực hiện "
+				"thao tác này.",
+				"Only an officer of the handling agency may %s this dossier.",
+				r->name);
+	}
+	if (!state_allows(f, r)) {
+		if (r->once && status_valid(f->status) && (r->from & BIT(f->status)) &&
+		    ((a == DA_REQUEST_SUPPLEMENT && f->supplement_requests > 0) ||
+		     (a == DA_APOLOGIZE && f->apologized)))
+			return mc_fail2(diag, MC_ERR_CONFLICT,
+					"Thao tác này chỉ được thực hiện một lần cho mỗi hồ sơ.",
+					"Action %s may be done only once per dossier.", r->name);
+		return mc_fail2(diag, MC_ERR_CONFLICT,
+				"Thao tác không được phép ở trạng thái hiện tại của hồ sơ.",
+				"Action %s is not allowed in status %s.", r->name,
+				dossier_status_name(f->status));
+	}
+	return MC_OK;
+}
+
+dossier_status dossier_next_status(const dossier_facts *f, dossier_action a)
+{
+	const dossier_rule *r = dossier_rule_of(a);
+	if (!r)
+		return f->status;
+	if (r->next == DS_NEXT_SAME)
+		return f->status;
+	if (r->next == DS_NEXT_PREVIOUS)
+		return f->before_supplement;
+	return (dossier_status)r->next;
+}
+
+int dossier_allowed(const dossier_facts *f, unsigned actor, dossier_action out[DA__COUNT])
+{
+	int n = 0;
+	for (int i = 0; i < DA__COUNT; i++) {
+		if ((rules[i].actor & actor) && state_allows(f, &rules[i]))
+			out[n++] = (dossier_action)i;
+	}
+	return n;
+}
+
+json_t *dossier_allowed_json(const dossier_facts *f, unsigned actor)
+{
+	dossier_action acts[DA__COUNT];
+	int n = dossier_allowed(f, actor, acts);
+	json_t *arr = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(arr, json_string(rules[acts[i]].name));
+	return arr;
+}
+
+/* ---- body checks ---- */
+
+static void add_error(json_t *errors, const char *path, const char *en, const char *vi)
+{
+	json_array_append_new(errors,
+			      json_pack("{s:s, s:s, s:s}", "path", path, "message", en,
+					"message_vi", vi));
+}
+
+/* Checks an optional string member; `required` adds "missing" errors.
+ * Returns the string or NULL. */
+static const char *check_string(json_t *body, const char *key, bool required, size_t max,
+				json_t *errors)
+{
+	char path[96];
+	snprintf(path, sizeof path, "$.%s", key);
+	json_t *v = json_object_get(body, key);
+	if (!v || json_is_null(v)) {
+		if (required)
+			add_error(errors, path, "required member is missing",
+				  "thiếu thông tin bắt buộc");
+		return NULL;
+	}
+	if (!json_is_string(v)) {
+		add_error(errors, path, "must be a string", "phải là chuỗi ký tự");
+		return NULL;
+	}
+	const char *s = json_string_value(v);
+	size_t len = text_utf8_len(s);
+	if (required && len == 0) {
+		add_error(errors, path, "must not be empty", "không được để trống");
+		return NULL;
+	}
+	if (len > max) {
+		char en[96];
+		snprintf(en, sizeof en, "longer than %zu characters", max);
+		char vi[96];
+		snprintf(vi, sizeof vi, "dài quá %zu ký tự", max);
+		add_error(errors, path, en, vi);
+		return NULL;
+	}
+	return s;
+}
+
+static void check_items(json_t *body, json_t *errors)
+{
+	json_t *items = json_object_get(body, "items");
+	if (!items || json_is_null(items)) {
+		add_error(errors, "$.items", "required member is missing",
+			  "thiếu thông tin bắt buộc");
+		return;
+	}
+	if (!json_is_array(items)) {
+		add_error(errors, "$.items", "must be an array", "phải là một danh sách");
+		return;
+	}
+	size_t n = json_array_size(items);
+	if (n == 0) {
+		add_error(errors, "$.items", "must list at least one missing item",
+			  "phải liệt kê ít nhất một thành phần còn thiếu");
+		return;
+	}
+	if (n > MAX_ITEMS) {
+		add_error(errors, "$.items", "too many items (at most 100)",
+			  "quá nhiều mục (tối đa 100)");
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		json_t *it = json_array_get(items, i);
+		char path[64];
+		snprintf(path, sizeof path, "$.items[%zu]", i);
+		if (!json_is_object(it)) {
+			add_error(errors, path, "must be an object", "phải là một đối tượng");
+			continue;
+		}
+		json_t *comp = json_object_get(it, "component");
+		json_t *field = json_object_get(it, "field");
+		json_t *note = json_object_get(it, "note");
+		char p2[96];
+		if (!comp && !field) {
+			add_error(errors, path, "must name a component or a field",
+				  "phải nêu thành phần hồ sơ hoặc trường thông tin");
+		}
+		if (comp && (!json_is_string(comp) || json_string_length(comp) == 0 ||
+			     text_utf8_len(json_string_value(comp)) > MAX_CODE)) {
+			snprintf(p2, sizeof p2, "%s.component", path);
+			add_error(errors, p2, "must be a component id (1 to 64 characters)",
+				  "phải là mã thành phần hồ sơ (1 đến 64 ký tự)");
+		}
+		if (field && (!json_is_string(field) || json_string_length(field) == 0 ||
+			      text_utf8_len(json_string_value(field)) > 200)) {
+			snprintf(p2, sizeof p2, "%s.field", path);
+			add_error(errors, p2, "must be a field name (1 to 200 characters)",
+				  "phải là tên trường thông tin (1 đến 200 ký tự)");
+		}
+		if (note && (!json_is_string(note) ||
+			     text_utf8_len(json_string_value(note)) > MAX_NOTE)) {
+			snprintf(p2, sizeof p2, "%s.note", path);
+			add_error(errors, p2, "must be a string of at most 2000 characters",
+				  "phải là chuỗi tối đa 2000 ký tự");
+		}
+	}
+}
+
+static void check_supplement(json_t *body, json_t *errors)
+{
+	json_t *comps = json_object_get(body, "components");
+	json_t *form = json_object_get(body, "form");
+	if ((!comps || json_is_null(comps)) && (!form || json_is_null(form))) {
+		add_error(errors, "$", "a supplement brings components or form fields",
+			  "hồ sơ bổ sung phải có thành phần hồ sơ hoặc thông tin biểu mẫu");
+		return;
+	}
+	if (form && !json_is_null(form) && !json_is_object(form))
+		add_error(errors, "$.form", "must be an object", "phải là một đối tượng");
+	if (comps && !json_is_null(comps)) {
+		if (!json_is_array(comps)) {
+			add_error(errors, "$.components", "must be an array",
+				  "phải là một danh sách");
+			return;
+		}
+		if (json_array_size(comps) > MAX_ITEMS) {
+			add_error(errors, "$.components", "too many components (at most 100)",
+				  "quá nhiều thành phần (tối đa 100)");
+			return;
+		}
+		size_t i;
+		json_t *c;
+		json_array_foreach(comps, i, c)
+		{
+			char path[64];
+			snprintf(path, sizeof path, "$.components[%zu]", i);
+			json_t *id = json_object_get(c, "component");
+			json_t *doc = json_object_get(c, "document");
+			if (!json_is_object(c) || !json_is_string(id) || !json_is_string(doc) ||
+			    json_string_length(id) == 0 || json_string_length(id) > MAX_CODE ||
+			    json_string_length(doc) == 0 || json_string_length(doc) > MAX_CODE)
+				add_error(errors, path,
+					  "must be {\"component\": id, \"document\": id}",
+					  "phải có dạng {\"component\": mã, \"document\": mã}");
+		}
+	}
+}
+
+mc_err dossier_action_validate(const dossier_facts *f, dossier_action a, json_t *body,
+			       mc_diag *diag)
+{
+	json_t *errors = json_array();
+	mc_err err = MC_OK;
+	if (!json_is_object(body)) {
+		add_error(errors, "$", "must be an object", "phải là một đối tượng");
+		goto out;
+	}
+	switch (a) {
+	case DA_REFUSE:
+	case DA_STOP:
+		check_string(body, "reason", true, MAX_REASON, errors);
+		break;
+	case DA_REQUEST_SUPPLEMENT:
+		check_items(body, errors);
+		check_string(body, "note", false, MAX_NOTE, errors);
+		break;
+	case DA_SUPPLEMENT:
+		check_supplement(body, errors);
+		check_string(body, "note", false, MAX_NOTE, errors);
+		break;
+	case DA_TRANSFER:
+		check_string(body, "agency", true, MAX_CODE, errors);
+		check_string(body, "reason", true, MAX_REASON, errors);
+		break;
+	case DA_REQUEST_PAYMENT: {
+		json_t *amt = json_object_get(body, "amount");
+		if (!amt || json_is_null(amt))
+			add_error(errors, "$.amount", "required member is missing",
+				  "thiếu thông tin bắt buộc");
+		else if (!json_is_number(amt) || !(json_number_value(amt) > 0) ||
+			 json_number_value(amt) > MAX_AMOUNT)
+			add_error(errors, "$.amount", "must be a positive amount (VND)",
+				  "phải là số tiền dương (đồng)");
+		check_string(body, "reason", true, MAX_REASON, errors);
+		break;
+	}
+	case DA_PAY:
+		check_string(body, "reference", false, MAX_REF, errors);
+		break;
+	case DA_WITHDRAW:
+		check_string(body, "reason", false, MAX_REASON, errors);
+		break;
+	case DA_FINISH: {
+		json_t *res = json_object_get(body, "result");
+		if (!res || json_is_null(res))
+			add_error(errors, "$.result", "required member is missing",
+				  "thiếu thông tin bắt buộc");
+		else if (!json_is_object(res))
+			add_error(errors, "$.result", "must be an object",
+				  "phải là một đối tượng");
+		check_string(body, "note", false, MAX_NOTE, errors);
+		break;
+	}
+	case DA_APOLOGIZE: {
+		const char *d = check_string(body, "new_due_date", true, 10, errors);
+		mc_day day;
+		if (d && !date_parse(d, &day))
+			add_error(errors, "$.new_due_date", "must be a date YYYY-MM-DD",
+				  "phải là ngày dạng YYYY-MM-DD");
+		else if (d && f && f->has_due_date && day <= f->due_date)
+			add_error(errors, "$.new_due_date",
+				  "must be after the current due date",
+				  "phải sau ngày hẹn trả kết quả hiện tại");
+		check_string(body, "reason", true, MAX_REASON, errors);
+		break;
+	}
+	case DA_RECEIVE:
+	case DA_PROCESS:
+	case DA_RETURN_RESULT:
+		check_string(body, "note", false, MAX_NOTE, errors);
+		break;
+	default:
+		add_error(errors, "$.action", "unknown action", "thao tác không hợp lệ");
+		break;
+	}
+out:
+	if (json_array_size(errors) > 0) {
+		err = mc_fail2(diag, MC_ERR_UNPROCESSABLE,
+			       "Thông tin kèm theo thao tác không hợp lệ.",
+			       "The action's members are invalid.");
+		mc_diag_ext(diag, "errors", errors);
+		return err;
+	}
+	json_decref(errors);
+	return MC_OK;
+}
+
+/* ---- due dates and the 766 rule ---- */
+
+int dossier_limit_working_days(catalog_unit unit, double amount)
+{
+	if (!(amount >= 0) || amount > 100000)
+		return -1;
+	switch (unit) {
+	case LIMIT_WORKING_DAYS:
+		return (int)ceil(amount - 1e-9);
+	case LIMIT_HOURS:
+		return (int)ceil(amount / 8.0 - 1e-9);
+	default:
+		return -1;
+	}
+}
+
+mc_err dossier_due_on_receive(const dossier_calendar *cal, mc_day received, catalog_unit unit,
+			      double amount, bool *has_due, mc_day *due)
+{
+	*has_due = false;
+	if (unit == LIMIT_NONE || !(amount >= 0) || amount > 100000)
+		return MC_OK;
+	if (unit == LIMIT_DAYS) {
+		int n = (int)ceil(amount - 1e-9);
+		mc_err e = cal->add_working_days(cal->ctx, received + n, 0, due);
+		if (e == MC_OK)
+			*has_due = true;
+		return e;
+	}
+	int n = dossier_limit_working_days(unit, amount);
+	if (n < 0)
+		return MC_OK;
+	mc_err e = cal->add_working_days(cal->ctx, received, n, due);
+	if (e == MC_OK)
+		*has_due = true;
+	return e;
+}
+
+mc_err dossier_due_after_supplement(const dossier_calendar *cal, mc_day due, mc_day requested,
+				    mc_day supplemented, mc_day *out)
+{
+	*out = due;
+	if (supplemented <= requested)
+		return MC_OK;
+	int spent = 0;
+	mc_err e = cal->working_days_between(cal->ctx, requested, supplemented, &spent);
+	if (e != MC_OK)
+		return e;
+	if (spent <= 0)
+		return MC_OK;
+	return cal->add_working_days(cal->ctx, due, spent, out);
+}
+
+bool dossier_on_time(mc_day finished, bool has_due, mc_day due, int supplement_requests)
+{
+	if (supplement_requests > 1)
+		return false;
+	return !has_due || finished <= due;
+}
+
+bool dossier_late_open(dossier_status s, mc_day today, bool has_due, mc_day due,
+		       mc_day supplement_since)
+{
+	if (!has_due)
+		return false;
+	switch (s) {
+	case DS_SUBMITTED:
+	case DS_RECEIVED:
+	case DS_PROCESSING:
+	case DS_PAYMENT:
+		return today > due;
+	case DS_SUPPLEMENT:
+		return supplement_since > due;
+	default:
+		return false;
+	}
+}

@@ -1,0 +1,328 @@
+/* main.c - the motcua command line: init, serve, import, user, audit,
+ * routes. Each command has --help; a wrong argument prints one line on
+ * stderr and exits with status 2. */
+#include "app.h"
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "catalog/catalog.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "dossier/dossier.h"
+#include "http/server.h"
+#include "http/server_internal.h"
+#include "territory/territory.h"
+
+#include <getopt.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DEFAULT_MAX_BODY (1L << 20)    /* 1 MiB of JSON */
+#define DEFAULT_MAX_UPLOAD (20L << 20) /* 20 MiB per attachment */
+
+static const char *usage_main =
+    "usage: motcua COMMAND [OPTIONS]\n"
+    "\n"
+    "motcua - one-stop national digital-government platform\n"
+    "\n"
+    "commands:\n"
+    "  init      create a data directory (units, agencies, procedure catalog)\n"
+    "  serve     serve the portal API over HTTP\n"
+    "  import    import data (motcua import procedures FILE)\n"
+    "  user      manage accounts (motcua user add ...)\n"
+    "  audit     verify the audit log (motcua audit verify --data DIR)\n"
+    "  routes    print every HTTP route\n"
+    "\n"
+    "Run 'motcua COMMAND --help' for the options of a command.\n";
+
+static int bad_arg(const char *cmd, const char *msg)
+{
+	fprintf(stderr, "motcua %s: %s (try 'motcua %s --help')\n", cmd, msg, cmd);
+	return 2;
+}
+
+/* Opens the store and fills the application context. */
+static int app_open(mc_app *app, const char *data, bool create)
+{
+	mc_diag d = {0};
+	memset(app, 0, sizeof *app);
+	if (store_open(data, create, &app->db, &d) != MC_OK) {
+		fprintf(stderr, "motcua: %s\n", d.detail);
+		return 1;
+	}
+	int applied = 0;
+	if (store_migrate(app->db, &applied, &d) != MC_OK) {
+		fprintf(stderr, "motcua: %s\n", d.detail);
+		store_close(app->db);
+		return 1;
+	}
+	app->data_dir = mc_xstrdup(data);
+	app->blob_dir = mc_xasprintf("%s/blobs", data);
+	mkdir(app->blob_dir, 0750);
+	app->max_body = DEFAULT_MAX_BODY;
+	app->max_upload = DEFAULT_MAX_UPLOAD;
+	return 0;
+}
+
+static void app_close(mc_app *app)
+{
+	store_close(app->db);
+	free(app->data_dir);
+	free(app->blob_dir);
+}
+
+/* ---- init ---- */
+
+struct demo_user {
+	const char *username, *password, *role, *agency, *person_id;
+};
+
+static const struct demo_user demo_users[] = {
+    {"admin", "admin-demo-2026", "admin", NULL, NULL},
+    {"citizen", "citizen-demo-2026", "citizen", NULL, "001090012345"},
+    {"citizen2", "citizen2-demo-2026", "citizen", NULL, "079190012346"},
+    {"officer", "officer-demo-2026", "officer", "UBND-00004", NULL},
+    {"officer2", "officer2-demo-2026", "officer", "UBND-00008", NULL},
+};
+
+struct ministry_ctx {
+	const char *code, *vi, *en;
+};
+
+static mc_err ensure_ministry_fn(store_conn *c, void *ctx, mc_diag *diag)
+{
+	(void)diag;
+	struct ministry_ctx *m = ctx;
+	return territory_ensure_agency(c, m->code, m->vi, m->en, "central", NULL, NULL);
+}
+
+/* catalog_owner_agencies callback: one central agency per ministry. */
+static void add_ministry(const char *code, const char *name_vi, const char *name_en, void *ctx)
+{
+	struct ministry_ctx m = {code, name_vi, name_en};
+	if (store_write(ctx, ensure_ministry_fn, &m, NULL) != MC_OK)
+		fprintf(stderr, "motcua init: cannot create agency %s\n", code);
+}
+
+static int cmd_init(int argc, char **argv)
+{
+	static const struct option opts[] = {{"data", required_argument, 0, 'd'},
+					     {"demo", no_argument, 0, 'D'},
+					     {"source", required_argument, 0, 's'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *data = NULL, *source = getenv("MOTCUA_DATA_SOURCE");
+	bool demo = false;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			data = optarg;
+			break;
+		case 'D':
+			demo = true;
+			break;
+		case 's':
+			source = optarg;
+			break;
+		case 'h':
+			printf("usage: motcua init --data DIR [--demo] [--source DIR]\n\n"
+			       "Creates DIR (SQLite in WAL mode), applies migrations, loads the\n"
+			       "34 provinces and 3,321 communes, their People's Committees, the\n"
+			       "ministries and the procedure catalog from --source (default: the\n"
+			       "project's data/ folder). --demo adds demo accounts and dossiers.\n");
+			return 0;
+		default:
+			return bad_arg("init", "unknown option");
+		}
+	}
+	if (optind < argc)
+		return bad_arg("init", "unexpected argument");
+	if (!data)
+		return bad_arg("init", "--data DIR is required");
+	if (!source)
+		source = MOTCUA_SOURCE_DATA;
+	mc_app app;
+	if (app_open(&app, data, true))
+		return 1;
+	int rc = 1;
+	mc_diag d = {0};
+	char *units_path = mc_xasprintf("%s/admin-units-vn.json", source);
+	char *proc_path = mc_xasprintf("%s/procedures-vn.jsonl.gz", source);
+	int units = 0, agencies = 0;
+	if (territory_load_units(app.db, units_path, &units, &agencies, &d) != MC_OK) {
+		fprintf(stderr, "motcua init: units: %s\n", d.detail);
+		goto out;
+	}
+	printf("administrative units: %d, People's Committees: %d\n", units, agencies);
+	catalog_import_report rep = {0};
+	if (catalog_import_file(app.db, proc_path, &rep, &d) != MC_OK) {
+		fprintf(stderr, "motcua init: procedures: %s\n", d.detail);
+		goto out;
+	}
+	catalog_report_print(&rep, stdout);
+	if (catalog_owner_agencies(app.db, add_ministry, app.db) != MC_OK) {
+		fprintf(stderr, "motcua init: cannot create ministries\n");
+		goto out;
+	}
+	if (demo) {
+		printf("\ndemo accounts:\n");
+		for (size_t i = 0; i < sizeof demo_users / sizeof demo_users[0]; i++) {
+			const struct demo_user *u = &demo_users[i];
+			mc_role role;
+			role_parse(u->role, &role);
+			mc_diag_clear(&d);
+			mc_err e = auth_user_add(app.db, u->username, u->password, role, u->agency,
+						 u->person_id, &d);
+			if (e && e != MC_ERR_CONFLICT) {
+				fprintf(stderr, "motcua init: user %s: %s\n", u->username,
+					d.detail);
+				goto out;
+			}
+			printf("  %-9s password %-20s role %-8s%s%s\n", u->username, u->password,
+			       u->role, u->agency ? " agency " : "", u->agency ? u->agency : "");
+		}
+		mc_diag_clear(&d);
+		if (dossier_seed_demo(&app, &d) != MC_OK) {
+			fprintf(stderr, "motcua init: demo dossiers: %s\n", d.detail);
+			goto out;
+		}
+		printf("demo dossiers created\n");
+	}
+	printf("data directory ready: %s\n", data);
+	rc = 0;
+out:
+	mc_diag_clear(&d);
+	free(units_path);
+	free(proc_path);
+	app_close(&app);
+	return rc;
+}
+
+/* ---- serve ---- */
+
+static int cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {{"data", required_argument, 0, 'd'},
+					     {"listen", required_argument, 0, 'l'},
+					     {"threads", required_argument, 0, 't'},
+					     {"max-upload", required_argument, 0, 'u'},
+					     {"quiet", no_argument, 0, 'q'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *data = NULL, *listen_at = "127.0.0.1:8080";
+	long threads = 4, max_upload = DEFAULT_MAX_UPLOAD;
+	int c;
+	char *end;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			data = optarg;
+			break;
+		case 'l':
+			listen_at = optarg;
+			break;
+		case 't':
+			threads = strtol(optarg, &end, 10);
+			if (*end || threads < 1 || threads > 256)
+				return bad_arg("serve", "--threads must be 1..256");
+			break;
+		case 'u':
+			max_upload = strtol(optarg, &end, 10);
+			if (*end || max_upload < 1024 || max_upload > (1L << 30))
+				return bad_arg("serve", "--max-upload must be 1024..1073741824 bytes");
+			break;
+		case 'q':
+			log_set_quiet(1);
+			break;
+		case 'h':
+			printf("usage: motcua serve --data DIR [--listen HOST:PORT] [--threads N]\n"
+			       "                    [--max-upload BYTES] [--quiet]\n\n"
+			       "Serves the API on HOST:PORT (default 127.0.0.1:8080) with a pool\n"
+			       "of N worker threads (default 4). SIGTERM or SIGINT stops it after\n"
+			       "the requests in flight finish.\n");
+			return 0;
+		default:
+			return bad_arg("serve", "unknown option");
+		}
+	}
+	if (optind < argc)
+		return bad_arg("serve", "unexpected argument");
+	if (!data)
+		return bad_arg("serve", "--data DIR is required");
+	char host[64];
+	const char *colon = strrchr(listen_at, ':');
+	long port = colon ? strtol(colon + 1, &end, 10) : -1;
+	if (!colon || *end || port < 0 || port > 65535 || (size_t)(colon - listen_at) >= sizeof host)
+		return bad_arg("serve", "--listen must be HOST:PORT");
+	memcpy(host, listen_at, (size_t)(colon - listen_at));
+	host[colon - listen_at] = '\0';
+	mc_app app;
+	if (app_open(&app, data, false))
+		return 1;
+	app.max_upload = max_upload;
+	server_opts so = {.host = host, .port = (int)port, .threads = (int)threads};
+	int rc = server_run(&app, &so);
+	app_close(&app);
+	return rc;
+}
+
+static int cmd_import(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "procedures") == 0)
+		return catalog_cli_import(argc - 1, argv + 1);
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		printf("usage: motcua import procedures FILE [--data DIR]\n");
+		return 0;
+	}
+	return bad_arg("import", "expected 'procedures FILE'");
+}
+
+static int cmd_routes(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
+		printf("usage: motcua routes\n\nPrints every HTTP route as 'METHOD PATTERN'.\n");
+		return 0;
+	}
+	if (argc >= 2)
+		return bad_arg("routes", "unexpected argument");
+	routes_print(stdout);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	mc_mem_init();
+	if (sodium_init() < 0) {
+		fprintf(stderr, "motcua: libsodium failed to initialise\n");
+		return 1;
+	}
+	if (argc < 2) {
+		fputs(usage_main, stderr);
+		return 2;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		fputs(usage_main, stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "init") == 0)
+		return cmd_init(argc - 1, argv + 1);
+	if (strcmp(cmd, "serve") == 0)
+		return cmd_serve(argc - 1, argv + 1);
+	if (strcmp(cmd, "import") == 0)
+		return cmd_import(argc - 1, argv + 1);
+	if (strcmp(cmd, "user") == 0)
+		return auth_cli_user(argc - 1, argv + 1);
+	if (strcmp(cmd, "audit") == 0)
+		return audit_cli(argc - 1, argv + 1);
+	if (strcmp(cmd, "routes") == 0)
+		return cmd_routes(argc - 1, argv + 1);
+	fprintf(stderr, "motcua: unknown command '%s' (try 'motcua --help')\n", cmd);
+	return 2;
+}

@@ -1,0 +1,15 @@
+/* routes.c - the route tables of every module, in the order they are
+ * matched. Adding a module's HTTP API means adding its table here. */
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "calendar/calendar.h"
+#include "catalog/catalog.h"
+#include "document/document.h"
+#include "dossier/dossier.h"
+#include "http/server_internal.h"
+#include "territory/territory.h"
+
+const http_route *routes_all[] = {
+    builtin_routes, auth_routes,     territory_routes, calendar_routes, catalog_routes,
+    document_routes, dossier_routes, audit_routes,     NULL,
+};
