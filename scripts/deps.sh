@@ -7,6 +7,9 @@ libsodium-dev zlib1g-dev"
 if [ "${1:-build}" = check ]; then
 	want="$want clang libcmocka-dev sqlite3 curl"
 fi
+if [ "${1:-build}" = bench ]; then
+	want="$want wrk sqlite3 curl"
+fi
 missing=""
 for p in $want; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

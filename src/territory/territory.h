@@ -54,7 +54,8 @@ mc_err territory_agency_list(store_conn *c, const territory_query *q, json_t **i
 /* Creates (create = true; CONFLICT when the code exists) or updates
  * (NOT_FOUND when absent) the agency described by `body` {code, name,
  * name_en, level, unit, parent}; for an update `code` is the path code and
- * body.code, when present, must equal it. UNPROCESSABLE with an "errors"
+ * body.code, when present, must equal it, and absent members keep their
+ * value (null clears unit/parent). UNPROCESSABLE with an "errors"
  * list on invalid fields (unknown unit or parent, unit level mismatch,
  * parent cycle...). Audits "agency.create"/"agency.update" as `actor`. Runs
  * inside store_write; *out receives the stored agency JSON. */

@@ -113,7 +113,7 @@ export class Server {
 	/* Starts `motcua serve` (MOTCUA_NOW=now when given) and waits until
 	 * /healthz answers 200. Retries on another port if the chosen one was
 	 * taken in the meantime. */
-	async start({ now, env = {} } = {}) {
+	async start({ now, env = {}, args = [] } = {}) {
 		if (this.proc) throw new Error('server already running');
 		let lastErr;
 		for (let attempt = 0; attempt < 3; attempt++) {
@@ -121,7 +121,7 @@ export class Server {
 			this.url = `http://127.0.0.1:${this.port}`;
 			this.log = { text: '' };
 			this.exit = null;
-			const p = spawn(BIN, ['serve', '--data', this.dataDir, '--listen', `127.0.0.1:${this.port}`], {
+			const p = spawn(BIN, ['serve', '--data', this.dataDir, '--listen', `127.0.0.1:${this.port}`, ...args], {
 				env: { ...process.env, ...(now ? { MOTCUA_NOW: now } : {}), ...env },
 				stdio: ['ignore', 'pipe', 'pipe'],
 			});
@@ -241,7 +241,7 @@ let current = null;
 
 /* Registers before/after hooks that give the test file its own server.
  * Returns the Server (filled in by before()). */
-export function useServer({ demo = true, now, env } = {}) {
+export function useServer({ demo = true, now, env, args } = {}) {
 	const holder = {};
 	const proxy = new Proxy(holder, {
 		get(_t, k) {
@@ -252,7 +252,7 @@ export function useServer({ demo = true, now, env } = {}) {
 	});
 	before(async () => {
 		holder.srv = await Server.create({ demo, now });
-		await holder.srv.start({ now, env });
+		await holder.srv.start({ now, env, args });
 		current = holder.srv;
 	});
 	after(async () => {
