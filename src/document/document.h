@@ -32,9 +32,8 @@ bool document_magic_ok(const char *media_type, const void *p, size_t n);
  * durably (temp file, fsync, rename, fsync of the directory) unless the
  * same content is already stored, then inserts the row and an audit entry.
  * *out gets {id, sha256, media_type, size, name, created_at}. */
-mc_err document_put(mc_app *app, int64_t owner_user_id, const char *actor,
-		    const char *media_type, const void *p, size_t n, const char *name,
-		    json_t **out, mc_diag *diag);
+mc_err document_put(mc_app *app, int64_t owner_user_id, const char *actor, const char *media_type,
+                    const void *p, size_t n, const char *name, json_t **out, mc_diag *diag);
 
 /* Reads the content of a stored document (metadata from document_get) into
  * a malloc'ed buffer; the caller frees *data. MC_ERR_IO when the blob is

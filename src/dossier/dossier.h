@@ -1,19 +1,88 @@
 /* dossier.h - the one-stop-shop dossier: submission, lifecycle actions with
  * national status codes, due dates in working days, the 766 on-time rule,
  * idempotent submission, history, officer queue. Owns tables dossier,
- * dossier_event, dossier_component, dossier_seq, idempotency. */
+ * dossier_event, dossier_component, dossier_seq, idempotency. The pure
+ * lifecycle rules are in dossier_rules.h. */
 #ifndef MC_DOSSIER_H
 #define MC_DOSSIER_H
 
 #include "http/http.h"
 #include "store/store.h"
+#include <stdbool.h>
 
-/* Creates the demo dossiers (different states) for `init --demo`. */
+/* Caps on client-controlled values. */
+#define DOSSIER_IDEMPOTENCY_KEY_MAX 200
+#define DOSSIER_CODE_MAX 100
+#define DOSSIER_COMPONENTS_MAX 100
+
+/* Submits a dossier for citizen `who` (officers and admins: FORBIDDEN).
+ * `body` is the request {"procedure", "agency", "channel", "form",
+ * "components": [{"component", "document"}]}: wrong member types give
+ * MC_ERR_INVALID, failed validation MC_ERR_UNPROCESSABLE with diag ext
+ * {"errors": [{path, message, message_vi}]} listing every problem (unknown
+ * procedure or agency, agency level not among the procedure's levels,
+ * channel not offered, every failing form field as "$.form.<field>",
+ * unknown components, documents that do not exist or are not the
+ * caller's). `idem_key` (NULL = none, <= 200 chars): a repeated key with the
+ * same body sets *replayed and returns the same dossier; with another body
+ * MC_ERR_UNPROCESSABLE. The code, row, components, first history event,
+ * idempotency key and audit entry are committed in one durable write.
+ * *out receives the dossier JSON as seen by `who`. */
+mc_err dossier_submit(mc_app *app, const mc_principal *who, json_t *body, const char *idem_key,
+                      json_t **out, bool *replayed, mc_diag *diag);
+
+/* Performs the action body {"action": name, ...} on dossier `code`.
+ * NOT_FOUND when absent or not visible to `who`; UNPROCESSABLE for an
+ * unknown action or missing/invalid members; FORBIDDEN when the action
+ * belongs to another actor (applicant actions: the owner; officer actions:
+ * officers of the handling agency; admins: all); CONFLICT (diag ext
+ * "allowed_actions") when the status does not allow it. Appends a history
+ * event and an audit entry in the same write. *out = the updated dossier. */
+mc_err dossier_act(mc_app *app, const mc_principal *who, const char *code, json_t *body,
+                   json_t **out, mc_diag *diag);
+
+/* Loads dossier `code` as JSON for `who` (owner, officer of the handling
+ * agency or of an agency it was transferred from, admin); NOT_FOUND
+ * otherwise. */
+mc_err dossier_get(mc_app *app, const mc_principal *who, const char *code, json_t **out,
+                   mc_diag *diag);
+
+/* History of dossier `code` in time order as a JSON array of {seq, at, actor,
+ * actor_role, action, from_status, from_status_code, to_status,
+ * to_status_code, agency, note, details}. Same visibility as dossier_get. */
+mc_err dossier_history(mc_app *app, const mc_principal *who, const char *code, json_t **items,
+                       mc_diag *diag);
+
+/* Filters of the dossier list (queue). */
+typedef struct dossier_query {
+	int status;             /* 1..10, 0 = any */
+	const char *agency;     /* handling agency, NULL = any */
+	const char *due_before; /* "YYYY-MM-DD": due date strictly before, NULL = any */
+	int late;               /* -1 any, 0 not late, 1 late */
+	int limit;              /* 1..100 */
+	const char *after_due;  /* cursor: sort key of the last item, NULL = start */
+	const char *after_code;
+} dossier_query;
+
+/* Lists dossiers visible to `who` (citizens: their own; officers: the queue
+ * of their agency, FORBIDDEN when q->agency names another; admins: all),
+ * sorted by due date (none last) then code. *items = array of summaries;
+ * *next = cursor state {"d", "c"} when more items follow, else NULL. */
+mc_err dossier_list(mc_app *app, const mc_principal *who, const dossier_query *q, json_t **items,
+                    json_t **next, mc_diag *diag);
+
+/* Number of dossiers per status code (counts[1..10]; counts[0] = 0), for
+ * the metrics endpoint. */
+mc_err dossier_count_by_status(store *s, long counts[11]);
+
+/* Creates the demo dossiers (different states) for `init --demo`: needs the
+ * demo users "citizen" and "officer" (looked up through auth). */
 mc_err dossier_seed_demo(mc_app *app, mc_diag *diag);
 
-/* Counts dossiers per national status code: counts[1..10] (for /metrics).
- * counts[0] is unused. */
-mc_err dossier_count_by_status(store *s, long counts[11]);
+/* The same with explicit principals: submits as `citizen` and acts as
+ * `officer` (agency UBND-00004) through dossier_submit / dossier_act. */
+mc_err dossier_seed_demo_as(mc_app *app, const mc_principal *citizen, const mc_principal *officer,
+                            mc_diag *diag);
 
 extern const http_route dossier_routes[];
 

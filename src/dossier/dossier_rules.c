@@ -9,8 +9,8 @@
 #include <string.h>
 
 #define BIT(s) (1u << (s))
-#define OPEN_STATES                                                                       \
-	(BIT(DS_SUBMITTED) | BIT(DS_RECEIVED) | BIT(DS_PROCESSING) | BIT(DS_SUPPLEMENT) | \
+#define OPEN_STATES                                                                                \
+	(BIT(DS_SUBMITTED) | BIT(DS_RECEIVED) | BIT(DS_PROCESSING) | BIT(DS_SUPPLEMENT) |          \
 	 BIT(DS_PAYMENT))
 
 /* Caps on the members of action bodies (code points). */
@@ -22,36 +22,110 @@
 #define MAX_AMOUNT 1e13
 
 static const dossier_rule rules[DA__COUNT] = {
-    [DA_RECEIVE] = {DA_RECEIVE, "receive", BIT(DS_SUBMITTED), DS_RECEIVED,
-		    DOSSIER_ACTOR_OFFICER, false, false, {NULL}},
-    [DA_REFUSE] = {DA_REFUSE, "refuse", BIT(DS_SUBMITTED), DS_REFUSED, DOSSIER_ACTOR_OFFICER,
-		   false, false, {"reason", NULL}},
-    [DA_REQUEST_SUPPLEMENT] = {DA_REQUEST_SUPPLEMENT, "request_supplement",
-			       BIT(DS_SUBMITTED) | BIT(DS_RECEIVED) | BIT(DS_PROCESSING),
-			       DS_SUPPLEMENT, DOSSIER_ACTOR_OFFICER, true, false, {"items", NULL}},
-    [DA_SUPPLEMENT] = {DA_SUPPLEMENT, "supplement", BIT(DS_SUPPLEMENT), DS_NEXT_PREVIOUS,
-		       DOSSIER_ACTOR_APPLICANT, false, false, {NULL}},
-    [DA_PROCESS] = {DA_PROCESS, "process", BIT(DS_RECEIVED), DS_PROCESSING,
-		    DOSSIER_ACTOR_OFFICER, false, false, {NULL}},
-    [DA_TRANSFER] = {DA_TRANSFER, "transfer", BIT(DS_PROCESSING), DS_NEXT_SAME,
-		     DOSSIER_ACTOR_OFFICER, false, false, {"agency", "reason", NULL}},
-    [DA_REQUEST_PAYMENT] = {DA_REQUEST_PAYMENT, "request_payment", BIT(DS_PROCESSING),
-			    DS_PAYMENT, DOSSIER_ACTOR_OFFICER, false, false,
-			    {"amount", "reason", NULL}},
-    [DA_PAY] = {DA_PAY, "pay", BIT(DS_PAYMENT), DS_PROCESSING, DOSSIER_ACTOR_APPLICANT, false,
-		false, {NULL}},
-    [DA_WITHDRAW] = {DA_WITHDRAW, "withdraw", OPEN_STATES, DS_WITHDRAWN,
-		     DOSSIER_ACTOR_APPLICANT, false, false, {NULL}},
-    [DA_STOP] = {DA_STOP, "stop", OPEN_STATES, DS_STOPPED, DOSSIER_ACTOR_OFFICER, false, false,
-		 {"reason", NULL}},
-    [DA_FINISH] = {DA_FINISH, "finish", BIT(DS_PROCESSING), DS_PROCESSED,
-		   DOSSIER_ACTOR_OFFICER, false, false, {"result", NULL}},
-    [DA_RETURN_RESULT] = {DA_RETURN_RESULT, "return_result", BIT(DS_PROCESSED), DS_RETURNED,
-			  DOSSIER_ACTOR_OFFICER, false, false, {NULL}},
-    [DA_APOLOGIZE] = {DA_APOLOGIZE, "apologize",
-		      BIT(DS_RECEIVED) | BIT(DS_PROCESSING) | BIT(DS_SUPPLEMENT) | BIT(DS_PAYMENT),
-		      DS_NEXT_SAME, DOSSIER_ACTOR_OFFICER, true, true,
-		      {"new_due_date", "reason", NULL}},
+    [DA_RECEIVE] = {DA_RECEIVE,
+                    "receive",
+                    BIT(DS_SUBMITTED),
+                    DS_RECEIVED,
+                    DOSSIER_ACTOR_OFFICER,
+                    false,
+                    false,
+                    {NULL}},
+    [DA_REFUSE] = {DA_REFUSE,
+                   "refuse",
+                   BIT(DS_SUBMITTED),
+                   DS_REFUSED,
+                   DOSSIER_ACTOR_OFFICER,
+                   false,
+                   false,
+                   {"reason", NULL}},
+    [DA_REQUEST_SUPPLEMENT] = {DA_REQUEST_SUPPLEMENT,
+                               "request_supplement",
+                               BIT(DS_SUBMITTED) | BIT(DS_RECEIVED) | BIT(DS_PROCESSING),
+                               DS_SUPPLEMENT,
+                               DOSSIER_ACTOR_OFFICER,
+                               true,
+                               false,
+                               {"items", NULL}},
+    [DA_SUPPLEMENT] = {DA_SUPPLEMENT,
+                       "supplement",
+                       BIT(DS_SUPPLEMENT),
+                       DS_NEXT_PREVIOUS,
+                       DOSSIER_ACTOR_APPLICANT,
+                       false,
+                       false,
+                       {NULL}},
+    [DA_PROCESS] = {DA_PROCESS,
+                    "process",
+                    BIT(DS_RECEIVED),
+                    DS_PROCESSING,
+                    DOSSIER_ACTOR_OFFICER,
+                    false,
+                    false,
+                    {NULL}},
+    [DA_TRANSFER] = {DA_TRANSFER,
+                     "transfer",
+                     BIT(DS_PROCESSING),
+                     DS_NEXT_SAME,
+                     DOSSIER_ACTOR_OFFICER,
+                     false,
+                     false,
+                     {"agency", "reason", NULL}},
+    [DA_REQUEST_PAYMENT] = {DA_REQUEST_PAYMENT,
+                            "request_payment",
+                            BIT(DS_PROCESSING),
+                            DS_PAYMENT,
+                            DOSSIER_ACTOR_OFFICER,
+                            false,
+                            false,
+                            {"amount", "reason", NULL}},
+    [DA_PAY] = {DA_PAY,
+                "pay",
+                BIT(DS_PAYMENT),
+                DS_PROCESSING,
+                DOSSIER_ACTOR_APPLICANT,
+                false,
+                false,
+                {NULL}},
+    [DA_WITHDRAW] = {DA_WITHDRAW,
+                     "withdraw",
+                     OPEN_STATES,
+                     DS_WITHDRAWN,
+                     DOSSIER_ACTOR_APPLICANT,
+                     false,
+                     false,
+                     {NULL}},
+    [DA_STOP] = {DA_STOP,
+                 "stop",
+                 OPEN_STATES,
+                 DS_STOPPED,
+                 DOSSIER_ACTOR_OFFICER,
+                 false,
+                 false,
+                 {"reason", NULL}},
+    [DA_FINISH] = {DA_FINISH,
+                   "finish",
+                   BIT(DS_PROCESSING),
+                   DS_PROCESSED,
+                   DOSSIER_ACTOR_OFFICER,
+                   false,
+                   false,
+                   {"result", NULL}},
+    [DA_RETURN_RESULT] = {DA_RETURN_RESULT,
+                          "return_result",
+                          BIT(DS_PROCESSED),
+                          DS_RETURNED,
+                          DOSSIER_ACTOR_OFFICER,
+                          false,
+                          false,
+                          {NULL}},
+    [DA_APOLOGIZE] = {DA_APOLOGIZE,
+                      "apologize",
+                      BIT(DS_RECEIVED) | BIT(DS_PROCESSING) | BIT(DS_SUPPLEMENT) | BIT(DS_PAYMENT),
+                      DS_NEXT_SAME,
+                      DOSSIER_ACTOR_OFFICER,
+                      true,
+                      true,
+                      {"new_due_date", "reason", NULL}},
 };
 
 static const struct {
@@ -64,7 +138,7 @@ static const struct {
     [DS_PROCESSING] = {"processing", "Đang xử lý", "Processing"},
     [DS_SUPPLEMENT] = {"supplement_requested", "Yêu cầu bổ sung", "Supplement requested"},
     [DS_PAYMENT] = {"payment_requested", "Yêu cầu thực hiện nghĩa vụ tài chính",
-		    "Payment requested"},
+                    "Payment requested"},
     [DS_WITHDRAWN] = {"withdrawn", "Công dân yêu cầu rút hồ sơ", "Withdrawn by the applicant"},
     [DS_STOPPED] = {"stopped", "Dừng xử lý", "Processing stopped"},
     [DS_PROCESSED] = {"processed", "Đã xử lý xong", "Processed"},
@@ -163,35 +237,34 @@ static bool state_allows(const dossier_facts *f, const dossier_rule *r)
 	return true;
 }
 
-mc_err dossier_rule_check(const dossier_facts *f, dossier_action a, unsigned actor,
-			  mc_diag *diag)
+mc_err dossier_rule_check(const dossier_facts *f, dossier_action a, unsigned actor, mc_diag *diag)
 {
 	const dossier_rule *r = dossier_rule_of(a);
 	if (!r)
 		return mc_fail2(diag, MC_ERR_UNPROCESSABLE, "Thao tác không hợp lệ.",
-				"Unknown action.");
+		                "Unknown action.");
 	if (!(r->actor & actor)) {
 		if (r->actor == DOSSIER_ACTOR_APPLICANT)
 			return mc_fail2(diag, MC_ERR_FORBIDDEN,
-					"Chỉ người nộp hồ sơ được thực hiện thao tác này.",
-					"Only the applicant may %s this dossier.", r->name);
+			                "Chỉ người nộp hồ sơ được thực hiện thao tác này.",
+			                "Only the applicant may %s this dossier.", r->name);
 		return mc_fail2(diag, MC_ERR_FORBIDDEN,
-				"Chỉ cán bộ của cơ quan đang giải quyết hồ sơ được thực hiện "
-				"thao tác này.",
-				"Only an officer of the handling agency may %s this dossier.",
-				r->name);
+		                "Chỉ cán bộ của cơ quan đang giải quyết hồ sơ được thực hiện "
+		                "thao tác này.",
+		                "Only an officer of the handling agency may %s this dossier.",
+		                r->name);
 	}
 	if (!state_allows(f, r)) {
 		if (r->once && status_valid(f->status) && (r->from & BIT(f->status)) &&
 		    ((a == DA_REQUEST_SUPPLEMENT && f->supplement_requests > 0) ||
 		     (a == DA_APOLOGIZE && f->apologized)))
 			return mc_fail2(diag, MC_ERR_CONFLICT,
-					"Thao tác này chỉ được thực hiện một lần cho mỗi hồ sơ.",
-					"Action %s may be done only once per dossier.", r->name);
+			                "Thao tác này chỉ được thực hiện một lần cho mỗi hồ sơ.",
+			                "Action %s may be done only once per dossier.", r->name);
 		return mc_fail2(diag, MC_ERR_CONFLICT,
-				"Thao tác không được phép ở trạng thái hiện tại của hồ sơ.",
-				"Action %s is not allowed in status %s.", r->name,
-				dossier_status_name(f->status));
+		                "Thao tác không được phép ở trạng thái hiện tại của hồ sơ.",
+		                "Action %s is not allowed in status %s.", r->name,
+		                dossier_status_name(f->status));
 	}
 	return MC_OK;
 }
@@ -232,15 +305,14 @@ json_t *dossier_allowed_json(const dossier_facts *f, unsigned actor)
 
 static void add_error(json_t *errors, const char *path, const char *en, const char *vi)
 {
-	json_array_append_new(errors,
-			      json_pack("{s:s, s:s, s:s}", "path", path, "message", en,
-					"message_vi", vi));
+	json_array_append_new(
+	    errors, json_pack("{s:s, s:s, s:s}", "path", path, "message", en, "message_vi", vi));
 }
 
 /* Checks an optional string member; `required` adds "missing" errors.
  * Returns the string or NULL. */
 static const char *check_string(json_t *body, const char *key, bool required, size_t max,
-				json_t *errors)
+                                json_t *errors)
 {
 	char path[96];
 	snprintf(path, sizeof path, "$.%s", key);
@@ -248,7 +320,7 @@ static const char *check_string(json_t *body, const char *key, bool required, si
 	if (!v || json_is_null(v)) {
 		if (required)
 			add_error(errors, path, "required member is missing",
-				  "thiếu thông tin bắt buộc");
+			          "thiếu thông tin bắt buộc");
 		return NULL;
 	}
 	if (!json_is_string(v)) {
@@ -277,7 +349,7 @@ static void check_items(json_t *body, json_t *errors)
 	json_t *items = json_object_get(body, "items");
 	if (!items || json_is_null(items)) {
 		add_error(errors, "$.items", "required member is missing",
-			  "thiếu thông tin bắt buộc");
+		          "thiếu thông tin bắt buộc");
 		return;
 	}
 	if (!json_is_array(items)) {
@@ -287,12 +359,12 @@ static void check_items(json_t *body, json_t *errors)
 	size_t n = json_array_size(items);
 	if (n == 0) {
 		add_error(errors, "$.items", "must list at least one missing item",
-			  "phải liệt kê ít nhất một thành phần còn thiếu");
+		          "phải liệt kê ít nhất một thành phần còn thiếu");
 		return;
 	}
 	if (n > MAX_ITEMS) {
 		add_error(errors, "$.items", "too many items (at most 100)",
-			  "quá nhiều mục (tối đa 100)");
+		          "quá nhiều mục (tối đa 100)");
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -309,25 +381,25 @@ static void check_items(json_t *body, json_t *errors)
 		char p2[96];
 		if (!comp && !field) {
 			add_error(errors, path, "must name a component or a field",
-				  "phải nêu thành phần hồ sơ hoặc trường thông tin");
+			          "phải nêu thành phần hồ sơ hoặc trường thông tin");
 		}
 		if (comp && (!json_is_string(comp) || json_string_length(comp) == 0 ||
-			     text_utf8_len(json_string_value(comp)) > MAX_CODE)) {
+		             text_utf8_len(json_string_value(comp)) > MAX_CODE)) {
 			snprintf(p2, sizeof p2, "%s.component", path);
 			add_error(errors, p2, "must be a component id (1 to 64 characters)",
-				  "phải là mã thành phần hồ sơ (1 đến 64 ký tự)");
+			          "phải là mã thành phần hồ sơ (1 đến 64 ký tự)");
 		}
 		if (field && (!json_is_string(field) || json_string_length(field) == 0 ||
-			      text_utf8_len(json_string_value(field)) > 200)) {
+		              text_utf8_len(json_string_value(field)) > 200)) {
 			snprintf(p2, sizeof p2, "%s.field", path);
 			add_error(errors, p2, "must be a field name (1 to 200 characters)",
-				  "phải là tên trường thông tin (1 đến 200 ký tự)");
+			          "phải là tên trường thông tin (1 đến 200 ký tự)");
 		}
-		if (note && (!json_is_string(note) ||
-			     text_utf8_len(json_string_value(note)) > MAX_NOTE)) {
+		if (note &&
+		    (!json_is_string(note) || text_utf8_len(json_string_value(note)) > MAX_NOTE)) {
 			snprintf(p2, sizeof p2, "%s.note", path);
 			add_error(errors, p2, "must be a string of at most 2000 characters",
-				  "phải là chuỗi tối đa 2000 ký tự");
+			          "phải là chuỗi tối đa 2000 ký tự");
 		}
 	}
 }
@@ -338,7 +410,7 @@ static void check_supplement(json_t *body, json_t *errors)
 	json_t *form = json_object_get(body, "form");
 	if ((!comps || json_is_null(comps)) && (!form || json_is_null(form))) {
 		add_error(errors, "$", "a supplement brings components or form fields",
-			  "hồ sơ bổ sung phải có thành phần hồ sơ hoặc thông tin biểu mẫu");
+		          "hồ sơ bổ sung phải có thành phần hồ sơ hoặc thông tin biểu mẫu");
 		return;
 	}
 	if (form && !json_is_null(form) && !json_is_object(form))
@@ -346,12 +418,12 @@ static void check_supplement(json_t *body, json_t *errors)
 	if (comps && !json_is_null(comps)) {
 		if (!json_is_array(comps)) {
 			add_error(errors, "$.components", "must be an array",
-				  "phải là một danh sách");
+			          "phải là một danh sách");
 			return;
 		}
 		if (json_array_size(comps) > MAX_ITEMS) {
 			add_error(errors, "$.components", "too many components (at most 100)",
-				  "quá nhiều thành phần (tối đa 100)");
+			          "quá nhiều thành phần (tối đa 100)");
 			return;
 		}
 		size_t i;
@@ -366,14 +438,14 @@ static void check_supplement(json_t *body, json_t *errors)
 			    json_string_length(id) == 0 || json_string_length(id) > MAX_CODE ||
 			    json_string_length(doc) == 0 || json_string_length(doc) > MAX_CODE)
 				add_error(errors, path,
-					  "must be {\"component\": id, \"document\": id}",
-					  "phải có dạng {\"component\": mã, \"document\": mã}");
+				          "must be {\"component\": id, \"document\": id}",
+				          "phải có dạng {\"component\": mã, \"document\": mã}");
 		}
 	}
 }
 
 mc_err dossier_action_validate(const dossier_facts *f, dossier_action a, json_t *body,
-			       mc_diag *diag)
+                               mc_diag *diag)
 {
 	json_t *errors = json_array();
 	mc_err err = MC_OK;
@@ -381,6 +453,7 @@ mc_err dossier_action_validate(const dossier_facts *f, dossier_action a, json_t 
 		add_error(errors, "$", "must be an object", "phải là một đối tượng");
 		goto out;
 	}
+	check_string(body, "note", false, MAX_NOTE, errors);
 	switch (a) {
 	case DA_REFUSE:
 	case DA_STOP:
@@ -388,11 +461,9 @@ mc_err dossier_action_validate(const dossier_facts *f, dossier_action a, json_t 
 		break;
 	case DA_REQUEST_SUPPLEMENT:
 		check_items(body, errors);
-		check_string(body, "note", false, MAX_NOTE, errors);
 		break;
 	case DA_SUPPLEMENT:
 		check_supplement(body, errors);
-		check_string(body, "note", false, MAX_NOTE, errors);
 		break;
 	case DA_TRANSFER:
 		check_string(body, "agency", true, MAX_CODE, errors);
@@ -402,11 +473,11 @@ mc_err dossier_action_validate(const dossier_facts *f, dossier_action a, json_t 
 		json_t *amt = json_object_get(body, "amount");
 		if (!amt || json_is_null(amt))
 			add_error(errors, "$.amount", "required member is missing",
-				  "thiếu thông tin bắt buộc");
+			          "thiếu thông tin bắt buộc");
 		else if (!json_is_number(amt) || !(json_number_value(amt) > 0) ||
-			 json_number_value(amt) > MAX_AMOUNT)
+		         json_number_value(amt) > MAX_AMOUNT)
 			add_error(errors, "$.amount", "must be a positive amount (VND)",
-				  "phải là số tiền dương (đồng)");
+			          "phải là số tiền dương (đồng)");
 		check_string(body, "reason", true, MAX_REASON, errors);
 		break;
 	}
@@ -420,11 +491,9 @@ mc_err dossier_action_validate(const dossier_facts *f, dossier_action a, json_t 
 		json_t *res = json_object_get(body, "result");
 		if (!res || json_is_null(res))
 			add_error(errors, "$.result", "required member is missing",
-				  "thiếu thông tin bắt buộc");
+			          "thiếu thông tin bắt buộc");
 		else if (!json_is_object(res))
-			add_error(errors, "$.result", "must be an object",
-				  "phải là một đối tượng");
-		check_string(body, "note", false, MAX_NOTE, errors);
+			add_error(errors, "$.result", "must be an object", "phải là một đối tượng");
 		break;
 	}
 	case DA_APOLOGIZE: {
@@ -432,18 +501,16 @@ mc_err dossier_action_validate(const dossier_facts *f, dossier_action a, json_t 
 		mc_day day;
 		if (d && !date_parse(d, &day))
 			add_error(errors, "$.new_due_date", "must be a date YYYY-MM-DD",
-				  "phải là ngày dạng YYYY-MM-DD");
+			          "phải là ngày dạng YYYY-MM-DD");
 		else if (d && f && f->has_due_date && day <= f->due_date)
-			add_error(errors, "$.new_due_date",
-				  "must be after the current due date",
-				  "phải sau ngày hẹn trả kết quả hiện tại");
+			add_error(errors, "$.new_due_date", "must be after the current due date",
+			          "phải sau ngày hẹn trả kết quả hiện tại");
 		check_string(body, "reason", true, MAX_REASON, errors);
 		break;
 	}
 	case DA_RECEIVE:
 	case DA_PROCESS:
 	case DA_RETURN_RESULT:
-		check_string(body, "note", false, MAX_NOTE, errors);
 		break;
 	default:
 		add_error(errors, "$.action", "unknown action", "thao tác không hợp lệ");
@@ -452,8 +519,8 @@ mc_err dossier_action_validate(const dossier_facts *f, dossier_action a, json_t 
 out:
 	if (json_array_size(errors) > 0) {
 		err = mc_fail2(diag, MC_ERR_UNPROCESSABLE,
-			       "Thông tin kèm theo thao tác không hợp lệ.",
-			       "The action's members are invalid.");
+		               "Thông tin kèm theo thao tác không hợp lệ.",
+		               "The action's members are invalid.");
 		mc_diag_ext(diag, "errors", errors);
 		return err;
 	}
@@ -478,7 +545,7 @@ int dossier_limit_working_days(catalog_unit unit, double amount)
 }
 
 mc_err dossier_due_on_receive(const dossier_calendar *cal, mc_day received, catalog_unit unit,
-			      double amount, bool *has_due, mc_day *due)
+                              double amount, bool *has_due, mc_day *due)
 {
 	*has_due = false;
 	if (unit == LIMIT_NONE || !(amount >= 0) || amount > 100000)
@@ -500,7 +567,7 @@ mc_err dossier_due_on_receive(const dossier_calendar *cal, mc_day received, cata
 }
 
 mc_err dossier_due_after_supplement(const dossier_calendar *cal, mc_day due, mc_day requested,
-				    mc_day supplemented, mc_day *out)
+                                    mc_day supplemented, mc_day *out)
 {
 	*out = due;
 	if (supplemented <= requested)
@@ -522,7 +589,7 @@ bool dossier_on_time(mc_day finished, bool has_due, mc_day due, int supplement_r
 }
 
 bool dossier_late_open(dossier_status s, mc_day today, bool has_due, mc_day due,
-		       mc_day supplement_since)
+                       mc_day supplement_since)
 {
 	if (!has_due)
 		return false;

@@ -59,13 +59,13 @@ typedef enum dossier_action {
 /* One row of the transition table. */
 typedef struct dossier_rule {
 	dossier_action action;
-	const char *name;         /* machine name used in the API ("receive") */
-	unsigned from;            /* bit (1u << s) set for every allowed status s */
-	int next;                 /* next status, or DS_NEXT_SAME / DS_NEXT_PREVIOUS */
-	unsigned actor;           /* DOSSIER_ACTOR_APPLICANT or DOSSIER_ACTOR_OFFICER */
-	bool once;                /* at most once per dossier */
-	bool needs_due_date;      /* only when the dossier already has a due date */
-	const char *required[3];  /* required body members (NULL-ended) */
+	const char *name;        /* machine name used in the API ("receive") */
+	unsigned from;           /* bit (1u << s) set for every allowed status s */
+	int next;                /* next status, or DS_NEXT_SAME / DS_NEXT_PREVIOUS */
+	unsigned actor;          /* DOSSIER_ACTOR_APPLICANT or DOSSIER_ACTOR_OFFICER */
+	bool once;               /* at most once per dossier */
+	bool needs_due_date;     /* only when the dossier already has a due date */
+	const char *required[3]; /* required body members (NULL-ended) */
 } dossier_rule;
 
 /* What the rules need to know about a dossier. */
@@ -75,7 +75,7 @@ typedef struct dossier_facts {
 	int supplement_requests;          /* requests made so far */
 	bool apologized;                  /* an apology was already sent */
 	bool has_due_date;
-	mc_day due_date;                  /* valid when has_due_date */
+	mc_day due_date; /* valid when has_due_date */
 } dossier_facts;
 
 /* The table row of an action (never NULL for a valid action). */
@@ -99,8 +99,7 @@ bool dossier_status_final(dossier_status s);
  * `f`? MC_OK; MC_ERR_FORBIDDEN when the action belongs to another kind of
  * actor; MC_ERR_CONFLICT when the current status does not allow it or a
  * once-only action was already done. Fills diag (en + vi) on failure. */
-mc_err dossier_rule_check(const dossier_facts *f, dossier_action a, unsigned actor,
-			  mc_diag *diag);
+mc_err dossier_rule_check(const dossier_facts *f, dossier_action a, unsigned actor, mc_diag *diag);
 
 /* Status after doing `a` (which must have passed dossier_rule_check). */
 dossier_status dossier_next_status(const dossier_facts *f, dossier_action a);
@@ -117,7 +116,7 @@ json_t *dossier_allowed_json(const dossier_facts *f, unsigned actor);
  * due date). MC_ERR_UNPROCESSABLE with diag ext {"errors": [{path, message,
  * message_vi}]} listing every problem. */
 mc_err dossier_action_validate(const dossier_facts *f, dossier_action a, json_t *body,
-			       mc_diag *diag);
+                               mc_diag *diag);
 
 /* Working-day calendar seen by the due-date functions. */
 typedef struct dossier_calendar {
@@ -139,12 +138,12 @@ int dossier_limit_working_days(catalog_unit unit, double amount);
  * *has_due = false when the procedure has no time limit (LIMIT_NONE or a
  * negative amount). */
 mc_err dossier_due_on_receive(const dossier_calendar *cal, mc_day received, catalog_unit unit,
-			      double amount, bool *has_due, mc_day *due);
+                              double amount, bool *has_due, mc_day *due);
 
 /* Due date after a supplement: the working days in [requested, supplemented)
  * are added to `due` (time in status 5 does not count). */
 mc_err dossier_due_after_supplement(const dossier_calendar *cal, mc_day due, mc_day requested,
-				    mc_day supplemented, mc_day *out);
+                                    mc_day supplemented, mc_day *out);
 
 /* Decision 766: on time when finished on or before the due date (no due date:
  * always in time) and at most one supplement request was made. */
@@ -155,6 +154,6 @@ bool dossier_on_time(mc_day finished, bool has_due, mc_day due, int supplement_r
  * when the due date had already passed on `supplement_since` (the day of the
  * request). Final states and dossiers without a due date are not late. */
 bool dossier_late_open(dossier_status s, mc_day today, bool has_due, mc_day due,
-		       mc_day supplement_since);
+                       mc_day supplement_since);
 
 #endif

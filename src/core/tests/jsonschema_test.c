@@ -4,8 +4,8 @@
 #include "core/jsonschema.h"
 
 #include <setjmp.h>
-#include <stdbool.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,7 +47,8 @@ static bool has_path(json_t *errs, const char *path)
 {
 	size_t i;
 	json_t *e;
-	json_array_foreach (errs, i, e) {
+	json_array_foreach(errs, i, e)
+	{
 		if (!strcmp(json_string_value(json_object_get(e, "path")), path))
 			return true;
 	}
@@ -87,15 +88,16 @@ static void test_messages_bilingual(void **state)
 	assert_string_equal(json_string_value(json_object_get(first, "path")), "$.name");
 	assert_string_equal(json_string_value(json_object_get(first, "message")), "is required");
 	assert_string_equal(json_string_value(json_object_get(first, "message_vi")),
-			    "là thông tin bắt buộc");
+	                    "là thông tin bắt buộc");
 	json_decref(e);
 
 	e = run("{\"type\":\"integer\"}", "\"x\"");
 	first = json_array_get(e, 0);
 	assert_string_equal(json_string_value(json_object_get(first, "path")), "$");
 	assert_string_equal(json_string_value(json_object_get(first, "message")),
-			    "must be of type integer");
-	assert_non_null(strstr(json_string_value(json_object_get(first, "message_vi")), "số nguyên"));
+	                    "must be of type integer");
+	assert_non_null(
+	    strstr(json_string_value(json_object_get(first, "message_vi")), "số nguyên"));
 	json_decref(e);
 }
 
@@ -117,11 +119,12 @@ static const char *person_schema =
 static void test_nested_paths_and_all_errors(void **state)
 {
 	(void)state;
-	json_t *e = run(person_schema,
-			"{\"applicant\":{\"full_name\":\"\",\"person_id\":\"12345\",\"email\":\"nope\"},"
-			" \"child\":{\"date_of_birth\":\"2025-02-30\"},"
-			" \"copies\":0, \"tags\":[\"ok\",\"long\",\"x\"], \"extra\":1,"
-			" \"weird key\":2}");
+	json_t *e =
+	    run(person_schema,
+	        "{\"applicant\":{\"full_name\":\"\",\"person_id\":\"12345\",\"email\":\"nope\"},"
+	        " \"child\":{\"date_of_birth\":\"2025-02-30\"},"
+	        " \"copies\":0, \"tags\":[\"ok\",\"long\",\"x\"], \"extra\":1,"
+	        " \"weird key\":2}");
 	assert_true(has_path(e, "$.applicant.full_name"));
 	assert_true(has_path(e, "$.applicant.person_id"));
 	assert_true(has_path(e, "$.applicant.email"));
@@ -136,11 +139,12 @@ static void test_nested_paths_and_all_errors(void **state)
 	assert_int_equal(json_array_size(e), 10);
 	json_decref(e);
 
-	assert_int_equal(count(person_schema, "{\"applicant\":{\"full_name\":\"Lan\","
-					      "\"person_id\":\"001090012345\",\"email\":\"a@b.vn\"},"
-					      "\"child\":{\"date_of_birth\":\"2024-02-29\",\"sex\":\"female\"},"
-					      "\"copies\":10,\"tags\":[\"a\"]}"),
-			 0);
+	assert_int_equal(count(person_schema,
+	                       "{\"applicant\":{\"full_name\":\"Lan\","
+	                       "\"person_id\":\"001090012345\",\"email\":\"a@b.vn\"},"
+	                       "\"child\":{\"date_of_birth\":\"2024-02-29\",\"sex\":\"female\"},"
+	                       "\"copies\":10,\"tags\":[\"a\"]}"),
+	                 0);
 	/* a missing top-level object reports both required members */
 	e = run(person_schema, "{}");
 	assert_true(has_path(e, "$.applicant"));
@@ -170,8 +174,8 @@ static void test_strings(void **state)
 	/* an invalid or oversized pattern is an error, never a crash */
 	json_t *e = run("{\"pattern\":\"([a-z\"}", "\"abc\"");
 	assert_int_equal(json_array_size(e), 1);
-	assert_non_null(strstr(json_string_value(json_object_get(json_array_get(e, 0), "message")),
-			       "pattern"));
+	assert_non_null(
+	    strstr(json_string_value(json_object_get(json_array_get(e, 0), "message")), "pattern"));
 	json_decref(e);
 	char big[400];
 	memset(big, 'a', sizeof big);
@@ -227,7 +231,7 @@ static void test_enum_const(void **state)
 	assert_int_equal(count("{\"const\":\"online\"}", "\"post\""), 1);
 	json_t *e = run("{\"enum\":[\"male\",\"female\"]}", "\"x\"");
 	assert_non_null(strstr(json_string_value(json_object_get(json_array_get(e, 0), "message")),
-			       "\"male\", \"female\""));
+	                       "\"male\", \"female\""));
 	json_decref(e);
 }
 
@@ -235,8 +239,8 @@ static void test_arrays_of_objects(void **state)
 {
 	(void)state;
 	json_t *e = run("{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"id\"],"
-			"\"properties\":{\"id\":{\"type\":\"string\"}}}}",
-			"[{\"id\":\"c1\"},{},{\"id\":2}]");
+	                "\"properties\":{\"id\":{\"type\":\"string\"}}}}",
+	                "[{\"id\":\"c1\"},{},{\"id\":2}]");
 	assert_int_equal(json_array_size(e), 2);
 	assert_true(has_path(e, "$[1].id"));
 	assert_true(has_path(e, "$[2].id"));

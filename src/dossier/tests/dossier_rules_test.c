@@ -58,9 +58,8 @@ static void test_every_transition(void **state)
 		dossier_action a;
 		assert_true(dossier_action_parse(expect[i].action, &a));
 		assert_string_equal(dossier_action_name(a), expect[i].action);
-		unsigned right = strcmp(expect[i].actor, "officer") == 0
-				     ? DOSSIER_ACTOR_OFFICER
-				     : DOSSIER_ACTOR_APPLICANT;
+		unsigned right = strcmp(expect[i].actor, "officer") == 0 ? DOSSIER_ACTOR_OFFICER
+		                                                         : DOSSIER_ACTOR_APPLICANT;
 		unsigned wrong = right ^ DOSSIER_ACTOR_ANY;
 		for (int s = 1; s <= 10; s++) {
 			dossier_facts f = facts(s);
@@ -73,7 +72,7 @@ static void test_every_transition(void **state)
 				assert_true(strlen(d.detail_vi) > 0);
 				/* the other actor kind is refused for its role first */
 				assert_int_equal(dossier_rule_check(&f, a, wrong, NULL),
-						 MC_ERR_FORBIDDEN);
+				                 MC_ERR_FORBIDDEN);
 				continue;
 			}
 			assert_int_equal(e, MC_OK);
@@ -105,15 +104,15 @@ static void test_supplement_returns_previous(void **state)
 			continue;
 		dossier_facts f = facts(DS_SUPPLEMENT);
 		f.before_supplement = (dossier_status)before;
-		assert_int_equal(dossier_rule_check(&f, DA_SUPPLEMENT, DOSSIER_ACTOR_APPLICANT, NULL),
-				 MC_OK);
+		assert_int_equal(
+		    dossier_rule_check(&f, DA_SUPPLEMENT, DOSSIER_ACTOR_APPLICANT, NULL), MC_OK);
 		assert_int_equal(dossier_next_status(&f, DA_SUPPLEMENT), before);
 	}
 	/* without a recorded previous state the supplement cannot go anywhere */
 	dossier_facts f = facts(DS_SUPPLEMENT);
 	f.before_supplement = DS_NONE;
 	assert_int_equal(dossier_rule_check(&f, DA_SUPPLEMENT, DOSSIER_ACTOR_APPLICANT, NULL),
-			 MC_ERR_CONFLICT);
+	                 MC_ERR_CONFLICT);
 }
 
 static void test_once_only(void **state)
@@ -121,23 +120,23 @@ static void test_once_only(void **state)
 	(void)state;
 	dossier_facts f = facts(DS_PROCESSING);
 	assert_int_equal(dossier_rule_check(&f, DA_REQUEST_SUPPLEMENT, DOSSIER_ACTOR_OFFICER, NULL),
-			 MC_OK);
+	                 MC_OK);
 	f.supplement_requests = 1;
 	mc_diag d = {0};
 	assert_int_equal(dossier_rule_check(&f, DA_REQUEST_SUPPLEMENT, DOSSIER_ACTOR_OFFICER, &d),
-			 MC_ERR_CONFLICT);
+	                 MC_ERR_CONFLICT);
 	assert_non_null(strstr(d.detail, "once"));
 
 	f = facts(DS_PROCESSING);
 	assert_int_equal(dossier_rule_check(&f, DA_APOLOGIZE, DOSSIER_ACTOR_OFFICER, NULL), MC_OK);
 	f.apologized = true;
 	assert_int_equal(dossier_rule_check(&f, DA_APOLOGIZE, DOSSIER_ACTOR_OFFICER, NULL),
-			 MC_ERR_CONFLICT);
+	                 MC_ERR_CONFLICT);
 	/* apology needs a due date (a dossier never received has none) */
 	f = facts(DS_SUPPLEMENT);
 	f.has_due_date = false;
 	assert_int_equal(dossier_rule_check(&f, DA_APOLOGIZE, DOSSIER_ACTOR_OFFICER, NULL),
-			 MC_ERR_CONFLICT);
+	                 MC_ERR_CONFLICT);
 }
 
 static int json_has(json_t *arr, const char *name)
@@ -165,8 +164,8 @@ static void test_allowed_lists(void **state)
 				dossier_action a;
 				assert_true(dossier_action_parse(expect[i].action, &a));
 				unsigned kind = strcmp(expect[i].actor, "officer") == 0
-						    ? DOSSIER_ACTOR_OFFICER
-						    : DOSSIER_ACTOR_APPLICANT;
+				                    ? DOSSIER_ACTOR_OFFICER
+				                    : DOSSIER_ACTOR_APPLICANT;
 				int ok = expect[i].next[s] != 0 && (kind & actor);
 				assert_int_equal(json_has(arr, expect[i].action), ok);
 				n += ok;
@@ -211,10 +210,17 @@ static void test_allowed_lists(void **state)
 static void test_status_names(void **state)
 {
 	(void)state;
-	const char *names[] = {NULL,         "submitted",         "received", "refused",
-			       "processing", "supplement_requested", "payment_requested",
-			       "withdrawn",  "stopped",              "processed",
-			       "result_returned"};
+	const char *names[] = {NULL,
+	                       "submitted",
+	                       "received",
+	                       "refused",
+	                       "processing",
+	                       "supplement_requested",
+	                       "payment_requested",
+	                       "withdrawn",
+	                       "stopped",
+	                       "processed",
+	                       "result_returned"};
 	for (int s = 1; s <= 10; s++) {
 		assert_string_equal(dossier_status_name((dossier_status)s), names[s]);
 		dossier_status p;
@@ -278,19 +284,16 @@ static void test_required_members(void **state)
 	assert_int_equal(validate(DA_STOP, "{}", "$.reason"), 1);
 	/* every missing member is listed */
 	assert_int_equal(validate(DA_TRANSFER, "{}", "$.agency"), 2);
-	assert_int_equal(validate(DA_TRANSFER, "{\"agency\": \"BCA\", \"reason\": \"liên thông\"}",
-				  NULL),
-			 0);
+	assert_int_equal(
+	    validate(DA_TRANSFER, "{\"agency\": \"BCA\", \"reason\": \"liên thông\"}", NULL), 0);
 	assert_int_equal(validate(DA_REQUEST_PAYMENT, "{}", "$.amount"), 2);
-	assert_int_equal(validate(DA_REQUEST_PAYMENT, "{\"amount\": -5, \"reason\": \"lệ phí\"}",
-				  "$.amount"),
-			 1);
-	assert_int_equal(validate(DA_REQUEST_PAYMENT, "{\"amount\": \"5\", \"reason\": \"x\"}",
-				  "$.amount"),
-			 1);
-	assert_int_equal(validate(DA_REQUEST_PAYMENT, "{\"amount\": 50000, \"reason\": \"lệ phí\"}",
-				  NULL),
-			 0);
+	assert_int_equal(
+	    validate(DA_REQUEST_PAYMENT, "{\"amount\": -5, \"reason\": \"lệ phí\"}", "$.amount"),
+	    1);
+	assert_int_equal(
+	    validate(DA_REQUEST_PAYMENT, "{\"amount\": \"5\", \"reason\": \"x\"}", "$.amount"), 1);
+	assert_int_equal(
+	    validate(DA_REQUEST_PAYMENT, "{\"amount\": 50000, \"reason\": \"lệ phí\"}", NULL), 0);
 	assert_int_equal(validate(DA_FINISH, "{}", "$.result"), 1);
 	assert_int_equal(validate(DA_FINISH, "{\"result\": \"ok\"}", "$.result"), 1);
 	assert_int_equal(validate(DA_FINISH, "{\"result\": {\"decision\": \"GKS-1\"}}", NULL), 0);
@@ -298,36 +301,38 @@ static void test_required_members(void **state)
 	assert_int_equal(validate(DA_REQUEST_SUPPLEMENT, "{}", "$.items"), 1);
 	assert_int_equal(validate(DA_REQUEST_SUPPLEMENT, "{\"items\": []}", "$.items"), 1);
 	assert_int_equal(validate(DA_REQUEST_SUPPLEMENT,
-				  "{\"items\": [{\"note\": \"x\"}, {\"component\": 3}, 7]}",
-				  "$.items[0]"),
-			 3);
+	                          "{\"items\": [{\"note\": \"x\"}, {\"component\": 3}, 7]}",
+	                          "$.items[0]"),
+	                 3);
 	assert_int_equal(validate(DA_REQUEST_SUPPLEMENT,
-				  "{\"items\": [{\"component\": \"c1\", \"note\": \"bản chính\"},"
-				  " {\"field\": \"ho_ten_me\"}], \"note\": \"bổ sung\"}",
-				  NULL),
-			 0);
+	                          "{\"items\": [{\"component\": \"c1\", \"note\": \"bản chính\"},"
+	                          " {\"field\": \"ho_ten_me\"}], \"note\": \"bổ sung\"}",
+	                          NULL),
+	                 0);
 	/* supplement brings something */
 	assert_int_equal(validate(DA_SUPPLEMENT, "{}", "$"), 1);
 	assert_int_equal(validate(DA_SUPPLEMENT, "{\"form\": []}", "$.form"), 1);
 	assert_int_equal(validate(DA_SUPPLEMENT, "{\"components\": [{\"component\": \"c1\"}]}",
-				  "$.components[0]"),
-			 1);
-	assert_int_equal(validate(DA_SUPPLEMENT,
-				  "{\"components\": [{\"component\": \"c1\", \"document\": \"ab\"}]}",
-				  NULL),
-			 0);
+	                          "$.components[0]"),
+	                 1);
+	assert_int_equal(
+	    validate(DA_SUPPLEMENT,
+	             "{\"components\": [{\"component\": \"c1\", \"document\": \"ab\"}]}", NULL),
+	    0);
 	assert_int_equal(validate(DA_SUPPLEMENT, "{\"form\": {\"ho_ten\": \"A\"}}", NULL), 0);
 	/* apology: date and reason, after the current due date (2026-03-10) */
 	assert_int_equal(validate(DA_APOLOGIZE, "{}", "$.new_due_date"), 2);
-	assert_int_equal(validate(DA_APOLOGIZE, "{\"new_due_date\": \"2026-02-30\", \"reason\": \"x\"}",
-				  "$.new_due_date"),
-			 1);
-	assert_int_equal(validate(DA_APOLOGIZE, "{\"new_due_date\": \"2026-03-10\", \"reason\": \"x\"}",
-				  "$.new_due_date"),
-			 1);
-	assert_int_equal(validate(DA_APOLOGIZE, "{\"new_due_date\": \"2026-03-11\", \"reason\": \"x\"}",
-				  NULL),
-			 0);
+	assert_int_equal(validate(DA_APOLOGIZE,
+	                          "{\"new_due_date\": \"2026-02-30\", \"reason\": \"x\"}",
+	                          "$.new_due_date"),
+	                 1);
+	assert_int_equal(validate(DA_APOLOGIZE,
+	                          "{\"new_due_date\": \"2026-03-10\", \"reason\": \"x\"}",
+	                          "$.new_due_date"),
+	                 1);
+	assert_int_equal(
+	    validate(DA_APOLOGIZE, "{\"new_due_date\": \"2026-03-11\", \"reason\": \"x\"}", NULL),
+	    0);
 	/* caps */
 	char big[2100 + 40];
 	strcpy(big, "{\"reason\": \"");
@@ -335,6 +340,15 @@ static void test_required_members(void **state)
 	memset(big + at, 'a', 2001);
 	strcpy(big + at + 2001, "\"}");
 	assert_int_equal(validate(DA_STOP, big, "$.reason"), 1);
+	/* {"note": "aaa..."} too long on any action */
+	char *note = malloc(2100);
+	strcpy(note, "{\"note\": \"");
+	size_t nat = strlen(note);
+	memset(note + nat, 'b', 2001);
+	strcpy(note + nat + 2001, "\"}");
+	assert_int_equal(validate(DA_RECEIVE, note, "$.note"), 1);
+	free(note);
+	assert_int_equal(validate(DA_PROCESS, "{\"note\": 5}", "$.note"), 1);
 }
 
 /* Fake calendar: Monday-Friday, minus 2026-04-30 and 2026-05-01. */
@@ -402,15 +416,15 @@ static void test_due_on_receive(void **state)
 	bool has;
 	mc_day due;
 	/* Monday 2026-03-02 + 3 working days = Thursday 03-05 */
-	assert_int_equal(dossier_due_on_receive(&cal, ymd(2026, 3, 2), LIMIT_WORKING_DAYS, 3, &has,
-						&due),
-			 MC_OK);
+	assert_int_equal(
+	    dossier_due_on_receive(&cal, ymd(2026, 3, 2), LIMIT_WORKING_DAYS, 3, &has, &due),
+	    MC_OK);
 	assert_true(has);
 	assert_int_equal(due, ymd(2026, 3, 5));
 	/* Thursday + 3 working days skips the weekend: Tuesday */
-	assert_int_equal(dossier_due_on_receive(&cal, ymd(2026, 3, 5), LIMIT_WORKING_DAYS, 3, &has,
-						&due),
-			 MC_OK);
+	assert_int_equal(
+	    dossier_due_on_receive(&cal, ymd(2026, 3, 5), LIMIT_WORKING_DAYS, 3, &has, &due),
+	    MC_OK);
 	assert_int_equal(due, ymd(2026, 3, 10));
 	/* received on a Saturday: 1 working day later is Monday */
 	dossier_due_on_receive(&cal, ymd(2026, 3, 7), LIMIT_WORKING_DAYS, 1, &has, &due);
@@ -444,24 +458,24 @@ static void test_due_after_supplement(void **state)
 	/* due Thu 03-12; supplement requested Mon 03-02, done Wed 03-04: 2 working
 	 * days in status 5 -> due Mon 03-16 */
 	assert_int_equal(dossier_due_after_supplement(&cal, ymd(2026, 3, 12), ymd(2026, 3, 2),
-						      ymd(2026, 3, 4), &out),
-			 MC_OK);
+	                                              ymd(2026, 3, 4), &out),
+	                 MC_OK);
 	assert_int_equal(out, ymd(2026, 3, 16));
 	/* requested Fri 03-06, done Mon 03-09: only Friday counts -> +1 */
 	dossier_due_after_supplement(&cal, ymd(2026, 3, 12), ymd(2026, 3, 6), ymd(2026, 3, 9),
-				     &out);
+	                             &out);
 	assert_int_equal(out, ymd(2026, 3, 13));
 	/* same day: nothing changes */
 	dossier_due_after_supplement(&cal, ymd(2026, 3, 12), ymd(2026, 3, 6), ymd(2026, 3, 6),
-				     &out);
+	                             &out);
 	assert_int_equal(out, ymd(2026, 3, 12));
 	/* over a weekend only (Sat -> Mon): nothing */
 	dossier_due_after_supplement(&cal, ymd(2026, 3, 12), ymd(2026, 3, 7), ymd(2026, 3, 9),
-				     &out);
+	                             &out);
 	assert_int_equal(out, ymd(2026, 3, 12));
 	/* two weeks in supplement: 10 working days */
 	dossier_due_after_supplement(&cal, ymd(2026, 3, 12), ymd(2026, 3, 2), ymd(2026, 3, 16),
-				     &out);
+	                             &out);
 	assert_int_equal(out, ymd(2026, 3, 26));
 }
 
