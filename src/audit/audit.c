@@ -26,7 +26,7 @@ static void hash_field(crypto_hash_sha256_state *st, const char *s)
 
 /* Computes the hex hash of one entry into out (AUDIT_HASH_HEX bytes). */
 static void entry_hash(const char *prev_hash, int64_t seq, const char *at, const char *actor,
-		       const char *action, const char *object, const char *detail, char *out)
+                       const char *action, const char *object, const char *detail, char *out)
 {
 	crypto_hash_sha256_state st;
 	unsigned char digest[crypto_hash_sha256_BYTES];
@@ -47,7 +47,7 @@ static void entry_hash(const char *prev_hash, int64_t seq, const char *at, const
 }
 
 mc_err audit_append(store_conn *c, const char *actor, const char *action, const char *object,
-		    json_t *detail)
+                    json_t *detail)
 {
 	store_stmt *st = NULL;
 	char *canon = NULL;
@@ -63,7 +63,7 @@ mc_err audit_append(store_conn *c, const char *actor, const char *action, const 
 	if (!object)
 		object = "";
 	canon = detail ? json_dumps(detail, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENCODE_ANY)
-		       : mc_xstrdup("{}");
+	               : mc_xstrdup("{}");
 	if (!canon) {
 		e = MC_ERR_INTERNAL;
 		goto out;
@@ -72,9 +72,8 @@ mc_err audit_append(store_conn *c, const char *actor, const char *action, const 
 
 	/* Taking the head first locks it (PostgreSQL row lock, SQLite write
 	 * transaction): appenders are serialised and seq has no gaps. */
-	e = store_prepare(c,
-			  "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
-			  &st);
+	e = store_prepare(c, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
+	                  &st);
 	if (e)
 		goto out;
 	e = store_step(st, &row);
@@ -93,10 +92,11 @@ mc_err audit_append(store_conn *c, const char *actor, const char *action, const 
 		goto out;
 
 	entry_hash(prev, seq, at, actor, action, object, canon, hash);
-	e = store_prepare(c,
-			  "INSERT INTO audit_log (seq, at, actor, action, object, detail, prev_hash, "
-			  "hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-			  &st);
+	e = store_prepare(
+	    c,
+	    "INSERT INTO audit_log (seq, at, actor, action, object, detail, prev_hash, "
+	    "hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	    &st);
 	if (e)
 		goto out;
 	store_bind_int(st, 1, seq);
@@ -162,12 +162,12 @@ static mc_err verify_fn(store_conn *c, void *vctx, mc_diag *diag)
 		return mc_fail(diag, e, "cannot read the audit head");
 	if (!have_head)
 		return broken(v, diag, 1, "thiếu dòng đầu chuỗi nhật ký",
-			      "the audit head row is missing");
+		              "the audit head row is missing");
 
 	e = store_prepare(c,
-			  "SELECT seq, at, actor, action, object, detail, prev_hash, hash "
-			  "FROM audit_log ORDER BY seq",
-			  &st);
+	                  "SELECT seq, at, actor, action, object, detail, prev_hash, hash "
+	                  "FROM audit_log ORDER BY seq",
+	                  &st);
 	if (e)
 		return mc_fail(diag, e, "cannot read the audit log");
 	for (;;) {
@@ -180,9 +180,9 @@ static mc_err verify_fn(store_conn *c, void *vctx, mc_diag *diag)
 			break;
 		long long seq = store_col_int(st, 0);
 		const char *at = store_col_text(st, 1), *actor = store_col_text(st, 2),
-			   *action = store_col_text(st, 3), *object = store_col_text(st, 4),
-			   *detail = store_col_text(st, 5), *prev = store_col_text(st, 6),
-			   *hash = store_col_text(st, 7);
+		           *action = store_col_text(st, 3), *object = store_col_text(st, 4),
+		           *detail = store_col_text(st, 5), *prev = store_col_text(st, 6),
+		           *hash = store_col_text(st, 7);
 		if (seq != last_seq + 1) {
 			snprintf(why, sizeof why, "entry %lld is missing (deleted)", last_seq + 1);
 			snprintf(why_vi, sizeof why_vi, "thiếu mục %lld (bị xóa)", last_seq + 1);
@@ -190,20 +190,21 @@ static mc_err verify_fn(store_conn *c, void *vctx, mc_diag *diag)
 			goto out;
 		}
 		if (!prev || strcmp(prev, last_hash) != 0) {
-			e = broken(v, diag, seq, "prev_hash không khớp với mục trước (mục bị xóa hoặc thay)",
-				   "prev_hash does not match the previous entry (an entry was "
-				   "deleted or replaced)");
+			e = broken(v, diag, seq,
+			           "prev_hash không khớp với mục trước (mục bị xóa hoặc thay)",
+			           "prev_hash does not match the previous entry (an entry was "
+			           "deleted or replaced)");
 			goto out;
 		}
 		if (!at || !actor || !action || !object || !detail || !hash) {
 			e = broken(v, diag, seq, "một trường của mục bị rỗng (bị sửa)",
-				   "a field of the entry is NULL (edited)");
+			           "a field of the entry is NULL (edited)");
 			goto out;
 		}
 		entry_hash(prev, seq, at, actor, action, object, detail, want);
 		if (strcmp(hash, want) != 0) {
 			e = broken(v, diag, seq, "mã băm không khớp (mục bị sửa)",
-				   "hash mismatch (entry edited)");
+			           "hash mismatch (entry edited)");
 			goto out;
 		}
 		snprintf(last_hash, sizeof last_hash, "%s", hash);
@@ -212,22 +213,22 @@ static mc_err verify_fn(store_conn *c, void *vctx, mc_diag *diag)
 	}
 	if (head_seq > last_seq) {
 		snprintf(why, sizeof why, "entries %lld to %lld are missing (log truncated)",
-			 last_seq + 1, head_seq);
+		         last_seq + 1, head_seq);
 		snprintf(why_vi, sizeof why_vi, "thiếu các mục %lld đến %lld (nhật ký bị cắt)",
-			 last_seq + 1, head_seq);
+		         last_seq + 1, head_seq);
 		v->first_bad = last_seq + 1;
 		e = mc_fail2(diag, MC_ERR_CONFLICT, why_vi, "%s", why);
 		goto out;
 	}
 	if (head_seq < last_seq) {
 		e = broken(v, diag, head_seq + 1, "có mục được thêm sau đầu chuỗi đã ghi",
-			   "an entry was added after the recorded head");
+		           "an entry was added after the recorded head");
 		goto out;
 	}
 	if (strcmp(head_hash, last_hash) != 0) {
 		e = broken(v, diag, last_seq > 0 ? last_seq : 1,
-			   "mục mới nhất không khớp với đầu chuỗi đã ghi (bị thay)",
-			   "the newest entry does not match the recorded head (replaced)");
+		           "mục mới nhất không khớp với đầu chuỗi đã ghi (bị thay)",
+		           "the newest entry does not match the recorded head (replaced)");
 		goto out;
 	}
 	e = MC_OK;

@@ -20,7 +20,7 @@
  * NULL means "". Must run inside store_write (it locks the head row first, so
  * concurrent appenders are serialised on every backend). */
 mc_err audit_append(store_conn *c, const char *actor, const char *action, const char *object,
-		    json_t *detail);
+                    json_t *detail);
 
 /* Walks the whole chain. *checked = entries verified; on a broken chain
  * returns MC_ERR_CONFLICT with *first_bad = sequence number of the first

@@ -7,24 +7,24 @@
 #include <sys/stat.h>
 
 static const char usage[] =
-	"Usage: motcua audit verify --data DIR\n"
-	"\n"
-	"Verifies the hash-chained audit log of the data directory DIR: every\n"
-	"entry's hash, the link to the previous entry, the sequence without gaps\n"
-	"and the recorded head (so deleting the newest entries is detected).\n"
-	"\n"
-	"Prints \"audit log OK: N entries\" and exits 0, or\n"
-	"\"audit log BROKEN at entry N: reason\" and exits 1.\n"
-	"Exit status 2 on a usage error.\n"
-	"\n"
-	"Options:\n"
-	"  --data DIR   data directory created by `motcua init`\n"
-	"  --help       show this help\n";
+    "Usage: motcua audit verify --data DIR\n"
+    "\n"
+    "Verifies the hash-chained audit log of the data directory DIR: every\n"
+    "entry's hash, the link to the previous entry, the sequence without gaps\n"
+    "and the recorded head (so deleting the newest entries is detected).\n"
+    "\n"
+    "Prints \"audit log OK: N entries\" and exits 0, or\n"
+    "\"audit log BROKEN at entry N: reason\" and exits 1.\n"
+    "Exit status 2 on a usage error.\n"
+    "\n"
+    "Options:\n"
+    "  --data DIR   data directory created by `motcua init`\n"
+    "  --help       show this help\n";
 
 static int bad_usage(const char *what, const char *arg)
 {
 	fprintf(stderr, "motcua audit: %s%s%s (see motcua audit --help)\n", what, arg ? ": " : "",
-		arg ? arg : "");
+	        arg ? arg : "");
 	return 2;
 }
 
@@ -71,7 +71,7 @@ int audit_cli(int argc, char **argv)
 	mc_err e = store_open(data, false, &s, &diag);
 	if (e) {
 		fprintf(stderr, "motcua audit: cannot open %s: %s\n", data,
-			diag.detail[0] ? diag.detail : mc_err_name(e));
+		        diag.detail[0] ? diag.detail : mc_err_name(e));
 		goto out;
 	}
 	e = audit_verify(s, &checked, &bad, &diag);
@@ -83,7 +83,7 @@ int audit_cli(int argc, char **argv)
 		       diag.detail[0] ? diag.detail : "chain broken");
 	} else {
 		fprintf(stderr, "motcua audit: cannot verify: %s\n",
-			diag.detail[0] ? diag.detail : mc_err_name(e));
+		        diag.detail[0] ? diag.detail : mc_err_name(e));
 	}
 out:
 	mc_diag_clear(&diag);

@@ -12,9 +12,9 @@ typedef struct list_ctx {
 	const char *object, *actor, *action;
 	int64_t before; /* 0: from the newest */
 	int limit;
-	json_t *items;  /* out */
-	int64_t last;   /* out: seq of the last item returned */
-	bool more;      /* out */
+	json_t *items; /* out */
+	int64_t last;  /* out: seq of the last item returned */
+	bool more;     /* out */
 } list_ctx;
 
 static mc_err list_fn(store_conn *c, void *vctx, mc_diag *diag)
@@ -34,7 +34,7 @@ static mc_err list_fn(store_conn *c, void *vctx, mc_diag *diag)
 
 	/* Only fixed fragments go into the SQL text; values are bound. */
 	mc_buf_puts(&sql, "SELECT seq, at, actor, action, object, detail, prev_hash, hash "
-			  "FROM audit_log WHERE 1 = 1");
+	                  "FROM audit_log WHERE 1 = 1");
 	if (x->object) {
 		vals[n++] = x->object;
 		mc_buf_printf(&sql, " AND object = ?%d", n);
@@ -73,12 +73,12 @@ static mc_err list_fn(store_conn *c, void *vctx, mc_diag *diag)
 		json_t *d = detail ? json_loads(detail, JSON_DECODE_ANY, NULL) : NULL;
 		int64_t seq = store_col_int(st, 0);
 		json_array_append_new(
-			x->items,
-			json_pack("{s:I, s:s?, s:s?, s:s?, s:s?, s:o, s:s?, s:s?}", "seq",
-				  (json_int_t)seq, "at", store_col_text(st, 1), "actor",
-				  store_col_text(st, 2), "action", store_col_text(st, 3), "object",
-				  store_col_text(st, 4), "detail", d ? d : json_null(), "prev_hash",
-				  store_col_text(st, 6), "hash", store_col_text(st, 7)));
+		    x->items,
+		    json_pack("{s:I, s:s?, s:s?, s:s?, s:s?, s:o, s:s?, s:s?}", "seq",
+		              (json_int_t)seq, "at", store_col_text(st, 1), "actor",
+		              store_col_text(st, 2), "action", store_col_text(st, 3), "object",
+		              store_col_text(st, 4), "detail", d ? d : json_null(), "prev_hash",
+		              store_col_text(st, 6), "hash", store_col_text(st, 7)));
 		x->last = seq;
 	}
 	if (e)
@@ -114,8 +114,8 @@ static void get_audit(mc_req *req, mc_resp *resp)
 	x.action = filter(req, "action", &bad);
 	if (bad) {
 		e = mc_fail2(&diag, MC_ERR_INVALID, "Tham số lọc rỗng hoặc quá dài.",
-			     "A filter parameter is empty or too long (max %d bytes).",
-			     AUDIT_FILTER_MAX);
+		             "A filter parameter is empty or too long (max %d bytes).",
+		             AUDIT_FILTER_MAX);
 		goto fail;
 	}
 	e = http_cursor_decode(req, &cur, &diag);
@@ -125,7 +125,7 @@ static void get_audit(mc_req *req, mc_resp *resp)
 		json_t *b = json_object_get(cur, "before");
 		if (!json_is_integer(b) || json_integer_value(b) <= 0) {
 			e = mc_fail2(&diag, MC_ERR_INVALID, "Con trỏ trang không hợp lệ.",
-				     "Invalid cursor.");
+			             "Invalid cursor.");
 			goto fail;
 		}
 		x.before = json_integer_value(b);
@@ -153,6 +153,6 @@ out:
 }
 
 const http_route audit_routes[] = {
-	{"GET", "/api/v1/audit", get_audit, ACCESS_ADMIN, BODY_NONE},
-	{0},
+    {"GET", "/api/v1/audit", get_audit, ACCESS_ADMIN, BODY_NONE},
+    {0},
 };

@@ -24,10 +24,10 @@
 #define HASH_CONCURRENCY 2
 
 static auth_limits limits = {
-	.token_ttl = 12 * 3600,
-	.user_failures = 5,
-	.ip_failures = 20,
-	.window = 15 * 60,
+    .token_ttl = 12 * 3600,
+    .user_failures = 5,
+    .ip_failures = 20,
+    .window = 15 * 60,
 };
 
 void auth_set_limits(const auth_limits *l)
@@ -75,7 +75,7 @@ static bool hash_password(const char *pw, char out[crypto_pwhash_STRBYTES])
 {
 	gate_enter();
 	int rc = crypto_pwhash_str(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-				   crypto_pwhash_MEMLIMIT_INTERACTIVE);
+	                           crypto_pwhash_MEMLIMIT_INTERACTIVE);
 	gate_leave();
 	return rc == 0;
 }
@@ -119,8 +119,8 @@ static void token_hash(const char *token, size_t n, char hex[HASH_HEX_LEN])
 
 static void field_error(json_t *errs, const char *path, const char *en, const char *vi)
 {
-	json_array_append_new(errs,
-			      json_pack("{s:s, s:s, s:s}", "path", path, "message", en, "message_vi", vi));
+	json_array_append_new(
+	    errs, json_pack("{s:s, s:s, s:s}", "path", path, "message", en, "message_vi", vi));
 }
 
 static bool username_ok(const char *u)
@@ -151,24 +151,24 @@ static void check_spec(const auth_user_spec *u, bool check_password, json_t *err
 {
 	if (!username_ok(u->username))
 		field_error(errs, "$.username",
-			    "must be 3 to 64 characters of a-z, 0-9, '.', '_' or '-'",
-			    "phải gồm 3 đến 64 ký tự a-z, 0-9, '.', '_' hoặc '-'");
+		            "must be 3 to 63 characters of a-z, 0-9, '.', '_' or '-'",
+		            "phải gồm 3 đến 63 ký tự a-z, 0-9, '.', '_' hoặc '-'");
 	if (check_password) {
 		size_t n = u->password ? strlen(u->password) : 0;
 		if (n < AUTH_PASSWORD_MIN || n > AUTH_PASSWORD_MAX)
 			field_error(errs, "$.password", "must be 8 to 256 bytes",
-				    "phải dài từ 8 đến 256 byte");
+			            "phải dài từ 8 đến 256 byte");
 	}
 	if (u->role != ROLE_CITIZEN && u->role != ROLE_OFFICER && u->role != ROLE_ADMIN)
 		field_error(errs, "$.role", "must be citizen, officer or admin",
-			    "phải là citizen, officer hoặc admin");
+		            "phải là citizen, officer hoặc admin");
 	if (u->agency && (!*u->agency || strlen(u->agency) > AGENCY_CODE_MAX))
 		field_error(errs, "$.agency", "must be an agency code", "phải là mã cơ quan");
 	else if (u->role == ROLE_OFFICER && !u->agency)
 		field_error(errs, "$.agency", "is required for an officer", "bắt buộc với cán bộ");
 	else if (u->role == ROLE_CITIZEN && u->agency)
 		field_error(errs, "$.agency", "must be absent for a citizen",
-			    "công dân không thuộc cơ quan");
+		            "công dân không thuộc cơ quan");
 	if (u->person_id && !person_id_ok(u->person_id))
 		field_error(errs, "$.person_id", "must be 12 digits", "phải gồm 12 chữ số");
 }
@@ -183,7 +183,7 @@ json_t *auth_user_check(const auth_user_spec *u)
 static mc_err invalid(mc_diag *diag, json_t *errs)
 {
 	mc_err e = mc_fail2(diag, MC_ERR_UNPROCESSABLE, "Thông tin tài khoản không hợp lệ.",
-			    "The account has invalid fields.");
+	                    "The account has invalid fields.");
 	mc_diag_ext(diag, "errors", errs);
 	return e;
 }
@@ -193,10 +193,10 @@ static mc_err invalid(mc_diag *diag, json_t *errs)
 static json_t *user_json(store_stmt *st)
 {
 	return json_pack("{s:I, s:s?, s:s?, s:s?, s:s?, s:s?, s:b}", "id",
-			 (json_int_t)store_col_int(st, 0), "username", store_col_text(st, 1), "role",
-			 store_col_text(st, 2), "agency", store_col_text(st, 3), "person_id",
-			 store_col_text(st, 4), "created_at", store_col_text(st, 5), "disabled",
-			 store_col_int(st, 6) != 0);
+	                 (json_int_t)store_col_int(st, 0), "username", store_col_text(st, 1),
+	                 "role", store_col_text(st, 2), "agency", store_col_text(st, 3),
+	                 "person_id", store_col_text(st, 4), "created_at", store_col_text(st, 5),
+	                 "disabled", store_col_int(st, 6) != 0);
 }
 
 mc_err auth_user_get(store_conn *c, const char *username, json_t **out, mc_diag *diag)
@@ -220,7 +220,7 @@ mc_err auth_user_get(store_conn *c, const char *username, json_t **out, mc_diag 
 		return mc_fail(diag, e, "cannot read users");
 	if (!*out)
 		return mc_fail2(diag, MC_ERR_NOT_FOUND, "Không có tài khoản này.", "No user %s.",
-				username);
+		                username);
 	return MC_OK;
 }
 
@@ -272,15 +272,16 @@ static mc_err create_fn(store_conn *c, void *vctx, mc_diag *diag)
 		return e;
 	if (row)
 		return mc_fail2(diag, MC_ERR_CONFLICT, "Tên đăng nhập đã được sử dụng.",
-				"The username %s is taken.", u->username);
+		                "The username %s is taken.", u->username);
 	ts_format(ts_now(), now);
 	{
-		const char *p[] = {u->username, x->hash, role_name(u->role), u->agency,
-				   u->person_id, now};
-		e = store_execv(c,
-				"INSERT INTO user_account (username, password_hash, role, agency, "
-				"person_id, created_at, disabled) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)",
-				6, p);
+		const char *p[] = {u->username, x->hash,      role_name(u->role),
+		                   u->agency,   u->person_id, now};
+		e = store_execv(
+		    c,
+		    "INSERT INTO user_account (username, password_hash, role, agency, "
+		    "person_id, created_at, disabled) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)",
+		    6, p);
 		if (e)
 			return e;
 	}
@@ -288,7 +289,7 @@ static mc_err create_fn(store_conn *c, void *vctx, mc_diag *diag)
 	if (e)
 		return e;
 	json_t *d = json_pack("{s:s, s:s, s:s?, s:s?}", "username", u->username, "role",
-			      role_name(u->role), "agency", u->agency, "person_id", u->person_id);
+	                      role_name(u->role), "agency", u->agency, "person_id", u->person_id);
 	char *object = mc_xasprintf("user:%s", u->username);
 	e = audit_append(c, x->actor, "user.create", object, d);
 	free(object);
@@ -297,7 +298,7 @@ static mc_err create_fn(store_conn *c, void *vctx, mc_diag *diag)
 }
 
 mc_err auth_user_create(store *s, const char *actor, const auth_user_spec *u, json_t **out,
-			mc_diag *diag)
+                        mc_diag *diag)
 {
 	char hash[crypto_pwhash_STRBYTES];
 	create_ctx x = {.actor = actor, .u = u, .hash = hash};
@@ -310,7 +311,8 @@ mc_err auth_user_create(store *s, const char *actor, const auth_user_spec *u, js
 		return invalid(diag, errs);
 	json_decref(errs);
 	if (!hash_password(u->password, hash))
-		return mc_fail(diag, MC_ERR_UNAVAILABLE, "out of memory while hashing the password");
+		return mc_fail(diag, MC_ERR_UNAVAILABLE,
+		               "out of memory while hashing the password");
 	e = store_write(s, create_fn, &x, diag);
 	sodium_memzero(hash, sizeof hash);
 	if (!e && out)
@@ -321,14 +323,14 @@ mc_err auth_user_create(store *s, const char *actor, const auth_user_spec *u, js
 }
 
 mc_err auth_user_add(store *s, const char *username, const char *password, mc_role role,
-		     const char *agency, const char *person_id, mc_diag *diag)
+                     const char *agency, const char *person_id, mc_diag *diag)
 {
 	auth_user_spec u = {username, password, role, agency, person_id};
 	return auth_user_create(s, "system", &u, NULL, diag);
 }
 
 mc_err auth_user_list(store_conn *c, const char *role, const char *agency, int64_t after_id,
-		      int limit, json_t **items, bool *more, mc_diag *diag)
+                      int limit, json_t **items, bool *more, mc_diag *diag)
 {
 	mc_buf sql = {0};
 	store_stmt *st = NULL;
@@ -406,7 +408,7 @@ static mc_err update_fn(store_conn *c, void *vctx, mc_diag *diag)
 	errs = json_array();
 	if ((v = json_object_get(x->body, "role")) && !role_parse(json_string_value(v), &u.role))
 		field_error(errs, "$.role", "must be citizen, officer or admin",
-			    "phải là citizen, officer hoặc admin");
+		            "phải là citizen, officer hoặc admin");
 	if ((v = json_object_get(x->body, "agency"))) {
 		if (json_is_null(v))
 			u.agency = NULL;
@@ -414,7 +416,7 @@ static mc_err update_fn(store_conn *c, void *vctx, mc_diag *diag)
 			u.agency = json_string_value(v);
 		else
 			field_error(errs, "$.agency", "must be a string or null",
-				    "phải là chuỗi hoặc null");
+			            "phải là chuỗi hoặc null");
 	}
 	if ((v = json_object_get(x->body, "person_id"))) {
 		if (json_is_null(v))
@@ -423,14 +425,14 @@ static mc_err update_fn(store_conn *c, void *vctx, mc_diag *diag)
 			u.person_id = json_string_value(v);
 		else
 			field_error(errs, "$.person_id", "must be a string or null",
-				    "phải là chuỗi hoặc null");
+			            "phải là chuỗi hoặc null");
 	}
 	if ((v = json_object_get(x->body, "disabled"))) {
 		if (json_is_boolean(v))
 			disabled = json_is_true(v);
 		else
 			field_error(errs, "$.disabled", "must be true or false",
-				    "phải là true hoặc false");
+			            "phải là true hoặc false");
 	}
 	if (!json_array_size(errs))
 		check_spec(&u, false, errs);
@@ -441,39 +443,39 @@ static mc_err update_fn(store_conn *c, void *vctx, mc_diag *diag)
 	}
 	if (x->actor && strcmp(x->actor, x->username) == 0 && (disabled || u.role != ROLE_ADMIN)) {
 		e = mc_fail2(diag, MC_ERR_CONFLICT,
-			     "Không thể tự khóa hoặc hạ quyền tài khoản của chính mình.",
-			     "You cannot disable or demote your own account.");
+		             "Không thể tự khóa hoặc hạ quyền tài khoản của chính mình.",
+		             "You cannot disable or demote your own account.");
 		goto out;
 	}
 	e = check_agency(c, u.agency, diag);
 	if (e)
 		goto out;
 	{
-		const char *p[] = {x->username, role_name(u.role), u.agency, u.person_id,
-				   disabled ? "1" : "0", x->hash};
+		const char *p[] = {x->username, role_name(u.role),    u.agency,
+		                   u.person_id, disabled ? "1" : "0", x->hash};
 		e = store_execv(c,
-				"UPDATE user_account SET role = ?2, agency = ?3, person_id = ?4, "
-				"disabled = CAST(?5 AS INTEGER), "
-				"password_hash = COALESCE(?6, password_hash) WHERE username = ?1",
-				6, p);
+		                "UPDATE user_account SET role = ?2, agency = ?3, person_id = ?4, "
+		                "disabled = CAST(?5 AS INTEGER), "
+		                "password_hash = COALESCE(?6, password_hash) WHERE username = ?1",
+		                6, p);
 		if (e)
 			goto out;
 	}
 	{
 		const char *old_agency = json_string_value(json_object_get(old, "agency"));
 		bool agency_changed = (old_agency == NULL) != (u.agency == NULL) ||
-				      (old_agency && strcmp(old_agency, u.agency) != 0);
-		revoke = disabled || x->hash || agency_changed ||
-			 strcmp(role_name(u.role),
-				json_string_value(json_object_get(old, "role"))) != 0;
+		                      (old_agency && strcmp(old_agency, u.agency) != 0);
+		revoke =
+		    disabled || x->hash || agency_changed ||
+		    strcmp(role_name(u.role), json_string_value(json_object_get(old, "role"))) != 0;
 	}
 	if (revoke) {
 		char id[32];
 		snprintf(id, sizeof id, "%" JSON_INTEGER_FORMAT,
-			 json_integer_value(json_object_get(old, "id")));
+		         json_integer_value(json_object_get(old, "id")));
 		const char *p[] = {id};
 		e = store_execv(c, "DELETE FROM auth_token WHERE user_id = CAST(?1 AS INTEGER)", 1,
-				p);
+		                p);
 		if (e)
 			goto out;
 	}
@@ -481,8 +483,9 @@ static mc_err update_fn(store_conn *c, void *vctx, mc_diag *diag)
 	if (e)
 		goto out;
 	{
-		json_t *d = json_pack("{s:O, s:O, s:b, s:b}", "before", old, "after", x->out,
-				      "password_changed", x->hash != NULL, "tokens_revoked", revoke);
+		json_t *d =
+		    json_pack("{s:O, s:O, s:b, s:b}", "before", old, "after", x->out,
+		              "password_changed", x->hash != NULL, "tokens_revoked", revoke);
 		char *object = mc_xasprintf("user:%s", x->username);
 		e = audit_append(c, x->actor, "user.update", object, d);
 		free(object);
@@ -495,10 +498,10 @@ out:
 }
 
 mc_err auth_user_update(store *s, const char *actor, const char *username, json_t *body,
-			json_t **out, mc_diag *diag)
+                        json_t **out, mc_diag *diag)
 {
-	static const char *const known[] = {"role", "agency", "person_id", "disabled", "password",
-					    NULL};
+	static const char *const known[] = {"role",     "agency",   "person_id",
+	                                    "disabled", "password", NULL};
 	char hash[crypto_pwhash_STRBYTES];
 	update_ctx x = {.actor = actor, .username = username, .body = body};
 	json_t *errs = json_array(), *pw;
@@ -510,9 +513,10 @@ mc_err auth_user_update(store *s, const char *actor, const char *username, json_
 	if (!json_is_object(body)) {
 		json_decref(errs);
 		return mc_fail2(diag, MC_ERR_INVALID, "Nội dung phải là đối tượng JSON.",
-				"The body must be a JSON object.");
+		                "The body must be a JSON object.");
 	}
-	json_object_foreach(body, key, val) {
+	json_object_foreach(body, key, val)
+	{
 		bool ok = false;
 		for (const char *const *k = known; *k && !ok; k++)
 			ok = strcmp(key, *k) == 0;
@@ -527,7 +531,7 @@ mc_err auth_user_update(store *s, const char *actor, const char *username, json_
 		size_t n = json_is_string(pw) ? strlen(json_string_value(pw)) : 0;
 		if (n < AUTH_PASSWORD_MIN || n > AUTH_PASSWORD_MAX)
 			field_error(errs, "$.password", "must be 8 to 256 bytes",
-				    "phải dài từ 8 đến 256 byte");
+			            "phải dài từ 8 đến 256 byte");
 	}
 	if (json_array_size(errs))
 		return invalid(diag, errs);
@@ -535,7 +539,7 @@ mc_err auth_user_update(store *s, const char *actor, const char *username, json_
 	if (pw) {
 		if (!hash_password(json_string_value(pw), hash))
 			return mc_fail(diag, MC_ERR_UNAVAILABLE,
-				       "out of memory while hashing the password");
+			               "out of memory while hashing the password");
 		x.hash = hash;
 	}
 	e = store_write(s, update_fn, &x, diag);
@@ -563,12 +567,12 @@ typedef struct login_ctx {
 } login_ctx;
 
 static mc_err count_failures(store_conn *c, const char *subject, const char *cutoff, int *n,
-			     char first[32])
+                             char first[32])
 {
 	store_stmt *st = NULL;
 	bool row = false;
 	mc_err e = store_prepare(
-		c, "SELECT COUNT(*), MIN(at) FROM login_attempt WHERE subject = ?1 AND at > ?2", &st);
+	    c, "SELECT COUNT(*), MIN(at) FROM login_attempt WHERE subject = ?1 AND at > ?2", &st);
 	*n = 0;
 	first[0] = '\0';
 	if (e)
@@ -599,9 +603,8 @@ static mc_err login_read_fn(store_conn *c, void *vctx, mc_diag *diag)
 	if (e)
 		return e;
 	x->found = false;
-	e = store_prepare(c,
-			  "SELECT id, password_hash, disabled FROM user_account WHERE username = ?1",
-			  &st);
+	e = store_prepare(
+	    c, "SELECT id, password_hash, disabled FROM user_account WHERE username = ?1", &st);
 	if (e)
 		return e;
 	store_bind_text(st, 1, x->username);
@@ -626,7 +629,8 @@ static mc_err login_fail_fn(store_conn *c, void *vctx, mc_diag *diag)
 	const char *p3[] = {x->cutoff};
 	mc_err e = store_execv(c, "INSERT INTO login_attempt (subject, at) VALUES (?1, ?2)", 2, p1);
 	if (!e)
-		e = store_execv(c, "INSERT INTO login_attempt (subject, at) VALUES (?1, ?2)", 2, p2);
+		e = store_execv(c, "INSERT INTO login_attempt (subject, at) VALUES (?1, ?2)", 2,
+		                p2);
 	if (!e) /* prune what no window can count any more */
 		e = store_execv(c, "DELETE FROM login_attempt WHERE at <= ?1", 1, p3);
 	return e;
@@ -646,10 +650,11 @@ static mc_err login_issue_fn(store_conn *c, void *vctx, mc_diag *diag)
 	snprintf(id, sizeof id, "%lld", (long long)x->id);
 	{
 		const char *p[] = {x->token_hash, id, x->now, x->expires_at};
-		e = store_execv(c,
-				"INSERT INTO auth_token (token_hash, user_id, created_at, expires_at) "
-				"VALUES (?1, CAST(?2 AS INTEGER), ?3, ?4)",
-				4, p);
+		e = store_execv(
+		    c,
+		    "INSERT INTO auth_token (token_hash, user_id, created_at, expires_at) "
+		    "VALUES (?1, CAST(?2 AS INTEGER), ?3, ?4)",
+		    4, p);
 	}
 	if (!e) {
 		/* housekeeping: drop every expired token (indexed by expiry) */
@@ -663,25 +668,25 @@ static mc_err login_issue_fn(store_conn *c, void *vctx, mc_diag *diag)
 	if (!e && x->rehash) {
 		const char *p[] = {id, x->rehash};
 		e = store_execv(c,
-				"UPDATE user_account SET password_hash = ?2 WHERE id = "
-				"CAST(?1 AS INTEGER)",
-				2, p);
+		                "UPDATE user_account SET password_hash = ?2 WHERE id = "
+		                "CAST(?1 AS INTEGER)",
+		                2, p);
 	}
 	if (e)
 		return e;
 	e = store_prepare(c,
-			  "SELECT id, username, role, agency, person_id FROM user_account "
-			  "WHERE id = ?1",
-			  &st);
+	                  "SELECT id, username, role, agency, person_id FROM user_account "
+	                  "WHERE id = ?1",
+	                  &st);
 	if (e)
 		return e;
 	store_bind_int(st, 1, x->id);
 	e = store_step(st, &row);
 	if (!e && row)
 		x->user = json_pack("{s:I, s:s?, s:s?, s:s?, s:s?}", "id",
-				    (json_int_t)store_col_int(st, 0), "username",
-				    store_col_text(st, 1), "role", store_col_text(st, 2), "agency",
-				    store_col_text(st, 3), "person_id", store_col_text(st, 4));
+		                    (json_int_t)store_col_int(st, 0), "username",
+		                    store_col_text(st, 1), "role", store_col_text(st, 2), "agency",
+		                    store_col_text(st, 3), "person_id", store_col_text(st, 4));
 	store_finish(st);
 	if (e || !x->user)
 		return e ? e : MC_ERR_INTERNAL;
@@ -703,7 +708,7 @@ static long seconds_left(const char *first, time_t now)
 }
 
 mc_err auth_login(store *s, const char *username, const char *password, const char *client_ip,
-		  auth_login_result *out, mc_diag *diag)
+                  auth_login_result *out, mc_diag *diag)
 {
 	char name[AUTH_USERNAME_MAX + 1], now[32], cutoff[32], expires[32], th[HASH_HEX_LEN];
 	char rehash[crypto_pwhash_STRBYTES];
@@ -716,10 +721,10 @@ mc_err auth_login(store *s, const char *username, const char *password, const ch
 	pthread_once(&dummy_once, make_dummy);
 	if (!username || !password)
 		return mc_fail2(diag, MC_ERR_INVALID, "Cần tên đăng nhập và mật khẩu.",
-				"username and password are required");
+		                "username and password are required");
 	if (strlen(username) > AUTH_USERNAME_MAX || strlen(password) > AUTH_PASSWORD_MAX)
 		return mc_fail2(diag, MC_ERR_INVALID, "Tên đăng nhập hoặc mật khẩu quá dài.",
-				"username or password too long");
+		                "username or password too long");
 	/* usernames are lower case: fold so that case variants share a limit */
 	size_t i;
 	for (i = 0; username[i]; i++)
@@ -747,8 +752,8 @@ mc_err auth_login(store *s, const char *username, const char *password, const ch
 		long b = x.ifail >= limits.ip_failures ? seconds_left(x.ifirst, t) : 0;
 		out->retry_after = a > b ? a : b;
 		e = mc_fail2(diag, MC_ERR_RATE_LIMITED,
-			     "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau.",
-			     "Too many failed logins; try again in %ld seconds.", out->retry_after);
+		             "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau.",
+		             "Too many failed logins; try again in %ld seconds.", out->retry_after);
 		goto out;
 	}
 	/* unknown users still cost one hash verification */
@@ -759,11 +764,11 @@ mc_err auth_login(store *s, const char *username, const char *password, const ch
 			log_error("auth: cannot record a failed login (%s)", mc_err_name(fe));
 		log_info("auth: failed login from %s", x.ip);
 		e = mc_fail2(diag, MC_ERR_UNAUTHENTICATED, "Sai tên đăng nhập hoặc mật khẩu.",
-			     "Wrong username or password.");
+		             "Wrong username or password.");
 		goto out;
 	}
 	if (crypto_pwhash_str_needs_rehash(x.hash, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-					   crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0 &&
+	                                   crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0 &&
 	    hash_password(password, rehash))
 		x.rehash = rehash;
 
@@ -771,7 +776,7 @@ mc_err auth_login(store *s, const char *username, const char *password, const ch
 		unsigned char raw[32];
 		randombytes_buf(raw, sizeof raw);
 		sodium_bin2base64(out->token, sizeof out->token, raw, sizeof raw,
-				  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+		                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 		sodium_memzero(raw, sizeof raw);
 	}
 	token_hash(out->token, strlen(out->token), th);
@@ -810,10 +815,10 @@ static mc_err resolve_fn(store_conn *c, void *vctx, mc_diag *diag)
 	store_stmt *st = NULL;
 	bool row = false;
 	mc_err e = store_prepare(c,
-				 "SELECT u.id, u.username, u.role, u.agency, u.person_id "
-				 "FROM auth_token t JOIN user_account u ON u.id = t.user_id "
-				 "WHERE t.token_hash = ?1 AND t.expires_at > ?2 AND u.disabled = 0",
-				 &st);
+	                         "SELECT u.id, u.username, u.role, u.agency, u.person_id "
+	                         "FROM auth_token t JOIN user_account u ON u.id = t.user_id "
+	                         "WHERE t.token_hash = ?1 AND t.expires_at > ?2 AND u.disabled = 0",
+	                         &st);
 	x->found = false;
 	if (e)
 		return e;
@@ -822,7 +827,7 @@ static mc_err resolve_fn(store_conn *c, void *vctx, mc_diag *diag)
 	e = store_step(st, &row);
 	if (!e && row) {
 		const char *name = store_col_text(st, 1), *role = store_col_text(st, 2),
-			   *agency = store_col_text(st, 3), *pid = store_col_text(st, 4);
+		           *agency = store_col_text(st, 3), *pid = store_col_text(st, 4);
 		mc_principal *w = x->who;
 		memset(w, 0, sizeof *w);
 		if (role_parse(role, &w->role)) {
@@ -886,12 +891,12 @@ mc_err auth_logout(store *s, const char *actor, const char *token_hash, mc_diag 
 	logout_ctx x = {.actor = actor, .hash = token_hash};
 	if (!token_hash || !*token_hash)
 		return mc_fail2(diag, MC_ERR_UNAUTHENTICATED, "Chưa đăng nhập.",
-				"No session to end.");
+		                "No session to end.");
 	mc_err e = store_write(s, logout_fn, &x, diag);
 	if (e)
 		return mc_fail(diag, e, "cannot end the session");
 	if (!x.found)
 		return mc_fail2(diag, MC_ERR_UNAUTHENTICATED, "Phiên đã kết thúc.",
-				"The session has already ended.");
+		                "The session has already ended.");
 	return MC_OK;
 }

@@ -15,7 +15,7 @@
 #include <jansson.h>
 
 #define AUTH_USERNAME_MIN 3
-#define AUTH_USERNAME_MAX 64
+#define AUTH_USERNAME_MAX 63 /* fits mc_principal.username */
 #define AUTH_PASSWORD_MIN 8
 #define AUTH_PASSWORD_MAX 256
 #define AUTH_TOKEN_MAX 128
@@ -41,11 +41,11 @@ mc_err auth_resolve(store *s, const char *token, mc_principal *out, char *token_
 
 /* Creates a user. Password hashed with argon2id. CONFLICT on duplicate. */
 mc_err auth_user_add(store *s, const char *username, const char *password, mc_role role,
-		     const char *agency, const char *person_id, mc_diag *diag);
+                     const char *agency, const char *person_id, mc_diag *diag);
 
 /* What a new account is made of. */
 typedef struct auth_user_spec {
-	const char *username;  /* 3-64 of [a-z0-9._-] */
+	const char *username;  /* 3-63 of [a-z0-9._-] */
 	const char *password;  /* 8-256 bytes */
 	mc_role role;          /* citizen, officer or admin */
 	const char *agency;    /* required for an officer (existing agency), NULL for a citizen */
@@ -60,7 +60,7 @@ json_t *auth_user_check(const auth_user_spec *u);
  * "errors" list for invalid fields or an unknown agency, CONFLICT when the
  * username is taken. *out (may be NULL) receives the user JSON. */
 mc_err auth_user_create(store *s, const char *actor, const auth_user_spec *u, json_t **out,
-			mc_diag *diag);
+                        mc_diag *diag);
 
 /* Result of a successful login. */
 typedef struct auth_login_result {
@@ -76,7 +76,7 @@ typedef struct auth_login_result {
  * reached its failure limit within the window; INVALID for oversized input.
  * `client_ip` may be NULL. Audits "auth.login". */
 mc_err auth_login(store *s, const char *username, const char *password, const char *client_ip,
-		  auth_login_result *out, mc_diag *diag);
+                  auth_login_result *out, mc_diag *diag);
 
 /* Deletes the token with this hash (audited "auth.logout" as `actor`). */
 mc_err auth_logout(store *s, const char *actor, const char *token_hash, mc_diag *diag);

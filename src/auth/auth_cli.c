@@ -7,29 +7,29 @@
 #include <string.h>
 
 static const char usage[] =
-	"Usage: motcua user add --data DIR --username U --role citizen|officer|admin\n"
-	"                       [--agency CODE] [--person-id ID] --password-stdin\n"
-	"\n"
-	"Creates an account in the data directory DIR. The password (8 to 256 bytes)\n"
-	"is the first line of standard input, e.g.\n"
-	"  printf '%s\\n' \"$PASS\" | motcua user add --data d --username an --role citizen "
-	"--password-stdin\n"
-	"\n"
-	"Options:\n"
-	"  --data DIR        data directory created by `motcua init`\n"
-	"  --username U      3 to 64 characters of a-z, 0-9, '.', '_', '-'\n"
-	"  --role R          citizen, officer or admin\n"
-	"  --agency CODE     the officer's agency (required for officers), e.g. UBND-00004\n"
-	"  --person-id ID    12-digit personal identification number\n"
-	"  --password-stdin  read the password from standard input (required)\n"
-	"  --help            show this help\n"
-	"\n"
-	"Exit status: 0 created, 1 failure (e.g. the username is taken), 2 wrong argument.\n";
+    "Usage: motcua user add --data DIR --username U --role citizen|officer|admin\n"
+    "                       [--agency CODE] [--person-id ID] --password-stdin\n"
+    "\n"
+    "Creates an account in the data directory DIR. The password (8 to 256 bytes)\n"
+    "is the first line of standard input, e.g.\n"
+    "  printf '%s\\n' \"$PASS\" | motcua user add --data d --username an --role citizen "
+    "--password-stdin\n"
+    "\n"
+    "Options:\n"
+    "  --data DIR        data directory created by `motcua init`\n"
+    "  --username U      3 to 63 characters of a-z, 0-9, '.', '_', '-'\n"
+    "  --role R          citizen, officer or admin\n"
+    "  --agency CODE     the officer's agency (required for officers), e.g. UBND-00004\n"
+    "  --person-id ID    12-digit personal identification number\n"
+    "  --password-stdin  read the password from standard input (required)\n"
+    "  --help            show this help\n"
+    "\n"
+    "Exit status: 0 created, 1 failure (e.g. the username is taken), 2 wrong argument.\n";
 
 static int bad(const char *what, const char *arg)
 {
 	fprintf(stderr, "motcua user: %s%s%s (see motcua user --help)\n", what, arg ? ": " : "",
-		arg ? arg : "");
+	        arg ? arg : "");
 	return 2;
 }
 
@@ -37,8 +37,8 @@ static int bad(const char *what, const char *arg)
 static const char *option_of(const char *path)
 {
 	static const char *const map[][2] = {
-		{"$.username", "--username"}, {"$.password", "password"}, {"$.role", "--role"},
-		{"$.agency", "--agency"},     {"$.person_id", "--person-id"},
+	    {"$.username", "--username"}, {"$.password", "password"},     {"$.role", "--role"},
+	    {"$.agency", "--agency"},     {"$.person_id", "--person-id"},
 	};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
 		if (path && strcmp(path, map[i][0]) == 0)
@@ -52,8 +52,8 @@ static int bad_field(json_t *errs)
 	json_t *first = json_array_get(errs, 0);
 	char msg[300];
 	snprintf(msg, sizeof msg, "%s %s",
-		 option_of(json_string_value(json_object_get(first, "path"))),
-		 json_string_value(json_object_get(first, "message")));
+	         option_of(json_string_value(json_object_get(first, "path"))),
+	         json_string_value(json_object_get(first, "message")));
 	return bad(msg, NULL);
 }
 
@@ -94,8 +94,7 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name, bo
 
 int auth_cli_user(int argc, char **argv)
 {
-	const char *data = NULL, *username = NULL, *role_s = NULL, *agency = NULL,
-		   *person = NULL;
+	const char *data = NULL, *username = NULL, *role_s = NULL, *agency = NULL, *person = NULL;
 	bool add = false, pw_stdin = false;
 	char password[AUTH_PASSWORD_MAX + 2];
 	int i = 1, rc = 1;
@@ -126,8 +125,8 @@ int auth_cli_user(int argc, char **argv)
 			return bad("option needs a value", a);
 		} else if (strcmp(a, "--password") == 0 || strncmp(a, "--password=", 11) == 0) {
 			return bad("passwords are not accepted on the command line; use "
-				   "--password-stdin",
-				   NULL);
+			           "--password-stdin",
+			           NULL);
 		} else if (a[0] == '-') {
 			return bad("unknown option", a);
 		} else {
@@ -183,7 +182,7 @@ int auth_cli_user(int argc, char **argv)
 	if (e) {
 		rc = e == MC_ERR_NOT_FOUND || e == MC_ERR_INVALID ? 2 : 1;
 		fprintf(stderr, "motcua user: cannot open %s: %s\n", data,
-			diag.detail[0] ? diag.detail : mc_err_name(e));
+		        diag.detail[0] ? diag.detail : mc_err_name(e));
 		goto out;
 	}
 	e = auth_user_create(s, "cli", &u, &out, &diag);

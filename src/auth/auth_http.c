@@ -20,8 +20,8 @@ static void reply_fields(mc_req *req, mc_resp *resp, json_t *errs)
 
 static void type_error(json_t *errs, const char *path, const char *en, const char *vi)
 {
-	json_array_append_new(errs,
-			      json_pack("{s:s, s:s, s:s}", "path", path, "message", en, "message_vi", vi));
+	json_array_append_new(
+	    errs, json_pack("{s:s, s:s, s:s}", "path", path, "message", en, "message_vi", vi));
 }
 
 /* ---- login / logout / me ---------------------------------------------------- */
@@ -36,20 +36,20 @@ static void post_login(mc_req *req, mc_resp *resp)
 
 	if (!json_is_string(ju))
 		type_error(errs, "$.username", "is required and must be a string",
-			   "bắt buộc và phải là chuỗi");
+		           "bắt buộc và phải là chuỗi");
 	if (!json_is_string(jp))
 		type_error(errs, "$.password", "is required and must be a string",
-			   "bắt buộc và phải là chuỗi");
+		           "bắt buộc và phải là chuỗi");
 	if (json_array_size(errs)) {
 		mc_fail2(&diag, MC_ERR_INVALID, "Cần tên đăng nhập và mật khẩu.",
-			 "username and password are required strings");
+		         "username and password are required strings");
 		mc_diag_ext(&diag, "errors", errs);
 		http_reply_error(req, resp, MC_ERR_INVALID, &diag);
 		goto out;
 	}
 	json_decref(errs);
 	e = auth_login(req->app->db, json_string_value(ju), json_string_value(jp), req->client_ip,
-		       &r, &diag);
+	               &r, &diag);
 	if (e) {
 		http_reply_error(req, resp, e, &diag);
 		if (e == MC_ERR_RATE_LIMITED) {
@@ -60,8 +60,8 @@ static void post_login(mc_req *req, mc_resp *resp)
 		goto out;
 	}
 	http_reply_json(resp, 200,
-			json_pack("{s:s, s:s, s:s, s:o}", "token", r.token, "token_type", "Bearer",
-				  "expires_at", r.expires_at, "user", r.user));
+	                json_pack("{s:s, s:s, s:s, s:o}", "token", r.token, "token_type", "Bearer",
+	                          "expires_at", r.expires_at, "user", r.user));
 	http_add_header(resp, "Cache-Control", "no-store");
 	sodium_memzero(r.token, sizeof r.token);
 out:
@@ -97,16 +97,16 @@ static void get_me(mc_req *req, mc_resp *resp)
 {
 	const mc_principal *w = &req->who;
 	json_t *o = json_pack("{s:I, s:s, s:s, s:s?, s:s?}", "id", (json_int_t)w->user_id,
-			      "username", w->username, "role", role_name(w->role), "agency",
-			      w->agency[0] ? w->agency : NULL, "person_id",
-			      w->person_id[0] ? w->person_id : NULL);
+	                      "username", w->username, "role", role_name(w->role), "agency",
+	                      w->agency[0] ? w->agency : NULL, "person_id",
+	                      w->person_id[0] ? w->person_id : NULL);
 	if (w->agency[0]) {
 		me_ctx x = {.agency = w->agency};
 		if (store_read(req->app->db, me_fn, &x, NULL) == MC_OK && x.out) {
 			json_object_set_new(o, "agency_name",
-					    json_deep_copy(json_object_get(x.out, "name")));
+			                    json_deep_copy(json_object_get(x.out, "name")));
 			json_object_set_new(o, "agency_name_en",
-					    json_deep_copy(json_object_get(x.out, "name_en")));
+			                    json_deep_copy(json_object_get(x.out, "name_en")));
 		}
 		json_decref(x.out);
 	}
@@ -117,15 +117,16 @@ static void get_me(mc_req *req, mc_resp *resp)
 
 static void post_user(mc_req *req, mc_resp *resp)
 {
-	static const char *const known[] = {"username", "password", "role", "agency", "person_id",
-					    NULL};
+	static const char *const known[] = {"username", "password",  "role",
+	                                    "agency",   "person_id", NULL};
 	json_t *body = http_json(req), *errs = json_array(), *out = NULL, *val;
 	auth_user_spec u = {0};
 	mc_diag diag = {0};
 	const char *key;
 	mc_err e;
 
-	json_object_foreach(body, key, val) {
+	json_object_foreach(body, key, val)
+	{
 		bool ok = false;
 		for (const char *const *k = known; *k && !ok; k++)
 			ok = strcmp(key, *k) == 0;
@@ -142,14 +143,10 @@ static void post_user(mc_req *req, mc_resp *resp)
 		snprintf(path, sizeof path, "$.%s", known[i]);
 		if ((!v && required) || (v && !json_is_string(v) && (required || !json_is_null(v))))
 			type_error(errs, path,
-				   required ? "is required and must be a string"
-					    : "must be a string or null",
-				   required ? "bắt buộc và phải là chuỗi" : "phải là chuỗi hoặc null");
-	}
-	if (json_array_size(errs)) {
-		reply_fields(req, resp, errs);
-		errs = NULL;
-		goto out;
+			           required ? "is required and must be a string"
+			                    : "must be a string or null",
+			           required ? "bắt buộc và phải là chuỗi"
+			                    : "phải là chuỗi hoặc null");
 	}
 	u.username = json_string_value(json_object_get(body, "username"));
 	u.password = json_string_value(json_object_get(body, "password"));
@@ -157,6 +154,27 @@ static void post_user(mc_req *req, mc_resp *resp)
 	u.person_id = json_string_value(json_object_get(body, "person_id"));
 	if (!role_parse(json_string_value(json_object_get(body, "role")), &u.role))
 		u.role = ROLE_ANONYMOUS; /* reported by the checks as a bad role */
+	if (json_array_size(errs)) {
+		/* report the value rules too, for members not already reported */
+		json_t *more = auth_user_check(&u), *m;
+		size_t i;
+		json_array_foreach(more, i, m)
+		{
+			const char *path = json_string_value(json_object_get(m, "path"));
+			bool seen = false;
+			size_t j;
+			json_t *o;
+			json_array_foreach(errs, j, o) seen =
+			    seen ||
+			    strcmp(json_string_value(json_object_get(o, "path")), path) == 0;
+			if (!seen)
+				json_array_append(errs, m);
+		}
+		json_decref(more);
+		reply_fields(req, resp, errs);
+		errs = NULL;
+		goto out;
+	}
 	e = auth_user_create(req->app->db, req->who.username, &u, &out, &diag);
 	if (e) {
 		http_reply_error(req, resp, e, &diag);
@@ -189,8 +207,7 @@ static mc_err users_fn(store_conn *c, void *vctx, mc_diag *diag)
 	x->items = NULL;
 	if (x->username)
 		return auth_user_get(c, x->username, &x->items, diag);
-	return auth_user_list(c, x->role, x->agency, x->after, x->limit, &x->items, &x->more,
-			      diag);
+	return auth_user_list(c, x->role, x->agency, x->after, x->limit, &x->items, &x->more, diag);
 }
 
 static void get_users(mc_req *req, mc_resp *resp)
@@ -209,7 +226,7 @@ static void get_users(mc_req *req, mc_resp *resp)
 		x.role = NULL;
 	if (x.role && !role_parse(x.role, &role)) {
 		e = mc_fail2(&diag, MC_ERR_INVALID, "Tham số role không hợp lệ.",
-			     "Parameter role must be citizen, officer or admin.");
+		             "Parameter role must be citizen, officer or admin.");
 		goto fail;
 	}
 	x.agency = http_query(req, "agency");
@@ -217,7 +234,7 @@ static void get_users(mc_req *req, mc_resp *resp)
 		x.agency = NULL;
 	if (x.agency && strlen(x.agency) > 64) {
 		e = mc_fail2(&diag, MC_ERR_INVALID, "Tham số agency quá dài.",
-			     "Parameter agency is too long.");
+		             "Parameter agency is too long.");
 		goto fail;
 	}
 	e = http_cursor_decode(req, &cur, &diag);
@@ -227,7 +244,7 @@ static void get_users(mc_req *req, mc_resp *resp)
 		json_t *a = json_object_get(cur, "after");
 		if (!json_is_integer(a) || json_integer_value(a) < 0) {
 			e = mc_fail2(&diag, MC_ERR_INVALID, "Con trỏ trang không hợp lệ.",
-				     "Invalid cursor.");
+			             "Invalid cursor.");
 			goto fail;
 		}
 		x.after = json_integer_value(a);
@@ -239,9 +256,9 @@ static void get_users(mc_req *req, mc_resp *resp)
 		const char *next = NULL;
 		size_t n = json_array_size(x.items);
 		if (x.more && n) {
-			json_t *st = json_pack(
-				"{s:O}", "after",
-				json_object_get(json_array_get(x.items, n - 1), "id"));
+			json_t *st =
+			    json_pack("{s:O}", "after",
+			              json_object_get(json_array_get(x.items, n - 1), "id"));
 			next = http_cursor_encode(req, st);
 			json_decref(st);
 		}
@@ -276,7 +293,7 @@ static void put_user(mc_req *req, mc_resp *resp)
 	json_t *out = NULL;
 	mc_diag diag = {0};
 	mc_err e = auth_user_update(req->app->db, req->who.username, req->params[0], http_json(req),
-				    &out, &diag);
+	                            &out, &diag);
 	if (e)
 		http_reply_error(req, resp, e, &diag);
 	else
@@ -285,12 +302,12 @@ static void put_user(mc_req *req, mc_resp *resp)
 }
 
 const http_route auth_routes[] = {
-	{"POST", "/api/v1/auth/login", post_login, ACCESS_PUBLIC, BODY_JSON},
-	{"POST", "/api/v1/auth/logout", post_logout, ACCESS_USER, BODY_NONE},
-	{"GET", "/api/v1/auth/me", get_me, ACCESS_USER, BODY_NONE},
-	{"POST", "/api/v1/users", post_user, ACCESS_ADMIN, BODY_JSON},
-	{"GET", "/api/v1/users", get_users, ACCESS_ADMIN, BODY_NONE},
-	{"GET", "/api/v1/users/{username}", get_user, ACCESS_ADMIN, BODY_NONE},
-	{"PUT", "/api/v1/users/{username}", put_user, ACCESS_ADMIN, BODY_JSON},
-	{0},
+    {"POST", "/api/v1/auth/login", post_login, ACCESS_PUBLIC, BODY_JSON},
+    {"POST", "/api/v1/auth/logout", post_logout, ACCESS_USER, BODY_NONE},
+    {"GET", "/api/v1/auth/me", get_me, ACCESS_USER, BODY_NONE},
+    {"POST", "/api/v1/users", post_user, ACCESS_ADMIN, BODY_JSON},
+    {"GET", "/api/v1/users", get_users, ACCESS_ADMIN, BODY_NONE},
+    {"GET", "/api/v1/users/{username}", get_user, ACCESS_ADMIN, BODY_NONE},
+    {"PUT", "/api/v1/users/{username}", put_user, ACCESS_ADMIN, BODY_JSON},
+    {0},
 };

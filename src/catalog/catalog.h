@@ -15,6 +15,10 @@ typedef struct catalog_import_report {
 	/* per field: values that could not be parsed */
 	long unparsed_time_limit, unparsed_components, unparsed_channels, unparsed_fees,
 	    unparsed_level;
+	long unchanged;      /* records identical to their last import */
+	long complete;       /* records with a time limit and a component list */
+	long unit_assumed;   /* records where a bare number got the default unit */
+	long time_from_text; /* records whose limit came from a description */
 } catalog_import_report;
 
 /* Imports a .jsonl or .jsonl.gz file in the portal's format. Existing codes
@@ -40,8 +44,63 @@ mc_err catalog_owner_agencies(store *s,
 			      void (*fn)(const char *code, const char *name_vi, const char *name_en, void *ctx),
 			      void *ctx);
 
-/* CLI: motcua import procedures FILE [--data DIR]. Returns the exit status. */
+/* CLI: motcua import procedures FILE [--data DIR]. Returns the exit status.
+ * argv may start with "import" and/or "procedures". */
 int catalog_cli_import(int argc, char **argv);
+
+/* ---- services behind the HTTP API (each runs its own store_read/write) ---- */
+
+/* List / search parameters (NULL = no filter). */
+typedef struct catalog_query {
+	const char *q;      /* free text, folded here */
+	const char *level;  /* ministry | province | commune | other */
+	const char *field;  /* linh_vuc, compared folded */
+	const char *agency; /* ministry code, UBND-<2 digits> (province level),
+			       UBND-<5 digits> (commune level) or an agency listed */
+	const char *online; /* full | partial | none */
+	int limit;          /* 1..100 */
+	int offset;         /* search: hits to skip */
+	const char *after;  /* list without q: last code of the previous page */
+} catalog_query;
+
+/* Lists procedure summaries {code, name, level, field, ministry,
+ * online_level, time_limit, version}: by code without q, ranked by
+ * relevance with q (exact name first, then the phrase at the start of the
+ * name, then anywhere, then BM25). *more tells whether a next page exists. */
+mc_err catalog_list(store *s, const catalog_query *q, json_t **items, bool *more, mc_diag *diag);
+
+/* The API JSON of a procedure as a string (no parse/serialise round trip):
+ * the stored document with "version", "current_version", "versioned_at" and
+ * "form" added. version 0 = current. Caller frees *json. */
+mc_err catalog_render(store *s, const char *code, int version, char **json, mc_diag *diag);
+
+/* The eForm of a version (0 = current) as JSON text; *version_out gets the
+ * version number. Caller frees *json. */
+mc_err catalog_form_get(store *s, const char *code, int version, char **json, int *version_out,
+			mc_diag *diag);
+
+/* Admin: creates a procedure from `body` (document members, optionally
+ * "form"). CONFLICT when the code exists, UNPROCESSABLE with
+ * ext {"errors": [{path, message, message_vi}]} on bad members. *out = the
+ * procedure JSON. Audited as catalog.procedure.create. */
+mc_err catalog_create(store *s, const char *actor, json_t *body, json_t **out, mc_diag *diag);
+
+/* Admin: updates `code` with the members of `body` (members absent keep
+ * their value; "online_level" and "form" become admin overrides that later
+ * imports keep). Creates a new version unless nothing changed. Audited as
+ * catalog.procedure.update. */
+mc_err catalog_update(store *s, const char *actor, const char *code, json_t *body, json_t **out,
+		      mc_diag *diag);
+
+/* Admin: replaces the eForm (a schema of the jsonschema.h subset) in a new
+ * version. Audited as catalog.form.update. *out = {code, version, form}. */
+mc_err catalog_form_put(store *s, const char *actor, const char *code, json_t *schema,
+			json_t **out, mc_diag *diag);
+
+/* Versions of a procedure, newest first: [{version, created_at,
+ * created_by}], those below `before` (0 = all), at most `limit`. */
+mc_err catalog_versions(store *s, const char *code, int before, int limit, json_t **items,
+			bool *more, mc_diag *diag);
 
 extern const http_route catalog_routes[];
 

@@ -64,24 +64,25 @@ static const char *commune_type(json_t *w)
 }
 
 static mc_err add_row(load_ctx *x, json_t *o, const char *type, const char *level,
-		      const char *parent, size_t code_len, mc_diag *diag)
+                      const char *parent, size_t code_len, mc_diag *diag)
 {
 	unit_row r = {
-		.code = json_string_value(json_object_get(o, "Code")),
-		.name = str_member(o, "Name"),
-		.name_en = str_member(o, "NameEn"),
-		.full_name = str_member(o, "FullName"),
-		.full_name_en = str_member(o, "FullNameEn"),
-		.type = type,
-		.level = level,
-		.parent = parent,
+	    .code = json_string_value(json_object_get(o, "Code")),
+	    .name = str_member(o, "Name"),
+	    .name_en = str_member(o, "NameEn"),
+	    .full_name = str_member(o, "FullName"),
+	    .full_name_en = str_member(o, "FullNameEn"),
+	    .type = type,
+	    .level = level,
+	    .parent = parent,
 	};
 	if (!all_digits(r.code, code_len) || !r.name || !r.name_en || !r.full_name ||
 	    !r.full_name_en || !r.type)
-		return mc_fail(diag, MC_ERR_INVALID,
-			       "admin units file: bad %s entry #%zu (code %s): expected Code of %zu "
-			       "digits, Name, NameEn, FullName, FullNameEn and a known unit kind",
-			       level, x->n + 1, r.code ? r.code : "?", code_len);
+		return mc_fail(
+		    diag, MC_ERR_INVALID,
+		    "admin units file: bad %s entry #%zu (code %s): expected Code of %zu "
+		    "digits, Name, NameEn, FullName, FullNameEn and a known unit kind",
+		    level, x->n + 1, r.code ? r.code : "?", code_len);
 	if (x->n == x->cap) {
 		x->cap = x->cap ? x->cap * 2 : 4096;
 		x->rows = mc_xrealloc(x->rows, x->cap * sizeof *x->rows);
@@ -97,24 +98,27 @@ static mc_err parse_units(json_t *root, load_ctx *x, mc_diag *diag)
 	mc_err e;
 
 	if (!json_is_array(root) || json_array_size(root) == 0)
-		return mc_fail(diag, MC_ERR_INVALID, "admin units file: expected an array of provinces");
-	json_array_foreach(root, i, p) {
+		return mc_fail(diag, MC_ERR_INVALID,
+		               "admin units file: expected an array of provinces");
+	json_array_foreach(root, i, p)
+	{
 		json_t *wards = json_object_get(p, "Wards");
 		if (!json_is_object(p) || !json_is_array(wards))
 			return mc_fail(diag, MC_ERR_INVALID,
-				       "admin units file: province #%zu has no Wards array", i + 1);
+			               "admin units file: province #%zu has no Wards array", i + 1);
 		e = add_row(x, p, "province", "province", NULL, 2, diag);
 		if (e)
 			return e;
 		x->provinces++;
 		const char *pcode = x->rows[x->n - 1].code;
-		json_array_foreach(wards, j, w) {
+		json_array_foreach(wards, j, w)
+		{
 			const char *wp = json_string_value(json_object_get(w, "ProvinceCode"));
 			if (!json_is_object(w) || (wp && strcmp(wp, pcode) != 0))
 				return mc_fail(diag, MC_ERR_INVALID,
-					       "admin units file: commune #%zu of province %s is "
-					       "malformed or names another province",
-					       j + 1, pcode);
+				               "admin units file: commune #%zu of province %s is "
+				               "malformed or names another province",
+				               j + 1, pcode);
 			e = add_row(x, w, commune_type(w), "commune", pcode, 5, diag);
 			if (e)
 				return e;
@@ -137,17 +141,17 @@ static char *fold3(const char *a, const char *b, const char *c)
 static mc_err upsert_unit(store_conn *c, const unit_row *r)
 {
 	char *search = fold3(r->full_name, r->full_name_en, r->code);
-	const char *p[] = {r->code, r->name, r->name_en, r->full_name, r->full_name_en,
-			   r->type, r->level, r->parent, search};
+	const char *p[] = {r->code, r->name,  r->name_en, r->full_name, r->full_name_en,
+	                   r->type, r->level, r->parent,  search};
 	mc_err e = store_execv(
-		c,
-		"INSERT INTO unit (code, name, name_en, full_name, full_name_en, type, level, "
-		"parent, search) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
-		"ON CONFLICT (code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en, "
-		"full_name = excluded.full_name, full_name_en = excluded.full_name_en, "
-		"type = excluded.type, level = excluded.level, parent = excluded.parent, "
-		"search = excluded.search",
-		9, p);
+	    c,
+	    "INSERT INTO unit (code, name, name_en, full_name, full_name_en, type, level, "
+	    "parent, search) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+	    "ON CONFLICT (code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en, "
+	    "full_name = excluded.full_name, full_name_en = excluded.full_name_en, "
+	    "type = excluded.type, level = excluded.level, parent = excluded.parent, "
+	    "search = excluded.search",
+	    9, p);
 	free(search);
 	return e;
 }
@@ -161,13 +165,13 @@ static mc_err upsert_committee(store_conn *c, const unit_row *r, const char *now
 	char *search = fold3(name, name_en, code);
 	const char *p[] = {code, name, name_en, r->level, r->code, parent, search, now};
 	mc_err e = store_execv(
-		c,
-		"INSERT INTO agency (code, name, name_en, level, unit, parent, search, updated_at) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
-		"ON CONFLICT (code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en, "
-		"level = excluded.level, unit = excluded.unit, parent = excluded.parent, "
-		"search = excluded.search, updated_at = excluded.updated_at",
-		8, p);
+	    c,
+	    "INSERT INTO agency (code, name, name_en, level, unit, parent, search, updated_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+	    "ON CONFLICT (code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en, "
+	    "level = excluded.level, unit = excluded.unit, parent = excluded.parent, "
+	    "search = excluded.search, updated_at = excluded.updated_at",
+	    8, p);
 	free(code);
 	free(name);
 	free(name_en);
@@ -192,8 +196,8 @@ static mc_err load_fn(store_conn *c, void *vctx, mc_diag *diag)
 	}
 	if (e)
 		return mc_fail(diag, e, "cannot store administrative units");
-	json_t *d = json_pack("{s:i, s:i, s:i}", "provinces", x->provinces, "communes",
-			      x->communes, "agencies", (int)x->n);
+	json_t *d = json_pack("{s:i, s:i, s:i}", "provinces", x->provinces, "communes", x->communes,
+	                      "agencies", (int)x->n);
 	e = audit_append(c, "system", "territory.load", "territory", d);
 	json_decref(d);
 	return e;
@@ -208,7 +212,7 @@ mc_err territory_load_units(store *s, const char *path, int *units, int *agencie
 
 	if (!root) {
 		e = mc_fail(diag, MC_ERR_IO, "cannot read %s: %s (line %d)", path, jerr.text,
-			    jerr.line);
+		            jerr.line);
 		goto out;
 	}
 	e = parse_units(root, &x, diag);
@@ -232,23 +236,23 @@ out:
 static json_t *unit_json(store_stmt *st)
 {
 	return json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}", "code",
-			 store_col_text(st, 0), "name", store_col_text(st, 1), "name_en",
-			 store_col_text(st, 2), "full_name", store_col_text(st, 3), "full_name_en",
-			 store_col_text(st, 4), "type", store_col_text(st, 5), "level",
-			 store_col_text(st, 6), "parent", store_col_text(st, 7));
+	                 store_col_text(st, 0), "name", store_col_text(st, 1), "name_en",
+	                 store_col_text(st, 2), "full_name", store_col_text(st, 3), "full_name_en",
+	                 store_col_text(st, 4), "type", store_col_text(st, 5), "level",
+	                 store_col_text(st, 6), "parent", store_col_text(st, 7));
 }
 
 static json_t *agency_json(store_stmt *st)
 {
 	return json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}", "code", store_col_text(st, 0),
-			 "name", store_col_text(st, 1), "name_en", store_col_text(st, 2), "level",
-			 store_col_text(st, 3), "unit", store_col_text(st, 4), "parent",
-			 store_col_text(st, 5));
+	                 "name", store_col_text(st, 1), "name_en", store_col_text(st, 2), "level",
+	                 store_col_text(st, 3), "unit", store_col_text(st, 4), "parent",
+	                 store_col_text(st, 5));
 }
 
 /* Runs a one-parameter query and returns its first row as JSON (or NULL). */
 static mc_err get_one(store_conn *c, const char *sql, const char *arg,
-		      json_t *(*to_json)(store_stmt *), json_t **out)
+                      json_t *(*to_json)(store_stmt *), json_t **out)
 {
 	store_stmt *st = NULL;
 	bool row = false;
@@ -273,20 +277,19 @@ mc_err territory_agency_get(store_conn *c, const char *code, json_t **out, mc_di
 	*out = NULL;
 	if (!code || !*code || strlen(code) > CODE_MAX)
 		return mc_fail2(diag, MC_ERR_NOT_FOUND, "Không có cơ quan này.", "No agency %.64s.",
-				code ? code : "");
-	e = get_one(c, "SELECT " AGENCY_COLS " FROM agency WHERE code = ?1", code, agency_json,
-		    &a);
+		                code ? code : "");
+	e = get_one(c, "SELECT " AGENCY_COLS " FROM agency WHERE code = ?1", code, agency_json, &a);
 	if (e)
 		return mc_fail(diag, e, "cannot read agency %s", code);
 	if (!a)
 		return mc_fail2(diag, MC_ERR_NOT_FOUND, "Không có cơ quan này.", "No agency %s.",
-				code);
+		                code);
 	*out = a;
 	return MC_OK;
 }
 
 mc_err territory_unit_get(store_conn *c, const char *code, bool children, json_t **out,
-			  mc_diag *diag)
+                          mc_diag *diag)
 {
 	json_t *u = NULL, *kids = NULL;
 	store_stmt *st = NULL;
@@ -296,17 +299,17 @@ mc_err territory_unit_get(store_conn *c, const char *code, bool children, json_t
 	*out = NULL;
 	if (!code || !*code || strlen(code) > CODE_MAX)
 		return mc_fail2(diag, MC_ERR_NOT_FOUND, "Không có đơn vị hành chính này.",
-				"No administrative unit %.64s.", code ? code : "");
+		                "No administrative unit %.64s.", code ? code : "");
 	e = get_one(c, "SELECT " UNIT_COLS " FROM unit WHERE code = ?1", code, unit_json, &u);
 	if (e)
 		return mc_fail(diag, e, "cannot read unit %s", code);
 	if (!u)
 		return mc_fail2(diag, MC_ERR_NOT_FOUND, "Không có đơn vị hành chính này.",
-				"No administrative unit %s.", code);
+		                "No administrative unit %s.", code);
 	if (children && strcmp(json_string_value(json_object_get(u, "level")), "province") == 0) {
 		kids = json_array();
-		e = store_prepare(c, "SELECT " UNIT_COLS " FROM unit WHERE parent = ?1 ORDER BY code",
-				  &st);
+		e = store_prepare(
+		    c, "SELECT " UNIT_COLS " FROM unit WHERE parent = ?1 ORDER BY code", &st);
 		if (e)
 			goto out;
 		store_bind_text(st, 1, code);
@@ -342,14 +345,14 @@ static mc_err check_code_param(const char *v, const char *name, mc_diag *diag)
 {
 	if (v && (!*v || strlen(v) > CODE_MAX))
 		return mc_fail2(diag, MC_ERR_INVALID, "Tham số mã không hợp lệ.",
-				"Parameter %s must be a code of 1 to %d bytes.", name, CODE_MAX);
+		                "Parameter %s must be a code of 1 to %d bytes.", name, CODE_MAX);
 	return MC_OK;
 }
 
 /* Shared list runner: `base` selects the columns from the table; filters
  * are fixed SQL fragments with bound values. */
 static mc_err run_list(store_conn *c, const territory_query *q, bool agencies, json_t **items,
-		       bool *more, mc_diag *diag)
+                       bool *more, mc_diag *diag)
 {
 	static const char *const unit_levels[] = {"province", "commune", NULL};
 	static const char *const agency_levels[] = {"central", "province", "commune", NULL};
@@ -365,18 +368,18 @@ static mc_err run_list(store_conn *c, const territory_query *q, bool agencies, j
 	*more = false;
 	if (q->level && !in_set(q->level, agencies ? agency_levels : unit_levels))
 		return mc_fail2(diag, MC_ERR_INVALID, "Tham số level không hợp lệ.",
-				agencies ? "Parameter level must be central, province or commune."
-					 : "Parameter level must be province or commune.");
+		                agencies ? "Parameter level must be central, province or commune."
+		                         : "Parameter level must be province or commune.");
 	if ((e = check_code_param(q->parent, "parent", diag)) ||
 	    (e = check_code_param(q->unit, "unit", diag)) ||
 	    (e = check_code_param(q->after, "cursor", diag)))
 		return e;
 	if (q->q && strlen(q->q) > QUERY_MAX_BYTES)
 		return mc_fail2(diag, MC_ERR_INVALID, "Từ khóa tìm kiếm quá dài.",
-				"Parameter q is longer than %d bytes.", QUERY_MAX_BYTES);
+		                "Parameter q is longer than %d bytes.", QUERY_MAX_BYTES);
 
 	mc_buf_printf(&sql, "SELECT %s FROM %s WHERE 1 = 1", agencies ? AGENCY_COLS : UNIT_COLS,
-		      agencies ? "agency" : "unit");
+	              agencies ? "agency" : "unit");
 	if (q->level) {
 		vals[n++] = q->level;
 		mc_buf_printf(&sql, " AND level = ?%d", n);
@@ -430,13 +433,13 @@ out:
 }
 
 mc_err territory_unit_list(store_conn *c, const territory_query *q, json_t **items, bool *more,
-			   mc_diag *diag)
+                           mc_diag *diag)
 {
 	return run_list(c, q, false, items, more, diag);
 }
 
 mc_err territory_agency_list(store_conn *c, const territory_query *q, json_t **items, bool *more,
-			     mc_diag *diag)
+                             mc_diag *diag)
 {
 	return run_list(c, q, true, items, more, diag);
 }
@@ -445,8 +448,8 @@ mc_err territory_agency_list(store_conn *c, const territory_query *q, json_t **i
 
 static void field_error(json_t *errs, const char *path, const char *en, const char *vi)
 {
-	json_array_append_new(errs,
-			      json_pack("{s:s, s:s, s:s}", "path", path, "message", en, "message_vi", vi));
+	json_array_append_new(
+	    errs, json_pack("{s:s, s:s, s:s}", "path", path, "message", en, "message_vi", vi));
 }
 
 static bool valid_code(const char *s)
@@ -524,7 +527,7 @@ static mc_err parent_cycle(store_conn *c, const char *code, const char *start, b
 			return MC_OK;
 		}
 		e = get_one(c, "SELECT " AGENCY_COLS " FROM agency WHERE code = ?1", cur,
-			    agency_json, &a);
+		            agency_json, &a);
 		if (e || !a)
 			return e;
 		const char *p = json_string_value(json_object_get(a, "parent"));
@@ -540,7 +543,7 @@ static mc_err parent_cycle(store_conn *c, const char *code, const char *start, b
 }
 
 mc_err territory_agency_put(store_conn *c, const char *actor, const char *code, json_t *body,
-			    bool create, json_t **out, mc_diag *diag)
+                            bool create, json_t **out, mc_diag *diag)
 {
 	static const char *const levels[] = {"central", "province", "commune", NULL};
 	json_t *errs = json_array(), *old = NULL, *unit = NULL, *after = NULL;
@@ -552,7 +555,7 @@ mc_err territory_agency_put(store_conn *c, const char *actor, const char *code, 
 	*out = NULL;
 	if (!json_is_object(body)) {
 		e = mc_fail2(diag, MC_ERR_INVALID, "Nội dung phải là đối tượng JSON.",
-			     "The body must be a JSON object.");
+		             "The body must be a JSON object.");
 		goto out;
 	}
 	/* shape */
@@ -561,17 +564,17 @@ mc_err territory_agency_put(store_conn *c, const char *actor, const char *code, 
 		code = json_string_value(jcode);
 		if (!code || !valid_code(code)) {
 			field_error(errs, "$.code",
-				    "must be 2 to 32 letters, digits, '.', '-' or '_'",
-				    "phải gồm 2 đến 32 chữ cái, chữ số, '.', '-' hoặc '_'");
+			            "must be 2 to 32 letters, digits, '.', '-' or '_'",
+			            "phải gồm 2 đến 32 chữ cái, chữ số, '.', '-' hoặc '_'");
 			code = NULL;
 		}
 	} else if (!valid_code(code)) {
 		e = mc_fail2(diag, MC_ERR_NOT_FOUND, "Không có cơ quan này.", "No agency %.64s.",
-			     code ? code : "");
+		             code ? code : "");
 		goto out;
 	} else if (jcode && (!json_is_string(jcode) || strcmp(json_string_value(jcode), code))) {
 		field_error(errs, "$.code", "must equal the code in the path",
-			    "phải trùng với mã trên đường dẫn");
+		            "phải trùng với mã trên đường dẫn");
 	}
 	take_name(body, "name", create, errs, &name);
 	take_name(body, "name_en", create, errs, &name_en);
@@ -580,7 +583,7 @@ mc_err territory_agency_put(store_conn *c, const char *actor, const char *code, 
 		level = json_string_value(jlevel);
 		if (!level || !in_set(level, levels)) {
 			field_error(errs, "$.level", "must be central, province or commune",
-				    "phải là central, province hoặc commune");
+			            "phải là central, province hoặc commune");
 			level = NULL;
 		}
 	}
@@ -591,16 +594,17 @@ mc_err territory_agency_put(store_conn *c, const char *actor, const char *code, 
 
 	/* existence */
 	e = get_one(c, "SELECT " AGENCY_COLS " FROM agency WHERE code = ?1", code, agency_json,
-		    &old);
+	            &old);
 	if (e)
 		goto out;
 	if (create && old) {
 		e = mc_fail2(diag, MC_ERR_CONFLICT, "Mã cơ quan đã tồn tại.",
-			     "Agency %s already exists.", code);
+		             "Agency %s already exists.", code);
 		goto out;
 	}
 	if (!create && !old) {
-		e = mc_fail2(diag, MC_ERR_NOT_FOUND, "Không có cơ quan này.", "No agency %s.", code);
+		e = mc_fail2(diag, MC_ERR_NOT_FOUND, "Không có cơ quan này.", "No agency %s.",
+		             code);
 		goto out;
 	}
 	if (old) { /* absent members keep their value */
@@ -620,27 +624,27 @@ mc_err territory_agency_put(store_conn *c, const char *actor, const char *code, 
 	if (strcmp(level, "central") == 0) {
 		if (unit_code)
 			field_error(errs, "$.unit", "must be null for a central agency",
-				    "phải là null với cơ quan trung ương");
+			            "phải là null với cơ quan trung ương");
 	} else if (!unit_code) {
 		field_error(errs, "$.unit", "is required for a local agency",
-			    "bắt buộc với cơ quan địa phương");
+		            "bắt buộc với cơ quan địa phương");
 	} else {
 		e = get_one(c, "SELECT " UNIT_COLS " FROM unit WHERE code = ?1", unit_code,
-			    unit_json, &unit);
+		            unit_json, &unit);
 		if (e)
 			goto out;
 		if (!unit)
 			field_error(errs, "$.unit", "no such administrative unit",
-				    "không có đơn vị hành chính này");
+			            "không có đơn vị hành chính này");
 		else if (strcmp(json_string_value(json_object_get(unit, "level")), level) != 0)
 			field_error(errs, "$.unit", "the unit's level differs from the agency's",
-				    "cấp của đơn vị khác cấp của cơ quan");
+			            "cấp của đơn vị khác cấp của cơ quan");
 	}
 	if (parent) {
 		bool cycle = false;
 		json_t *pa = NULL;
 		e = get_one(c, "SELECT " AGENCY_COLS " FROM agency WHERE code = ?1", parent,
-			    agency_json, &pa);
+		            agency_json, &pa);
 		if (e)
 			goto out;
 		if (!pa) {
@@ -652,7 +656,7 @@ mc_err territory_agency_put(store_conn *c, const char *actor, const char *code, 
 				goto out;
 			if (cycle)
 				field_error(errs, "$.parent", "would make a cycle of parents",
-					    "tạo thành vòng lặp cơ quan cấp trên");
+				            "tạo thành vòng lặp cơ quan cấp trên");
 		}
 	}
 	if (json_array_size(errs))
@@ -663,25 +667,26 @@ mc_err territory_agency_put(store_conn *c, const char *actor, const char *code, 
 	search = fold3(name, name_en, code);
 	{
 		const char *p[] = {code, name, name_en, level, unit_code, parent, search, now};
-		e = store_execv(c,
-				create ? "INSERT INTO agency (code, name, name_en, level, unit, parent, "
-					 "search, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-				       : "UPDATE agency SET name = ?2, name_en = ?3, level = ?4, "
-					 "unit = ?5, parent = ?6, search = ?7, updated_at = ?8 "
-					 "WHERE code = ?1",
-				8, p);
+		e = store_execv(
+		    c,
+		    create ? "INSERT INTO agency (code, name, name_en, level, unit, parent, "
+		             "search, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+		           : "UPDATE agency SET name = ?2, name_en = ?3, level = ?4, "
+		             "unit = ?5, parent = ?6, search = ?7, updated_at = ?8 "
+		             "WHERE code = ?1",
+		    8, p);
 		if (e)
 			goto out;
 	}
 	e = get_one(c, "SELECT " AGENCY_COLS " FROM agency WHERE code = ?1", code, agency_json,
-		    &after);
+	            &after);
 	if (e || !after) {
 		e = e ? e : MC_ERR_INTERNAL;
 		goto out;
 	}
 	{
 		json_t *d = create ? json_pack("{s:O}", "after", after)
-				   : json_pack("{s:O, s:O}", "before", old, "after", after);
+		                   : json_pack("{s:O, s:O}", "before", old, "after", after);
 		char *object = mc_xasprintf("agency:%s", code);
 		e = audit_append(c, actor, create ? "agency.create" : "agency.update", object, d);
 		free(object);
@@ -694,7 +699,7 @@ mc_err territory_agency_put(store_conn *c, const char *actor, const char *code, 
 	goto out;
 invalid:
 	e = mc_fail2(diag, MC_ERR_UNPROCESSABLE, "Thông tin cơ quan không hợp lệ.",
-		     "The agency has invalid fields.");
+	             "The agency has invalid fields.");
 	mc_diag_ext(diag, "errors", errs);
 	errs = NULL;
 out:
@@ -712,8 +717,8 @@ out:
 }
 
 mc_err territory_ensure_agency(store_conn *c, const char *code, const char *name_vi,
-			       const char *name_en, const char *level, const char *unit,
-			       const char *parent)
+                               const char *name_en, const char *level, const char *unit,
+                               const char *parent)
 {
 	static const char *const levels[] = {"central", "province", "commune", NULL};
 	char now[32], *search = NULL;
@@ -726,16 +731,16 @@ mc_err territory_ensure_agency(store_conn *c, const char *code, const char *name
 	search = fold3(name_vi, name_en, code);
 	const char *p[] = {code, name_vi, name_en, level, unit, parent, search, now};
 	e = store_execv(c,
-			"INSERT INTO agency (code, name, name_en, level, unit, parent, search, "
-			"updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
-			"ON CONFLICT (code) DO NOTHING",
-			8, p);
+	                "INSERT INTO agency (code, name, name_en, level, unit, parent, search, "
+	                "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+	                "ON CONFLICT (code) DO NOTHING",
+	                8, p);
 	free(search);
 	if (e || store_changes(c) != 1)
 		return e;
-	json_t *d = json_pack("{s:{s:s, s:s, s:s, s:s, s:s?, s:s?}}", "after", "code", code,
-			      "name", name_vi, "name_en", name_en, "level", level, "unit", unit,
-			      "parent", parent);
+	json_t *d =
+	    json_pack("{s:{s:s, s:s, s:s, s:s, s:s?, s:s?}}", "after", "code", code, "name",
+	              name_vi, "name_en", name_en, "level", level, "unit", unit, "parent", parent);
 	char *object = mc_xasprintf("agency:%s", code);
 	e = audit_append(c, "system", "agency.create", object, d);
 	free(object);

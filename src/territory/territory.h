@@ -22,8 +22,8 @@ mc_err territory_load_units(store *s, const char *path, int *units, int *agencie
  * ("agency.create", actor "system") only when the agency is new. Runs inside
  * store_write. */
 mc_err territory_ensure_agency(store_conn *c, const char *code, const char *name_vi,
-			       const char *name_en, const char *level, const char *unit,
-			       const char *parent);
+                               const char *name_en, const char *level, const char *unit,
+                               const char *parent);
 
 /* Loads an agency as JSON {code,name,name_en,level,unit,parent}; NOT_FOUND. */
 mc_err territory_agency_get(store_conn *c, const char *code, json_t **out, mc_diag *diag);
@@ -31,7 +31,7 @@ mc_err territory_agency_get(store_conn *c, const char *code, json_t **out, mc_di
 /* Loads a unit as JSON (see the file comment); with `children`, a province
  * also gets "children": its communes ordered by code. NOT_FOUND. */
 mc_err territory_unit_get(store_conn *c, const char *code, bool children, json_t **out,
-			  mc_diag *diag);
+                          mc_diag *diag);
 
 /* Filters of the unit and agency lists; NULL members do not filter. */
 typedef struct territory_query {
@@ -46,10 +46,10 @@ typedef struct territory_query {
 /* Lists units (ordered by code) into a new array *items; *more is true when
  * further rows follow the last item. INVALID for a bad filter. */
 mc_err territory_unit_list(store_conn *c, const territory_query *q, json_t **items, bool *more,
-			   mc_diag *diag);
+                           mc_diag *diag);
 /* Same for agencies. */
 mc_err territory_agency_list(store_conn *c, const territory_query *q, json_t **items, bool *more,
-			     mc_diag *diag);
+                             mc_diag *diag);
 
 /* Creates (create = true; CONFLICT when the code exists) or updates
  * (NOT_FOUND when absent) the agency described by `body` {code, name,
@@ -60,7 +60,7 @@ mc_err territory_agency_list(store_conn *c, const territory_query *q, json_t **i
  * parent cycle...). Audits "agency.create"/"agency.update" as `actor`. Runs
  * inside store_write; *out receives the stored agency JSON. */
 mc_err territory_agency_put(store_conn *c, const char *actor, const char *code, json_t *body,
-			    bool create, json_t **out, mc_diag *diag);
+                            bool create, json_t **out, mc_diag *diag);
 
 extern const http_route territory_routes[];
 

@@ -19,7 +19,7 @@ static mc_err list_fn(store_conn *c, void *vctx, mc_diag *diag)
 	json_decref(x->items);
 	x->items = NULL;
 	return x->agencies ? territory_agency_list(c, &x->q, &x->items, &x->more, diag)
-			   : territory_unit_list(c, &x->q, &x->items, &x->more, diag);
+	                   : territory_unit_list(c, &x->q, &x->items, &x->more, diag);
 }
 
 static const char *param(mc_req *req, const char *name)
@@ -45,7 +45,7 @@ static void list(mc_req *req, mc_resp *resp, bool agencies)
 		x.q.after = json_string_value(json_object_get(cur, "after"));
 		if (!x.q.after) {
 			e = mc_fail2(&diag, MC_ERR_INVALID, "Con trỏ trang không hợp lệ.",
-				     "Invalid cursor.");
+			             "Invalid cursor.");
 			goto fail;
 		}
 	}
@@ -102,7 +102,7 @@ static mc_err get_fn(store_conn *c, void *vctx, mc_diag *diag)
 	json_decref(x->out);
 	x->out = NULL;
 	return x->agency ? territory_agency_get(c, x->code, &x->out, diag)
-			 : territory_unit_get(c, x->code, true, &x->out, diag);
+	                 : territory_unit_get(c, x->code, true, &x->out, diag);
 }
 
 static void get_one(mc_req *req, mc_resp *resp, bool agency)
@@ -152,10 +152,10 @@ static mc_err put_fn(store_conn *c, void *vctx, mc_diag *diag)
 static void put(mc_req *req, mc_resp *resp, bool create)
 {
 	put_ctx x = {
-		.actor = req->who.username,
-		.code = create ? NULL : req->params[0],
-		.body = http_json(req),
-		.create = create,
+	    .actor = req->who.username,
+	    .code = create ? NULL : req->params[0],
+	    .body = http_json(req),
+	    .create = create,
 	};
 	mc_diag diag = {0};
 	mc_err e = store_write(req->app->db, put_fn, &x, &diag);
@@ -163,9 +163,9 @@ static void put(mc_req *req, mc_resp *resp, bool create)
 	if (e) {
 		http_reply_error(req, resp, e, &diag);
 	} else {
-		const char *loc = mc_arena_printf(
-			req->arena, "/api/v1/agencies/%s",
-			json_string_value(json_object_get(x.out, "code")));
+		const char *loc =
+		    mc_arena_printf(req->arena, "/api/v1/agencies/%s",
+		                    json_string_value(json_object_get(x.out, "code")));
 		http_reply_json(resp, create ? 201 : 200, x.out);
 		x.out = NULL;
 		if (create)
@@ -186,11 +186,11 @@ static void put_agency(mc_req *req, mc_resp *resp)
 }
 
 const http_route territory_routes[] = {
-	{"GET", "/api/v1/units", get_units, ACCESS_PUBLIC, BODY_NONE},
-	{"GET", "/api/v1/units/{code}", get_unit, ACCESS_PUBLIC, BODY_NONE},
-	{"GET", "/api/v1/agencies", get_agencies, ACCESS_PUBLIC, BODY_NONE},
-	{"GET", "/api/v1/agencies/{code}", get_agency, ACCESS_PUBLIC, BODY_NONE},
-	{"POST", "/api/v1/agencies", post_agency, ACCESS_ADMIN, BODY_JSON},
-	{"PUT", "/api/v1/agencies/{code}", put_agency, ACCESS_ADMIN, BODY_JSON},
-	{0},
+    {"GET", "/api/v1/units", get_units, ACCESS_PUBLIC, BODY_NONE},
+    {"GET", "/api/v1/units/{code}", get_unit, ACCESS_PUBLIC, BODY_NONE},
+    {"GET", "/api/v1/agencies", get_agencies, ACCESS_PUBLIC, BODY_NONE},
+    {"GET", "/api/v1/agencies/{code}", get_agency, ACCESS_PUBLIC, BODY_NONE},
+    {"POST", "/api/v1/agencies", post_agency, ACCESS_ADMIN, BODY_JSON},
+    {"PUT", "/api/v1/agencies/{code}", put_agency, ACCESS_ADMIN, BODY_JSON},
+    {0},
 };

@@ -4,7 +4,7 @@
 // codes and the daily sequence per agency; history; the officer queue.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { act, actOk, submit, validSubmission } from './lib/fixtures.mjs';
+import { ITEMS, act, actOk, submit, supplementBody, validSubmission } from './lib/fixtures.mjs';
 import { assertConforms, assertProblem } from './lib/openapi.mjs';
 import { useServer } from './lib/server.mjs';
 
@@ -90,10 +90,14 @@ test('whole lifecycle: receive, supplement, process, payment, transfer, finish b
 	}
 
 	// request_supplement 2 -> 5 listing what is missing; the applicant supplements 5 -> 2
-	const items = ['Bản sao Giấy chứng nhận kết hôn', 'Giấy chứng sinh (bản chính)'];
+	const items = [
+		{ component: base.components[0]?.component || 'c1', note: 'Bản sao Giấy chứng nhận kết hôn không rõ nét' },
+		{ field: 'noi_sinh', note: 'Ghi rõ nơi sinh theo Giấy chứng sinh' },
+	];
 	const rs = await actOk(srv, officer, code, 'request_supplement', { items }, 5);
 	assert.equal(rs.status, 'supplement_requested');
-	const sup = await actOk(srv, citizen, code, 'supplement', {}, 2);
+	assert.ok(JSON.stringify(rs.supplement_request).includes(items[0].note), 'the dossier shows what is missing');
+	const sup = await actOk(srv, citizen, code, 'supplement', await supplementBody(srv, citizen, base), 2);
 	assert.equal(sup.status, 'received', 'back to the state before the request');
 
 	await actOk(srv, officer, code, 'process', {}, 4);
@@ -124,7 +128,7 @@ test('whole lifecycle: receive, supplement, process, payment, transfer, finish b
 	assert.deepEqual(actions.slice(1), ['receive', 'request_supplement', 'supplement', 'process', 'request_payment', 'pay', 'transfer', 'finish', 'return_result']);
 	assert.deepEqual(h.body.items.map((e) => e.to_status_code), [1, 2, 5, 2, 4, 6, 4, 4, 9, 10]);
 	const reqEv = h.body.items.find((e) => e.action === 'request_supplement');
-	assert.ok(JSON.stringify(reqEv).includes(items[0]), 'the supplement request keeps the list of items');
+	assert.ok(JSON.stringify(reqEv).includes(items[0].note), 'the supplement request keeps the list of items');
 	assert.equal(h.body.items.find((e) => e.action === 'finish').actor, 'officer2');
 
 	// visible to the applicant, the new agency, the old agency and admins
@@ -155,7 +159,7 @@ test('an officer stops processing (8)', async () => {
 	await actOk(srv, officer, code, 'process', {}, 4);
 	const r = await actOk(srv, officer, code, 'stop', { reason: 'Người yêu cầu không bổ sung' }, 8);
 	assert.equal(r.status, 'stopped');
-	await expectConflict(officer, code, 'finish', { result: {} });
+	await expectConflict(officer, code, 'finish', { result: { so: '1' } });
 });
 
 test('apology moves the due date once; a second apology is 409', async () => {
@@ -172,27 +176,31 @@ test('apology moves the due date once; a second apology is 409', async () => {
 	assert.ok(!again.body.allowed_actions.includes('apologize'), 'apologize no longer allowed');
 	assert.equal((await srv.api('GET', `/api/v1/dossiers/${code}`, { token: citizen })).body.due_date, newDue);
 	await actOk(srv, officer, code, 'process', {}, 4);
-	await actOk(srv, officer, code, 'finish', { result: 'ok' }, 9);
+	await actOk(srv, officer, code, 'finish', { result: { ket_qua: 'Đã cấp' } }, 9);
 	await expectConflict(officer, code, 'apologize', { new_due_date: '2026-07-30', reason: 'Quá muộn' });
 });
 
 test('a supplement can be requested once only', async () => {
 	const { code } = await newDossier();
-	await actOk(srv, officer, code, 'request_supplement', { items: ['Tờ khai'] }, 5);
-	await expectConflict(officer, code, 'request_supplement', { items: ['Lần nữa'] });
-	await actOk(srv, citizen, code, 'supplement', {}, 1);
+	await actOk(srv, officer, code, 'request_supplement', { items: ITEMS }, 5);
+	await expectConflict(officer, code, 'request_supplement', { items: ITEMS });
+	const empty = await act(srv, citizen, code, 'supplement', {});
+	assert.ok([400, 422].includes(empty.status), `a supplement that brings nothing -> ${empty.status}`);
+	await actOk(srv, citizen, code, 'supplement', await supplementBody(srv, citizen, base), 1);
 	await actOk(srv, officer, code, 'receive', {}, 2);
-	const allowed = await expectConflict(officer, code, 'request_supplement', { items: ['Lần hai'] });
+	const allowed = await expectConflict(officer, code, 'request_supplement', { items: ITEMS });
 	assert.ok(!allowed.includes('request_supplement'));
 	assert.ok(allowed.includes('process'));
 	const noItems = await newDossier();
-	const r = await act(srv, officer, noItems.code, 'request_supplement', { items: [] });
-	assert.ok([400, 422].includes(r.status), `request_supplement without items -> ${r.status}`);
+	for (const bad of [{ items: [] }, {}, { items: ['a bare string'] }, { items: [{ note: 'names nothing' }] }]) {
+		const r = await act(srv, officer, noItems.code, 'request_supplement', bad);
+		assert.ok([400, 422].includes(r.status), `request_supplement ${JSON.stringify(bad)} -> ${r.status}`);
+	}
 });
 
 test('an action not allowed in the state is 409 listing the allowed actions', async () => {
 	const { code } = await newDossier();
-	const allowed = await expectConflict(officer, code, 'finish', { result: 'x' });
+	const allowed = await expectConflict(officer, code, 'finish', { result: { x: 1 } });
 	for (const a of ['receive', 'refuse', 'request_supplement']) assert.ok(allowed.includes(a), `${a} allowed in status 1: ${allowed}`);
 	for (const a of ['finish', 'process', 'return_result', 'pay', 'supplement']) assert.ok(!allowed.includes(a), `${a} not allowed in status 1`);
 	await actOk(srv, officer, code, 'receive', {}, 2);
@@ -201,7 +209,7 @@ test('an action not allowed in the state is 409 listing the allowed actions', as
 	assert.ok(!allowed2.includes('receive'));
 	const unknown = await act(srv, officer, code, 'teleport');
 	assert.ok([400, 422].includes(unknown.status), `unknown action -> ${unknown.status}`);
-	const transferSelf = await act(srv, officer, code, 'transfer', { agency: 'NOPE-1' });
+	const transferSelf = await act(srv, officer, code, 'transfer', { agency: 'NOPE-1', reason: 'x' });
 	assert.ok([409, 422].includes(transferSelf.status), `transfer in status 2 / unknown agency -> ${transferSelf.status}`);
 });
 
@@ -209,7 +217,7 @@ test('transfer requires a known agency', async () => {
 	const { code } = await newDossier();
 	await actOk(srv, officer, code, 'receive', {}, 2);
 	await actOk(srv, officer, code, 'process', {}, 4);
-	const r = await act(srv, officer, code, 'transfer', { agency: 'NO-SUCH-AGENCY' });
+	const r = await act(srv, officer, code, 'transfer', { agency: 'NO-SUCH-AGENCY', reason: 'Liên thông' });
 	assert.ok([400, 422].includes(r.status), `unknown agency -> ${r.status} ${r.text}`);
 	const none = await act(srv, officer, code, 'transfer', {});
 	assert.ok([400, 422].includes(none.status), `no agency -> ${none.status}`);

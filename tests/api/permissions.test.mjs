@@ -3,7 +3,7 @@
 // agency's (403), applicant-only and officer-only actions, admins.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { act, actOk, submit, validSubmission } from './lib/fixtures.mjs';
+import { ITEMS, act, actOk, submit, supplementBody, validSubmission } from './lib/fixtures.mjs';
 import { assertConforms, assertProblem } from './lib/openapi.mjs';
 import { useServer } from './lib/server.mjs';
 
@@ -58,10 +58,11 @@ test('officers and admins cannot submit dossiers (403)', async () => {
 test('the applicant cannot perform officer actions, officers cannot perform applicant actions', async () => {
 	assertProblem(await act(srv, t.citizen, code, 'receive'), 403, 'citizen receives own dossier');
 	assertProblem(await act(srv, t.citizen, code, 'refuse', { reason: 'x' }), 403, 'citizen refuses');
-	await actOk(srv, t.officer, code, 'request_supplement', { items: ['Tờ khai'] }, 5);
-	assertProblem(await act(srv, t.officer, code, 'supplement'), 403, 'officer supplements');
-	assertProblem(await act(srv, t.citizen2, code, 'supplement'), 404, 'another citizen supplements');
-	await actOk(srv, t.citizen, code, 'supplement', {}, 1);
+	await actOk(srv, t.officer, code, 'request_supplement', { items: ITEMS }, 5);
+	const sup = await supplementBody(srv, t.citizen, body);
+	assertProblem(await act(srv, t.officer, code, 'supplement', { form: body.form }), 403, 'officer supplements');
+	assertProblem(await act(srv, t.citizen2, code, 'supplement', { form: body.form }), 404, 'another citizen supplements');
+	await actOk(srv, t.citizen, code, 'supplement', sup, 1);
 	assertProblem(await act(srv, t.officer, code, 'withdraw'), 403, 'officer withdraws');
 });
 

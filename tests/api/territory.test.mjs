@@ -150,7 +150,9 @@ test('admin creates and updates an agency; others cannot', async () => {
 	assert.equal(upd.status, 200, upd.text);
 	assertConforms(upd, 'updateAgency');
 	assert.equal((await srv.api('GET', '/api/v1/agencies/STP-01')).body.name, 'Sở Tư pháp Hà Nội');
-	assertProblem(await srv.api('PUT', '/api/v1/agencies/NOPE-99', { token: admin, json: body }), 404, 'update unknown');
+	assertProblem(await srv.api('PUT', '/api/v1/agencies/NOPE-99', { token: admin, json: { ...body, code: 'NOPE-99' } }), 404, 'update unknown');
+	const mismatch = await srv.api('PUT', '/api/v1/agencies/STP-01', { token: admin, json: { ...body, code: 'OTHER-1' } });
+	assert.ok([400, 422].includes(mismatch.status), `code in the body differs from the path -> ${mismatch.status}`);
 	assertProblem(await srv.api('PUT', '/api/v1/agencies/STP-01', { token: officer, json: body }), 403, 'officer update');
 
 	const badLevel = await srv.api('POST', '/api/v1/agencies', { token: admin, json: { ...body, code: 'X-1', level: 'galactic' } });

@@ -55,9 +55,9 @@ static int teardown(void **state)
 }
 
 typedef struct append_ctx {
-	int n;         /* entries to append */
-	int first;     /* number of the first, for the detail */
-	bool fail;     /* return an error after appending */
+	int n;     /* entries to append */
+	int first; /* number of the first, for the detail */
+	bool fail; /* return an error after appending */
 } append_ctx;
 
 static mc_err append_fn(store_conn *c, void *vctx, mc_diag *diag)
@@ -68,8 +68,9 @@ static mc_err append_fn(store_conn *c, void *vctx, mc_diag *diag)
 		char object[32];
 		snprintf(object, sizeof object, "dossier:%d", x->first + i);
 		json_t *d = json_pack("{s:i, s:s, s:[i,i]}", "n", x->first + i, "note",
-				      "Tiếp nhận hồ sơ", "list", 1, 2);
-		mc_err e = audit_append(c, i % 2 ? "officer" : "citizen", "dossier.test", object, d);
+		                      "Tiếp nhận hồ sơ", "list", 1, 2);
+		mc_err e =
+		    audit_append(c, i % 2 ? "officer" : "citizen", "dossier.test", object, d);
 		json_decref(d);
 		if (e)
 			return e;
@@ -154,8 +155,8 @@ static mc_err row_fn(store_conn *c, void *vctx, mc_diag *diag)
 	store_stmt *st = NULL;
 	bool row = false;
 	(void)diag;
-	mc_err e = store_prepare(c, "SELECT detail, prev_hash, hash FROM audit_log WHERE seq = ?1",
-				 &st);
+	mc_err e =
+	    store_prepare(c, "SELECT detail, prev_hash, hash FROM audit_log WHERE seq = ?1", &st);
 	if (e)
 		return e;
 	store_bind_int(st, 1, x->seq);
@@ -178,7 +179,7 @@ static void test_chain_links_and_canonical_detail(void **state)
 	assert_int_equal(store_read(f->s, row_fn, &b, NULL), MC_OK);
 	/* first entry chains to 64 zeros, the second to the first */
 	assert_string_equal(a.prev,
-			    "0000000000000000000000000000000000000000000000000000000000000000");
+	                    "0000000000000000000000000000000000000000000000000000000000000000");
 	assert_string_equal(b.prev, a.hash);
 	assert_int_equal(strlen(a.hash), 64);
 	assert_string_not_equal(a.hash, b.hash);
@@ -291,19 +292,18 @@ int main(void)
 	if (sodium_init() < 0)
 		return 1;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_empty_log_verifies, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_appends_verify, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_chain_links_and_canonical_detail, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_edited_detail_detected, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_edited_actor_detected, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_deleted_middle_detected, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_deleted_first_detected, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_deleted_last_detected, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_renumbered_tail_detected, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_head_rewound_detected, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_failed_write_leaves_no_entry, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cli, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_empty_log_verifies, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_appends_verify, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_chain_links_and_canonical_detail, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_edited_detail_detected, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_edited_actor_detected, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_deleted_middle_detected, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_deleted_first_detected, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_deleted_last_detected, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_renumbered_tail_detected, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_head_rewound_detected, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_failed_write_leaves_no_entry, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_cli, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -65,7 +65,7 @@ static mc_err agencies_fn(store_conn *c, void *ctx, mc_diag *diag)
 	(void)ctx;
 	(void)diag;
 	return territory_ensure_agency(c, "BTP", "Bộ Tư pháp", "Ministry of Justice", "central",
-				       NULL, NULL);
+	                               NULL, NULL);
 }
 
 static int group_setup(void **state)
@@ -95,7 +95,7 @@ static int group_teardown(void **state)
 }
 
 static mc_err add(const char *user, const char *pw, mc_role role, const char *agency,
-		  const char *pid)
+                  const char *pid)
 {
 	mc_diag d = {0};
 	mc_err e = auth_user_add(db, user, pw, role, agency, pid, &d);
@@ -140,31 +140,41 @@ static void test_user_rules(void **state)
 {
 	(void)state;
 	assert_int_equal(add("an.nguyen", "mat-khau-2026", ROLE_CITIZEN, NULL, "001090012345"),
-			 MC_OK);
+	                 MC_OK);
 	assert_int_equal(add("an.nguyen", "other-password", ROLE_CITIZEN, NULL, NULL),
-			 MC_ERR_CONFLICT);
+	                 MC_ERR_CONFLICT);
 	assert_int_equal(add("An", "mat-khau-2026", ROLE_CITIZEN, NULL, NULL),
-			 MC_ERR_UNPROCESSABLE); /* upper case and too short */
-	assert_int_equal(add("x'; DROP TABLE user_account; --", "mat-khau-2026", ROLE_CITIZEN, NULL,
-			     NULL),
-			 MC_ERR_UNPROCESSABLE);
-	assert_int_equal(add("short.pw", "1234567", ROLE_CITIZEN, NULL, NULL), MC_ERR_UNPROCESSABLE);
+	                 MC_ERR_UNPROCESSABLE); /* upper case and too short */
+	assert_int_equal(
+	    add("x'; DROP TABLE user_account; --", "mat-khau-2026", ROLE_CITIZEN, NULL, NULL),
+	    MC_ERR_UNPROCESSABLE);
+	assert_int_equal(add("short.pw", "1234567", ROLE_CITIZEN, NULL, NULL),
+	                 MC_ERR_UNPROCESSABLE);
+	/* the longest username still fits the principal */
+	char longest[AUTH_USERNAME_MAX + 2];
+	memset(longest, 'n', sizeof longest);
+	longest[AUTH_USERNAME_MAX + 1] = '\0';
+	assert_int_equal(add(longest, "mat-khau-2026", ROLE_CITIZEN, NULL, NULL),
+	                 MC_ERR_UNPROCESSABLE);
+	longest[AUTH_USERNAME_MAX] = '\0';
+	assert_true(strlen(longest) < sizeof((mc_principal *)0)->username);
+	assert_int_equal(add(longest, "mat-khau-2026", ROLE_ADMIN, NULL, NULL), MC_OK);
 	assert_int_equal(add("bad.pid", "mat-khau-2026", ROLE_CITIZEN, NULL, "12345"),
-			 MC_ERR_UNPROCESSABLE);
+	                 MC_ERR_UNPROCESSABLE);
 	assert_int_equal(add("bad.pid", "mat-khau-2026", ROLE_CITIZEN, NULL, "00109001234a"),
-			 MC_ERR_UNPROCESSABLE);
+	                 MC_ERR_UNPROCESSABLE);
 	assert_int_equal(add("no.agency", "mat-khau-2026", ROLE_OFFICER, NULL, NULL),
-			 MC_ERR_UNPROCESSABLE);
+	                 MC_ERR_UNPROCESSABLE);
 	assert_int_equal(add("citizen.agency", "mat-khau-2026", ROLE_CITIZEN, "BTP", NULL),
-			 MC_ERR_UNPROCESSABLE);
+	                 MC_ERR_UNPROCESSABLE);
 	assert_int_equal(add("bad.role", "mat-khau-2026", ROLE_ANONYMOUS, NULL, NULL),
-			 MC_ERR_UNPROCESSABLE);
+	                 MC_ERR_UNPROCESSABLE);
 
 	/* an unknown agency is reported on the agency field */
 	mc_diag d = {0};
 	assert_int_equal(auth_user_add(db, "ghost.officer", "mat-khau-2026", ROLE_OFFICER,
-				       "UBND-00004", NULL, &d),
-			 MC_ERR_UNPROCESSABLE);
+	                               "UBND-00004", NULL, &d),
+	                 MC_ERR_UNPROCESSABLE);
 	json_t *err0 = json_array_get(json_object_get(d.ext, "errors"), 0);
 	assert_string_equal(json_string_value(json_object_get(err0, "path")), "$.agency");
 	mc_diag_clear(&d);
@@ -172,9 +182,9 @@ static void test_user_rules(void **state)
 	assert_int_equal(add("can.bo", "mat-khau-2026", ROLE_OFFICER, "BTP", NULL), MC_OK);
 	/* the password is stored as an argon2id hash only */
 	assert_int_equal(raw_sql("SELECT COUNT(*) FROM user_account WHERE password_hash LIKE "
-				 "'$argon2id$%' AND password_hash <> 'mat-khau-2026'",
-				 NULL),
-			 2);
+	                         "'$argon2id$%' AND password_hash <> 'mat-khau-2026'",
+	                         NULL),
+	                 3);
 }
 
 static void test_login_and_resolve(void **state)
@@ -189,7 +199,7 @@ static void test_login_and_resolve(void **state)
 	assert_int_equal(strlen(r.expires_at), 20);
 	assert_string_equal(json_string_value(json_object_get(r.user, "role")), "citizen");
 	assert_string_equal(json_string_value(json_object_get(r.user, "person_id")),
-			    "001090012345");
+	                    "001090012345");
 	json_decref(r.user);
 
 	/* expiry about 12 hours from now */
@@ -212,7 +222,7 @@ static void test_login_and_resolve(void **state)
 	assert_string_equal(hash, want);
 	assert_int_equal(raw_sql("SELECT COUNT(*) FROM auth_token WHERE token_hash = ?1", hash), 1);
 	assert_int_equal(raw_sql("SELECT COUNT(*) FROM auth_token WHERE token_hash = ?1", r.token),
-			 0);
+	                 0);
 
 	/* officer principal carries the agency; case of the username is folded */
 	assert_int_equal(login("CAN.BO", "mat-khau-2026", "10.1.1.1", &r), MC_OK);
@@ -243,7 +253,7 @@ static void test_expired_token(void **state)
 	json_decref(r.user);
 	assert_int_equal(auth_resolve(db, r.token, &who, hash), MC_OK);
 	raw_sql("UPDATE auth_token SET expires_at = '2020-01-01T00:00:00Z' WHERE token_hash = ?1",
-		hash);
+	        hash);
 	assert_int_equal(auth_resolve(db, r.token, &who, hash), MC_ERR_UNAUTHENTICATED);
 	assert_int_equal(who.role, ROLE_ANONYMOUS);
 }
@@ -270,9 +280,9 @@ static void test_wrong_credentials_same_answer(void **state)
 	auth_login_result r;
 	mc_diag a = {0}, b = {0};
 	assert_int_equal(auth_login(db, "an.nguyen", "wrong-password", "10.2.0.1", &r, &a),
-			 MC_ERR_UNAUTHENTICATED);
+	                 MC_ERR_UNAUTHENTICATED);
 	assert_int_equal(auth_login(db, "nobody.here", "wrong-password", "10.2.0.1", &r, &b),
-			 MC_ERR_UNAUTHENTICATED);
+	                 MC_ERR_UNAUTHENTICATED);
 	assert_string_equal(a.detail, b.detail);
 	assert_string_equal(a.detail_vi, b.detail_vi);
 	assert_null(r.user);
@@ -295,7 +305,7 @@ static void test_rate_limit_username(void **state)
 	/* four failures, then a success resets the username's count */
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(login("binh.tran", "sai-mat-khau", "10.3.0.1", &r),
-				 MC_ERR_UNAUTHENTICATED);
+		                 MC_ERR_UNAUTHENTICATED);
 	assert_int_equal(login("binh.tran", "dung-mat-khau", "10.3.0.2", &r), MC_OK);
 	json_decref(r.user);
 	/* five failures from different addresses: the username is locked */
@@ -303,10 +313,10 @@ static void test_rate_limit_username(void **state)
 		char ip[32];
 		snprintf(ip, sizeof ip, "10.3.1.%d", i);
 		assert_int_equal(login("binh.tran", "sai-mat-khau", ip, &r),
-				 MC_ERR_UNAUTHENTICATED);
+		                 MC_ERR_UNAUTHENTICATED);
 	}
 	assert_int_equal(auth_login(db, "binh.tran", "dung-mat-khau", "10.3.2.1", &r, &d),
-			 MC_ERR_RATE_LIMITED);
+	                 MC_ERR_RATE_LIMITED);
 	assert_true(r.retry_after > 0 && r.retry_after <= 15 * 60);
 	assert_true(d.detail[0] != '\0');
 	mc_diag_clear(&d);
@@ -318,7 +328,7 @@ static void test_rate_limit_username(void **state)
 
 	/* failures older than the window do not count */
 	raw_sql("UPDATE login_attempt SET at = '2020-01-01T00:00:00Z' WHERE subject = ?1",
-		"u:binh.tran");
+	        "u:binh.tran");
 	assert_int_equal(login("binh.tran", "dung-mat-khau", "10.3.2.1", &r), MC_OK);
 	json_decref(r.user);
 }
@@ -335,7 +345,8 @@ static void test_rate_limit_address(void **state)
 	for (int i = 0; i < 4; i++) {
 		char user[32];
 		snprintf(user, sizeof user, "guess%d", i);
-		assert_int_equal(login(user, "whatever-pw", "192.0.2.7", &r), MC_ERR_UNAUTHENTICATED);
+		assert_int_equal(login(user, "whatever-pw", "192.0.2.7", &r),
+		                 MC_ERR_UNAUTHENTICATED);
 	}
 	/* even a right password is refused from that address */
 	assert_int_equal(login("an.nguyen", "mat-khau-2026", "192.0.2.7", &r), MC_ERR_RATE_LIMITED);
@@ -385,17 +396,17 @@ static void test_disable_revokes(void **state)
 	/* an officer needs an agency; unknown members are refused */
 	body = json_pack("{s:s}", "role", "officer");
 	assert_int_equal(auth_user_update(db, "admin", "chi.le", body, &out, &d),
-			 MC_ERR_UNPROCESSABLE);
+	                 MC_ERR_UNPROCESSABLE);
 	mc_diag_clear(&d);
 	json_decref(body);
 	body = json_pack("{s:s}", "username", "other");
 	assert_int_equal(auth_user_update(db, "admin", "chi.le", body, &out, &d),
-			 MC_ERR_UNPROCESSABLE);
+	                 MC_ERR_UNPROCESSABLE);
 	mc_diag_clear(&d);
 	json_decref(body);
 	body = json_pack("{s:s}", "role", "admin");
 	assert_int_equal(auth_user_update(db, "admin", "nobody.at.all", body, &out, &d),
-			 MC_ERR_NOT_FOUND);
+	                 MC_ERR_NOT_FOUND);
 	mc_diag_clear(&d);
 	json_decref(body);
 }
@@ -425,7 +436,8 @@ static void test_user_list(void **state)
 		assert_true(json_array_size(x.items) <= 2);
 		size_t i;
 		json_t *u;
-		json_array_foreach(x.items, i, u) {
+		json_array_foreach(x.items, i, u)
+		{
 			assert_null(json_object_get(u, "password_hash"));
 			int64_t id = json_integer_value(json_object_get(u, "id"));
 			assert_true(id > x.after);
@@ -434,7 +446,7 @@ static void test_user_list(void **state)
 		}
 		json_decref(x.items);
 	} while (x.more);
-	assert_int_equal(total, 4); /* an.nguyen, can.bo, binh.tran, chi.le */
+	assert_int_equal(total, 5); /* an.nguyen, nnn..., can.bo, binh.tran, chi.le */
 	x = (list_ctx){.role = "officer"};
 	assert_int_equal(store_read(db, list_fn, &x, NULL), MC_OK);
 	assert_int_equal(json_array_size(x.items), 1);
@@ -460,44 +472,48 @@ static void test_cli(void **state)
 	(void)state;
 	const char *help[] = {"user", "--help"};
 	assert_int_equal(cli("", 2, help), 0);
-	const char *ok[] = {"user", "add", "--data", dir, "--username", "dung.pham", "--role",
-			    "citizen", "--person-id", "079190012346", "--password-stdin"};
+	const char *ok[] = {"user",        "add",          "--data",          dir,
+	                    "--username",  "dung.pham",    "--role",          "citizen",
+	                    "--person-id", "079190012346", "--password-stdin"};
 	assert_int_equal(cli("mat-khau-dung\n", 11, ok), 0);
 	assert_int_equal(cli("mat-khau-dung\n", 11, ok), 1); /* taken */
 	auth_login_result r;
 	assert_int_equal(login("dung.pham", "mat-khau-dung", "10.5.0.1", &r), MC_OK);
 	json_decref(r.user);
 
-	const char *no_pw[] = {"user", "add", "--data", dir, "--username", "e.vo", "--role",
-			       "citizen"};
+	const char *no_pw[] = {"user",       "add",  "--data", dir,
+	                       "--username", "e.vo", "--role", "citizen"};
 	assert_int_equal(cli("x\n", 8, no_pw), 2);
-	const char *bad_role[] = {"user", "add", "--data", dir, "--username", "e.vo", "--role",
-				  "king", "--password-stdin"};
+	const char *bad_role[] = {"user",   "add",  "--data",          dir, "--username", "e.vo",
+	                          "--role", "king", "--password-stdin"};
 	assert_int_equal(cli("mat-khau-e-vo\n", 9, bad_role), 2);
-	const char *bad_pid[] = {"user", "add", "--data", dir, "--username", "e.vo", "--role",
-				 "citizen", "--person-id", "123", "--password-stdin"};
+	const char *bad_pid[] = {"user",        "add",  "--data",          dir,
+	                         "--username",  "e.vo", "--role",          "citizen",
+	                         "--person-id", "123",  "--password-stdin"};
 	assert_int_equal(cli("mat-khau-e-vo\n", 11, bad_pid), 2);
-	const char *no_agency[] = {"user", "add", "--data", dir, "--username", "e.vo", "--role",
-				   "officer", "--password-stdin"};
+	const char *no_agency[] = {"user",   "add",        "--data",
+	                           dir,      "--username", "e.vo",
+	                           "--role", "officer",    "--password-stdin"};
 	assert_int_equal(cli("mat-khau-e-vo\n", 9, no_agency), 2);
-	const char *ghost_agency[] = {"user", "add", "--data", dir, "--username", "e.vo", "--role",
-				      "officer", "--agency", "UBND-77777", "--password-stdin"};
+	const char *ghost_agency[] = {"user",       "add",        "--data",          dir,
+	                              "--username", "e.vo",       "--role",          "officer",
+	                              "--agency",   "UBND-77777", "--password-stdin"};
 	assert_int_equal(cli("mat-khau-e-vo\n", 11, ghost_agency), 2);
-	const char *short_pw[] = {"user", "add", "--data", dir, "--username", "e.vo", "--role",
-				  "citizen", "--password-stdin"};
+	const char *short_pw[] = {"user",   "add",     "--data",          dir, "--username", "e.vo",
+	                          "--role", "citizen", "--password-stdin"};
 	assert_int_equal(cli("short\n", 9, short_pw), 2);
-	const char *on_cmdline[] = {"user", "add", "--data", dir, "--username", "e.vo", "--role",
-				    "citizen", "--password", "mat-khau-e-vo"};
+	const char *on_cmdline[] = {"user", "add",    "--data",  dir,          "--username",
+	                            "e.vo", "--role", "citizen", "--password", "mat-khau-e-vo"};
 	assert_int_equal(cli("", 10, on_cmdline), 2);
 	const char *unknown[] = {"user", "add", "--data", dir, "--colour", "blue"};
 	assert_int_equal(cli("", 6, unknown), 2);
 	const char *no_sub[] = {"user", "--data", dir};
 	assert_int_equal(cli("", 3, no_sub), 2);
-	const char *no_dir[] = {"user", "add", "--data", "/nonexistent/motcua", "--username",
-				"e.vo", "--role", "citizen", "--password-stdin"};
+	const char *no_dir[] = {"user", "add",    "--data",  "/nonexistent/motcua", "--username",
+	                        "e.vo", "--role", "citizen", "--password-stdin"};
 	assert_int_equal(cli("mat-khau-e-vo\n", 9, no_dir), 2);
-	const char *officer[] = {"user", "add", "--data", dir, "--username", "e.vo", "--role",
-				 "officer", "--agency", "BTP", "--password-stdin"};
+	const char *officer[] = {"user",   "add",     "--data",   dir,   "--username",      "e.vo",
+	                         "--role", "officer", "--agency", "BTP", "--password-stdin"};
 	assert_int_equal(cli("mat-khau-e-vo\r\n", 11, officer), 0);
 	assert_int_equal(login("e.vo", "mat-khau-e-vo", "10.5.0.2", &r), MC_OK);
 	json_decref(r.user);
@@ -508,16 +524,16 @@ static void test_audited(void **state)
 	(void)state;
 	long long n = 0, bad = 0;
 	assert_int_equal(audit_verify(db, &n, &bad, NULL), MC_OK);
-	assert_true(raw_sql("SELECT COUNT(*) FROM audit_log WHERE action = ?1", "user.create") >= 6);
+	assert_true(raw_sql("SELECT COUNT(*) FROM audit_log WHERE action = ?1", "user.create") >=
+	            6);
 	assert_true(raw_sql("SELECT COUNT(*) FROM audit_log WHERE action = ?1", "auth.login") >= 5);
 	assert_int_equal(raw_sql("SELECT COUNT(*) FROM audit_log WHERE action = ?1", "auth.logout"),
-			 1);
+	                 1);
 	/* no secret ever reaches the audit log */
-	assert_int_equal(raw_sql("SELECT COUNT(*) FROM audit_log WHERE detail LIKE ?1",
-				 "%mat-khau%"),
-			 0);
+	assert_int_equal(
+	    raw_sql("SELECT COUNT(*) FROM audit_log WHERE detail LIKE ?1", "%mat-khau%"), 0);
 	assert_int_equal(raw_sql("SELECT COUNT(*) FROM audit_log WHERE detail LIKE ?1", "%argon%"),
-			 0);
+	                 0);
 }
 
 int main(void)
@@ -526,18 +542,18 @@ int main(void)
 	if (sodium_init() < 0)
 		return 1;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_roles),
-		cmocka_unit_test(test_user_rules),
-		cmocka_unit_test(test_login_and_resolve),
-		cmocka_unit_test(test_expired_token),
-		cmocka_unit_test(test_logout),
-		cmocka_unit_test(test_wrong_credentials_same_answer),
-		cmocka_unit_test(test_rate_limit_username),
-		cmocka_unit_test(test_rate_limit_address),
-		cmocka_unit_test(test_disable_revokes),
-		cmocka_unit_test(test_user_list),
-		cmocka_unit_test(test_cli),
-		cmocka_unit_test(test_audited),
+	    cmocka_unit_test(test_roles),
+	    cmocka_unit_test(test_user_rules),
+	    cmocka_unit_test(test_login_and_resolve),
+	    cmocka_unit_test(test_expired_token),
+	    cmocka_unit_test(test_logout),
+	    cmocka_unit_test(test_wrong_credentials_same_answer),
+	    cmocka_unit_test(test_rate_limit_username),
+	    cmocka_unit_test(test_rate_limit_address),
+	    cmocka_unit_test(test_disable_revokes),
+	    cmocka_unit_test(test_user_list),
+	    cmocka_unit_test(test_cli),
+	    cmocka_unit_test(test_audited),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

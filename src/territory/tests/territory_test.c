@@ -76,7 +76,7 @@ static mc_err list_fn(store_conn *c, void *vctx, mc_diag *diag)
 	json_decref(x->items);
 	x->items = NULL;
 	return x->agencies ? territory_agency_list(c, &x->q, &x->items, &x->more, diag)
-			   : territory_unit_list(c, &x->q, &x->items, &x->more, diag);
+	                   : territory_unit_list(c, &x->q, &x->items, &x->more, diag);
 }
 
 /* Walks every page of a list; returns the number of items, calling `each`
@@ -91,7 +91,8 @@ static int count_all(territory_query q, bool agencies, void (*each)(json_t *, vo
 		assert_int_equal(store_read(db, list_fn, &x, &x.diag), MC_OK);
 		size_t i;
 		json_t *it;
-		json_array_foreach(x.items, i, it) {
+		json_array_foreach(x.items, i, it)
+		{
 			const char *code = json_string_value(json_object_get(it, "code"));
 			assert_non_null(code);
 			assert_true(strcmp(code, last) > 0);
@@ -121,7 +122,7 @@ static mc_err get_fn(store_conn *c, void *vctx, mc_diag *diag)
 	json_decref(x->out);
 	x->out = NULL;
 	return x->agency ? territory_agency_get(c, x->code, &x->out, diag)
-			 : territory_unit_get(c, x->code, true, &x->out, diag);
+	                 : territory_unit_get(c, x->code, true, &x->out, diag);
 }
 
 static json_t *get(const char *code, bool agency, mc_err want)
@@ -209,7 +210,7 @@ static void test_bad_file(void **state)
 	mc_diag d = {0};
 	int units = -1, agencies = -1;
 	assert_int_equal(territory_load_units(db, "/nonexistent/units.json", &units, &agencies, &d),
-			 MC_ERR_IO);
+	                 MC_ERR_IO);
 	assert_int_equal(units, -1);
 	char tmp[] = "/tmp/motcua-units-XXXXXX";
 	int fd = mkstemp(tmp);
@@ -236,7 +237,8 @@ static void test_province_children(void **state)
 	size_t i;
 	json_t *k;
 	bool ba_dinh = false;
-	json_array_foreach(kids, i, k) {
+	json_array_foreach(kids, i, k)
+	{
 		assert_string_equal(str(k, "parent"), "01");
 		assert_string_equal(str(k, "level"), "commune");
 		if (strcmp(str(k, "code"), "00004") == 0) {
@@ -291,8 +293,8 @@ static void test_search_folds(void **state)
 		bool found = false;
 		size_t j;
 		json_t *it;
-		json_array_foreach(x.items, j, it)
-			found = found || strcmp(str(it, "code"), "00004") == 0;
+		json_array_foreach(x.items, j, it) found =
+		    found || strcmp(str(it, "code"), "00004") == 0;
 		assert_true(found);
 		json_decref(x.items);
 	}
@@ -386,7 +388,7 @@ static mc_err ensure_fn(store_conn *c, void *vctx, mc_diag *diag)
 	ensure_ctx *x = vctx;
 	(void)diag;
 	return territory_ensure_agency(c, x->code, "Bộ Tư pháp", "Ministry of Justice", "central",
-				       NULL, NULL);
+	                               NULL, NULL);
 }
 
 static void test_ensure_agency(void **state)
@@ -419,26 +421,30 @@ static void test_agency_create_update(void **state)
 	assert_string_equal(str(a, "parent"), "UBND-01");
 	json_decref(a);
 	/* duplicate */
-	put(NULL, "{\"code\":\"STP-01\",\"name\":\"x\",\"name_en\":\"x\",\"level\":\"central\"}", true,
-	    MC_ERR_CONFLICT, NULL);
+	put(NULL, "{\"code\":\"STP-01\",\"name\":\"x\",\"name_en\":\"x\",\"level\":\"central\"}",
+	    true, MC_ERR_CONFLICT, NULL);
 	/* field rules */
 	put(NULL, "{\"code\":\"X\",\"name\":\"x\",\"name_en\":\"x\",\"level\":\"central\"}", true,
 	    MC_ERR_UNPROCESSABLE, "$.code");
 	put(NULL, "{\"code\":\"AB-1\",\"name\":\"\",\"name_en\":\"x\",\"level\":\"central\"}", true,
 	    MC_ERR_UNPROCESSABLE, "$.name");
-	put(NULL, "{\"code\":\"AB-1\",\"name\":\"x\",\"name_en\":\"x\",\"level\":\"district\"}", true,
-	    MC_ERR_UNPROCESSABLE, "$.level");
-	put(NULL, "{\"code\":\"AB-1\",\"name\":\"x\",\"name_en\":\"x\",\"level\":\"central\","
-		  "\"unit\":\"01\"}",
+	put(NULL, "{\"code\":\"AB-1\",\"name\":\"x\",\"name_en\":\"x\",\"level\":\"district\"}",
+	    true, MC_ERR_UNPROCESSABLE, "$.level");
+	put(NULL,
+	    "{\"code\":\"AB-1\",\"name\":\"x\",\"name_en\":\"x\",\"level\":\"central\","
+	    "\"unit\":\"01\"}",
 	    true, MC_ERR_UNPROCESSABLE, "$.unit");
-	put(NULL, "{\"code\":\"AB-1\",\"name\":\"x\",\"name_en\":\"x\",\"level\":\"province\","
-		  "\"unit\":\"00004\"}",
+	put(NULL,
+	    "{\"code\":\"AB-1\",\"name\":\"x\",\"name_en\":\"x\",\"level\":\"province\","
+	    "\"unit\":\"00004\"}",
 	    true, MC_ERR_UNPROCESSABLE, "$.unit"); /* a commune is not a province */
-	put(NULL, "{\"code\":\"AB-1\",\"name\":\"x\",\"name_en\":\"x\",\"level\":\"commune\","
-		  "\"unit\":\"99999\"}",
+	put(NULL,
+	    "{\"code\":\"AB-1\",\"name\":\"x\",\"name_en\":\"x\",\"level\":\"commune\","
+	    "\"unit\":\"99999\"}",
 	    true, MC_ERR_UNPROCESSABLE, "$.unit");
-	put(NULL, "{\"code\":\"AB-1\",\"name\":\"x\",\"name_en\":\"x\",\"level\":\"central\","
-		  "\"parent\":\"NOPE\"}",
+	put(NULL,
+	    "{\"code\":\"AB-1\",\"name\":\"x\",\"name_en\":\"x\",\"level\":\"central\","
+	    "\"parent\":\"NOPE\"}",
 	    true, MC_ERR_UNPROCESSABLE, "$.parent");
 	assert_null(get("AB-1", true, MC_ERR_NOT_FOUND));
 
@@ -475,18 +481,18 @@ int main(void)
 	if (sodium_init() < 0)
 		return 1;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_counts),
-		cmocka_unit_test(test_commune_types),
-		cmocka_unit_test(test_reload_is_idempotent),
-		cmocka_unit_test(test_bad_file),
-		cmocka_unit_test(test_province_children),
-		cmocka_unit_test(test_committees),
-		cmocka_unit_test(test_search_folds),
-		cmocka_unit_test(test_bad_filters),
-		cmocka_unit_test(test_pages),
-		cmocka_unit_test(test_ensure_agency),
-		cmocka_unit_test(test_agency_create_update),
-		cmocka_unit_test(test_audit_chain_intact),
+	    cmocka_unit_test(test_counts),
+	    cmocka_unit_test(test_commune_types),
+	    cmocka_unit_test(test_reload_is_idempotent),
+	    cmocka_unit_test(test_bad_file),
+	    cmocka_unit_test(test_province_children),
+	    cmocka_unit_test(test_committees),
+	    cmocka_unit_test(test_search_folds),
+	    cmocka_unit_test(test_bad_filters),
+	    cmocka_unit_test(test_pages),
+	    cmocka_unit_test(test_ensure_agency),
+	    cmocka_unit_test(test_agency_create_update),
+	    cmocka_unit_test(test_audit_chain_intact),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

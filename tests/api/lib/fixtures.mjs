@@ -126,6 +126,20 @@ export async function validSubmission(srv, token, { procedure = '1.001193', agen
 	return { procedure, agency, channel, form, components };
 }
 
+/* A request_supplement body: one missing component and one form field. */
+export const ITEMS = [
+	{ component: 'c1', note: 'Bản sao giấy tờ không rõ nét, đề nghị nộp lại' },
+	{ field: 'ho_ten', note: 'Họ tên chưa khớp với giấy tờ tùy thân' },
+];
+
+/* A supplement body for a dossier submitted with `submission`: the same
+ * form and a freshly uploaded document for each component. */
+export async function supplementBody(srv, token, submission, seed = 77) {
+	const doc = await uploadPng(srv, token, seed);
+	const components = submission.components.map((c) => ({ component: c.component, document: doc }));
+	return components.length ? { form: submission.form, components } : { form: submission.form };
+}
+
 /* Submits; asserts 201; returns the dossier. */
 export async function submit(srv, token, body, headers = {}) {
 	const r = await srv.api('POST', '/api/v1/dossiers', { token, json: body, headers });
