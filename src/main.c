@@ -211,6 +211,7 @@ static int cmd_serve(int argc, char **argv)
 					     {"listen", required_argument, 0, 'l'},
 					     {"threads", required_argument, 0, 't'},
 					     {"max-upload", required_argument, 0, 'u'},
+					     {"token-ttl", required_argument, 0, 'T'},
 					     {"quiet", no_argument, 0, 'q'},
 					     {"help", no_argument, 0, 'h'},
 					     {0, 0, 0, 0}};
@@ -237,15 +238,25 @@ static int cmd_serve(int argc, char **argv)
 			if (*end || max_upload < 1024 || max_upload > (1L << 30))
 				return bad_arg("serve", "--max-upload must be 1024..1073741824 bytes");
 			break;
+		case 'T': {
+			auth_limits lim;
+			auth_get_limits(&lim);
+			lim.token_ttl = strtol(optarg, &end, 10);
+			if (*end || lim.token_ttl < 60 || lim.token_ttl > 30L * 86400)
+				return bad_arg("serve", "--token-ttl must be 60..2592000 seconds");
+			auth_set_limits(&lim);
+			break;
+		}
 		case 'q':
 			log_set_quiet(1);
 			break;
 		case 'h':
 			printf("usage: motcua serve --data DIR [--listen HOST:PORT] [--threads N]\n"
-			       "                    [--max-upload BYTES] [--quiet]\n\n"
+			       "                    [--max-upload BYTES] [--token-ttl SECONDS] [--quiet]\n\n"
 			       "Serves the API on HOST:PORT (default 127.0.0.1:8080) with a pool\n"
 			       "of N worker threads (default 4). SIGTERM or SIGINT stops it after\n"
-			       "the requests in flight finish.\n");
+			       "the requests in flight finish. Bearer tokens live --token-ttl\n"
+			       "seconds (default 43200).\n");
 			return 0;
 		default:
 			return bad_arg("serve", "unknown option");

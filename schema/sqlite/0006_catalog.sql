@@ -26,6 +26,7 @@ CREATE TABLE procedure (
 CREATE INDEX procedure_ministry ON procedure (ministry, code);
 CREATE INDEX procedure_field ON procedure (field_folded, code);
 CREATE INDEX procedure_online ON procedure (online_level, code);
+CREATE INDEX procedure_name ON procedure (name_folded);
 
 CREATE TABLE procedure_version (
 	code TEXT NOT NULL REFERENCES procedure (code),

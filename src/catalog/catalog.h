@@ -8,7 +8,12 @@
 #include "store/store.h"
 #include <stdio.h>
 
-typedef enum catalog_unit { LIMIT_NONE = 0, LIMIT_WORKING_DAYS, LIMIT_DAYS, LIMIT_HOURS } catalog_unit;
+typedef enum catalog_unit {
+	LIMIT_NONE = 0,
+	LIMIT_WORKING_DAYS,
+	LIMIT_DAYS,
+	LIMIT_HOURS
+} catalog_unit;
 
 typedef struct catalog_import_report {
 	long read, imported, updated, failed;
@@ -32,7 +37,7 @@ void catalog_report_print(const catalog_import_report *rep, FILE *f);
  * {amount, unit}, fees}], "components" [{id, name, ...}], "form" (JSON
  * Schema), "agency" codes. NOT_FOUND when absent. */
 mc_err catalog_procedure_get(store_conn *c, const char *code, int version, json_t **out,
-			     mc_diag *diag);
+                             mc_diag *diag);
 
 /* Time limit of `channel` ("online", "in_person", "post") in a procedure
  * JSON from catalog_procedure_get. Falls back to any channel's limit. */
@@ -41,8 +46,9 @@ catalog_unit catalog_time_limit(json_t *procedure, const char *channel, double *
 /* Codes of the agencies that own the catalog's procedures (ministries), with
  * names, for territory to create at init. Calls fn per distinct agency. */
 mc_err catalog_owner_agencies(store *s,
-			      void (*fn)(const char *code, const char *name_vi, const char *name_en, void *ctx),
-			      void *ctx);
+                              void (*fn)(const char *code, const char *name_vi, const char *name_en,
+                                         void *ctx),
+                              void *ctx);
 
 /* CLI: motcua import procedures FILE [--data DIR]. Returns the exit status.
  * argv may start with "import" and/or "procedures". */
@@ -56,7 +62,7 @@ typedef struct catalog_query {
 	const char *level;  /* ministry | province | commune | other */
 	const char *field;  /* linh_vuc, compared folded */
 	const char *agency; /* ministry code, UBND-<2 digits> (province level),
-			       UBND-<5 digits> (commune level) or an agency listed */
+	                       UBND-<5 digits> (commune level) or an agency listed */
 	const char *online; /* full | partial | none */
 	int limit;          /* 1..100 */
 	int offset;         /* search: hits to skip */
@@ -77,7 +83,7 @@ mc_err catalog_render(store *s, const char *code, int version, char **json, mc_d
 /* The eForm of a version (0 = current) as JSON text; *version_out gets the
  * version number. Caller frees *json. */
 mc_err catalog_form_get(store *s, const char *code, int version, char **json, int *version_out,
-			mc_diag *diag);
+                        mc_diag *diag);
 
 /* Admin: creates a procedure from `body` (document members, optionally
  * "form"). CONFLICT when the code exists, UNPROCESSABLE with
@@ -90,17 +96,17 @@ mc_err catalog_create(store *s, const char *actor, json_t *body, json_t **out, m
  * imports keep). Creates a new version unless nothing changed. Audited as
  * catalog.procedure.update. */
 mc_err catalog_update(store *s, const char *actor, const char *code, json_t *body, json_t **out,
-		      mc_diag *diag);
+                      mc_diag *diag);
 
 /* Admin: replaces the eForm (a schema of the jsonschema.h subset) in a new
  * version. Audited as catalog.form.update. *out = {code, version, form}. */
-mc_err catalog_form_put(store *s, const char *actor, const char *code, json_t *schema,
-			json_t **out, mc_diag *diag);
+mc_err catalog_form_put(store *s, const char *actor, const char *code, json_t *schema, json_t **out,
+                        mc_diag *diag);
 
 /* Versions of a procedure, newest first: [{version, created_at,
  * created_by}], those below `before` (0 = all), at most `limit`. */
 mc_err catalog_versions(store *s, const char *code, int before, int limit, json_t **items,
-			bool *more, mc_diag *diag);
+                        bool *more, mc_diag *diag);
 
 extern const http_route catalog_routes[];
 

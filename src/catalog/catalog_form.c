@@ -21,39 +21,39 @@
 static json_t *str_field(const char *vi, const char *en, int max)
 {
 	return json_pack("{s:s, s:s, s:s, s:i, s:i}", "type", "string", "title", vi, "x-title-en",
-			 en, "minLength", 1, "maxLength", max);
+	                 en, "minLength", 1, "maxLength", max);
 }
 
 static json_t *date_field(const char *vi, const char *en)
 {
 	return json_pack("{s:s, s:s, s:s, s:s}", "type", "string", "format", "date", "title", vi,
-			 "x-title-en", en);
+	                 "x-title-en", en);
 }
 
 static json_t *person_id_field(void)
 {
 	return json_pack("{s:s, s:s, s:s, s:s}", "type", "string", "pattern", "^[0-9]{12}$",
-			 "title", "Số định danh cá nhân", "x-title-en",
-			 "Personal identification number (12 digits)");
+	                 "title", "Số định danh cá nhân", "x-title-en",
+	                 "Personal identification number (12 digits)");
 }
 
 static json_t *object_block(const char *vi, const char *en, json_t *props, json_t *required)
 {
 	return json_pack("{s:s, s:s, s:s, s:b, s:o, s:o}", "type", "object", "title", vi,
-			 "x-title-en", en, "additionalProperties", 0, "properties", props,
-			 "required", required);
+	                 "x-title-en", en, "additionalProperties", 0, "properties", props,
+	                 "required", required);
 }
 
 static json_t *address_block(const char *vi, const char *en)
 {
 	json_t *props = json_object();
 	json_object_set_new(props, "commune_code",
-			    json_pack("{s:s, s:s, s:s, s:s}", "type", "string", "pattern",
-				      "^[0-9]{5}$", "title", "Mã xã, phường, đặc khu",
-				      "x-title-en", "Commune code (5 digits)"));
-	json_object_set_new(props, "detail",
-			    str_field("Số nhà, đường, thôn, tổ dân phố",
-				      "House number, street, village", 300));
+	                    json_pack("{s:s, s:s, s:s, s:s}", "type", "string", "pattern",
+	                              "^[0-9]{5}$", "title", "Mã xã, phường, đặc khu", "x-title-en",
+	                              "Commune code (5 digits)"));
+	json_object_set_new(
+	    props, "detail",
+	    str_field("Số nhà, đường, thôn, tổ dân phố", "House number, street, village", 300));
 	return object_block(vi, en, props, json_pack("[s]", "commune_code"));
 }
 
@@ -61,25 +61,26 @@ static json_t *applicant_block(void)
 {
 	json_t *p = json_object();
 	json_object_set_new(p, "full_name", str_field("Họ, chữ đệm và tên", "Full name", 100));
-	json_object_set_new(p, "date_of_birth", date_field("Ngày, tháng, năm sinh", "Date of birth"));
+	json_object_set_new(p, "date_of_birth",
+	                    date_field("Ngày, tháng, năm sinh", "Date of birth"));
 	json_object_set_new(p, "person_id", person_id_field());
 	json_object_set_new(p, "phone",
-			    json_pack("{s:s, s:s, s:s, s:s}", "type", "string", "pattern",
-				      "^(\\+84|0)[0-9]{9,10}$", "title", "Số điện thoại",
-				      "x-title-en", "Phone number"));
+	                    json_pack("{s:s, s:s, s:s, s:s}", "type", "string", "pattern",
+	                              "^(\\+84|0)[0-9]{9,10}$", "title", "Số điện thoại",
+	                              "x-title-en", "Phone number"));
 	json_object_set_new(p, "email",
-			    json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", "string", "format",
-				      "email", "maxLength", 254, "title", "Thư điện tử", "x-title-en",
-				      "Email"));
+	                    json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", "string", "format",
+	                              "email", "maxLength", 254, "title", "Thư điện tử",
+	                              "x-title-en", "Email"));
 	json_object_set_new(p, "address", address_block("Nơi cư trú", "Place of residence"));
 	return object_block("Người nộp hồ sơ", "Applicant", p,
-			    json_pack("[s,s,s]", "full_name", "date_of_birth", "person_id"));
+	                    json_pack("[s,s,s]", "full_name", "date_of_birth", "person_id"));
 }
 
 static json_t *sex_field(void)
 {
 	return json_pack("{s:s, s:[s,s], s:s, s:s}", "type", "string", "enum", "male", "female",
-			 "title", "Giới tính", "x-title-en", "Sex");
+	                 "title", "Giới tính", "x-title-en", "Sex");
 }
 
 /* A parent, spouse...: name required, identifiers optional. */
@@ -90,11 +91,11 @@ static json_t *person_block(const char *vi, const char *en, bool with_birth_date
 	json_object_set_new(p, "person_id", person_id_field());
 	if (with_birth_date)
 		json_object_set_new(p, "date_of_birth",
-				    date_field("Ngày, tháng, năm sinh", "Date of birth"));
+		                    date_field("Ngày, tháng, năm sinh", "Date of birth"));
 	json_object_set_new(p, "nationality", str_field("Quốc tịch", "Nationality", 100));
 	return object_block(vi, en, p,
-			    with_birth_date ? json_pack("[s,s]", "full_name", "date_of_birth")
-					    : json_pack("[s]", "full_name"));
+	                    with_birth_date ? json_pack("[s,s]", "full_name", "date_of_birth")
+	                                    : json_pack("[s]", "full_name"));
 }
 
 static void add_block(json_t *props, json_t *required, const char *key, json_t *block, bool req)
@@ -112,22 +113,23 @@ static void add_birth(json_t *props, json_t *req)
 {
 	json_t *c = json_object();
 	json_object_set_new(c, "full_name", str_field("Họ, chữ đệm và tên", "Full name", 100));
-	json_object_set_new(c, "date_of_birth", date_field("Ngày, tháng, năm sinh", "Date of birth"));
+	json_object_set_new(c, "date_of_birth",
+	                    date_field("Ngày, tháng, năm sinh", "Date of birth"));
 	json_object_set_new(c, "sex", sex_field());
 	json_object_set_new(c, "place_of_birth", str_field("Nơi sinh", "Place of birth", 300));
 	json_object_set_new(c, "ethnicity", str_field("Dân tộc", "Ethnicity", 50));
 	json_object_set_new(c, "nationality", str_field("Quốc tịch", "Nationality", 100));
 	json_object_set_new(c, "home_town", str_field("Quê quán", "Home town", 300));
 	add_block(props, req, "child",
-		  object_block("Người được khai sinh", "Child", c,
-			       json_pack("[s,s,s,s]", "full_name", "date_of_birth", "sex",
-					 "place_of_birth")),
-		  true);
+	          object_block("Người được khai sinh", "Child", c,
+	                       json_pack("[s,s,s,s]", "full_name", "date_of_birth", "sex",
+	                                 "place_of_birth")),
+	          true);
 	add_block(props, req, "father", person_block("Cha", "Father", false), false);
 	add_block(props, req, "mother", person_block("Mẹ", "Mother", false), false);
-	json_object_set_new(props, "relationship",
-			    str_field("Quan hệ với người được khai sinh",
-				      "Relationship to the child", 100));
+	json_object_set_new(
+	    props, "relationship",
+	    str_field("Quan hệ với người được khai sinh", "Relationship to the child", 100));
 }
 
 static void add_death(json_t *props, json_t *req)
@@ -135,18 +137,19 @@ static void add_death(json_t *props, json_t *req)
 	json_t *d = json_object();
 	json_object_set_new(d, "full_name", str_field("Họ, chữ đệm và tên", "Full name", 100));
 	json_object_set_new(d, "person_id", person_id_field());
-	json_object_set_new(d, "date_of_birth", date_field("Ngày, tháng, năm sinh", "Date of birth"));
+	json_object_set_new(d, "date_of_birth",
+	                    date_field("Ngày, tháng, năm sinh", "Date of birth"));
 	json_object_set_new(d, "date_of_death", date_field("Ngày chết", "Date of death"));
 	json_object_set_new(d, "place_of_death", str_field("Nơi chết", "Place of death", 300));
 	json_object_set_new(d, "cause", str_field("Nguyên nhân chết", "Cause of death", 300));
-	add_block(props, req, "deceased",
-		  object_block("Người chết", "Deceased", d,
-			       json_pack("[s,s,s]", "full_name", "date_of_death",
-					 "place_of_death")),
-		  true);
-	json_object_set_new(props, "relationship",
-			    str_field("Quan hệ với người chết", "Relationship to the deceased",
-				      100));
+	add_block(
+	    props, req, "deceased",
+	    object_block("Người chết", "Deceased", d,
+	                 json_pack("[s,s,s]", "full_name", "date_of_death", "place_of_death")),
+	    true);
+	json_object_set_new(
+	    props, "relationship",
+	    str_field("Quan hệ với người chết", "Relationship to the deceased", 100));
 }
 
 static void add_marriage(json_t *props, json_t *req)
@@ -159,20 +162,20 @@ static void add_residence(json_t *props, json_t *req, bool removal)
 {
 	json_t *r = json_object();
 	json_object_set_new(r, "commune_code",
-			    json_pack("{s:s, s:s, s:s, s:s}", "type", "string", "pattern",
-				      "^[0-9]{5}$", "title", "Mã xã, phường, đặc khu",
-				      "x-title-en", "Commune code (5 digits)"));
-	json_object_set_new(r, "detail",
-			    str_field("Số nhà, đường, thôn, tổ dân phố",
-				      "House number, street, village", 300));
+	                    json_pack("{s:s, s:s, s:s, s:s}", "type", "string", "pattern",
+	                              "^[0-9]{5}$", "title", "Mã xã, phường, đặc khu", "x-title-en",
+	                              "Commune code (5 digits)"));
+	json_object_set_new(
+	    r, "detail",
+	    str_field("Số nhà, đường, thôn, tổ dân phố", "House number, street, village", 300));
 	json_object_set_new(r, "accommodation",
-			    json_pack("{s:s, s:[s,s,s,s], s:s, s:s}", "type", "string", "enum",
-				      "owned", "rented", "relative", "other", "title",
-				      "Chỗ ở hợp pháp", "x-title-en", "Legal accommodation"));
+	                    json_pack("{s:s, s:[s,s,s,s], s:s, s:s}", "type", "string", "enum",
+	                              "owned", "rented", "relative", "other", "title",
+	                              "Chỗ ở hợp pháp", "x-title-en", "Legal accommodation"));
 	add_block(props, req, "residence",
-		  object_block("Nơi cư trú đăng ký", "Residence to register", r,
-			       json_pack("[s,s]", "commune_code", "detail")),
-		  false);
+	          object_block("Nơi cư trú đăng ký", "Residence to register", r,
+	                       json_pack("[s,s]", "commune_code", "detail")),
+	          false);
 	if (removal)
 		add_block(props, req, "reason", str_field("Lý do", "Reason", 1000), true);
 }
@@ -181,18 +184,18 @@ static void add_criminal_record(json_t *props, json_t *req)
 {
 	json_t *c = json_object();
 	json_object_set_new(c, "form",
-			    json_pack("{s:s, s:[s,s], s:s, s:s}", "type", "string", "enum", "1",
-				      "2", "title", "Loại phiếu (số 1 hoặc số 2)", "x-title-en",
-				      "Certificate form (no. 1 or no. 2)"));
+	                    json_pack("{s:s, s:[s,s], s:s, s:s}", "type", "string", "enum", "1",
+	                              "2", "title", "Loại phiếu (số 1 hoặc số 2)", "x-title-en",
+	                              "Certificate form (no. 1 or no. 2)"));
 	json_object_set_new(c, "purpose", str_field("Mục đích sử dụng", "Purpose", 500));
 	json_object_set_new(c, "copies",
-			    json_pack("{s:s, s:i, s:i, s:s, s:s}", "type", "integer", "minimum",
-				      1, "maximum", 10, "title", "Số lượng phiếu", "x-title-en",
-				      "Number of copies"));
+	                    json_pack("{s:s, s:i, s:i, s:s, s:s}", "type", "integer", "minimum", 1,
+	                              "maximum", 10, "title", "Số lượng phiếu", "x-title-en",
+	                              "Number of copies"));
 	add_block(props, req, "request",
-		  object_block("Yêu cầu cấp phiếu", "Certificate request", c,
-			       json_pack("[s,s]", "form", "purpose")),
-		  true);
+	          object_block("Yêu cầu cấp phiếu", "Certificate request", c,
+	                       json_pack("[s,s]", "form", "purpose")),
+	          true);
 }
 
 static void add_reason(json_t *props, json_t *req, const char *const *reasons, size_t n)
@@ -201,24 +204,26 @@ static void add_reason(json_t *props, json_t *req, const char *const *reasons, s
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(en, json_string(reasons[i]));
 	add_block(props, req, "reason",
-		  json_pack("{s:s, s:o, s:s, s:s}", "type", "string", "enum", en, "title",
-			    "Lý do đề nghị", "x-title-en", "Reason of the request"),
-		  true);
+	          json_pack("{s:s, s:o, s:s, s:s}", "type", "string", "enum", en, "title",
+	                    "Lý do đề nghị", "x-title-en", "Reason of the request"),
+	          true);
 }
 
 static void add_organization(json_t *props, json_t *req, bool required)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "name", str_field("Tên tổ chức, doanh nghiệp", "Organisation name", 300));
+	json_object_set_new(o, "name",
+	                    str_field("Tên tổ chức, doanh nghiệp", "Organisation name", 300));
 	json_object_set_new(o, "tax_code",
-			    json_pack("{s:s, s:s, s:s, s:s}", "type", "string", "pattern",
-				      "^[0-9]{10}(-[0-9]{3})?$", "title", "Mã số doanh nghiệp / thuế",
-				      "x-title-en", "Enterprise (tax) code"));
+	                    json_pack("{s:s, s:s, s:s, s:s}", "type", "string", "pattern",
+	                              "^[0-9]{10}(-[0-9]{3})?$", "title",
+	                              "Mã số doanh nghiệp / thuế", "x-title-en",
+	                              "Enterprise (tax) code"));
 	json_object_set_new(o, "address", str_field("Địa chỉ trụ sở", "Head office address", 300));
-	add_block(props, req, "organization",
-		  object_block("Tổ chức đề nghị", "Requesting organisation", o,
-			       json_pack("[s]", "name")),
-		  required);
+	add_block(
+	    props, req, "organization",
+	    object_block("Tổ chức đề nghị", "Requesting organisation", o, json_pack("[s]", "name")),
+	    required);
 }
 
 json_t *catalog_form_derive(json_t *doc)
@@ -247,31 +252,31 @@ json_t *catalog_form_derive(json_t *doc)
 		add_reason(props, req, r, 3);
 	} else if (strstr(fn, "can cuoc")) {
 		static const char *const r[] = {"first_issue", "renewal", "lost_or_damaged",
-						"change_of_details"};
+		                                "change_of_details"};
 		add_reason(props, req, r, 4);
 	}
 	if (strstr(fn, "bao hiem y te") || (birth && strstr(fn, "bhyt")))
 		json_object_set_new(props, "health_insurance",
-				    object_block("Bảo hiểm y tế", "Health insurance",
-						 json_pack("{s:o}", "card_number",
-							   str_field("Số thẻ BHYT (nếu có)",
-								     "Card number (if any)", 15)),
-						 json_array()));
+		                    object_block("Bảo hiểm y tế", "Health insurance",
+		                                 json_pack("{s:o}", "card_number",
+		                                           str_field("Số thẻ BHYT (nếu có)",
+		                                                     "Card number (if any)", 15)),
+		                                 json_array()));
 	bool org = strstr(fs, "doanh nghiep") || strstr(fs, "to chuc") || strstr(fs, "hop tac xa");
 	bool person = !*fs || strstr(fs, "cong dan") || strstr(fs, "ca nhan") ||
-		      strstr(fs, "nguoi") || strstr(fs, "can bo");
+	              strstr(fs, "nguoi") || strstr(fs, "can bo");
 	if (org)
 		add_organization(props, req, !person);
 	json_object_set_new(props, "note",
-			    json_pack("{s:s, s:i, s:s, s:s}", "type", "string", "maxLength", 4000,
-				      "title", "Nội dung đề nghị", "x-title-en",
-				      "Details of the request"));
+	                    json_pack("{s:s, s:i, s:s, s:s}", "type", "string", "maxLength", 4000,
+	                              "title", "Nội dung đề nghị", "x-title-en",
+	                              "Details of the request"));
 	free(fn);
 	free(fs);
 	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:o}", "$schema",
-			 "https://json-schema.org/draft/2020-12/schema", "title", name ? name : "",
-			 "x-derived", "catalog", "type", "object", "additionalProperties", 0,
-			 "properties", props, "required", req);
+	                 "https://json-schema.org/draft/2020-12/schema", "title", name ? name : "",
+	                 "x-derived", "catalog", "type", "object", "additionalProperties", 0,
+	                 "properties", props, "required", req);
 }
 
 /* ---- schema subset check ---- */
@@ -280,13 +285,13 @@ static void err(json_t *errors, const char *path, const char *en, const char *vi
 {
 	if (json_array_size(errors) < 200)
 		json_array_append_new(errors, json_pack("{s:s, s:s, s:s}", "path", path, "message",
-							en, "message_vi", vi));
+		                                        en, "message_vi", vi));
 }
 
 static bool type_name_ok(const char *t)
 {
 	static const char *const names[] = {"string", "integer", "number", "boolean",
-					    "object", "array",   "null"};
+	                                    "object", "array",   "null"};
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
 		if (!strcmp(t, names[i]))
 			return true;
@@ -301,8 +306,9 @@ static bool is_count(json_t *v)
 
 static bool is_annotation(const char *k)
 {
-	static const char *const ann[] = {"title", "description", "$schema", "$id", "$comment",
-					  "default", "examples", "readOnly", "deprecated"};
+	static const char *const ann[] = {"title",    "description", "$schema",
+	                                  "$id",      "$comment",    "default",
+	                                  "examples", "readOnly",    "deprecated"};
 	if (!strncmp(k, "x-", 2))
 		return true;
 	for (size_t i = 0; i < sizeof ann / sizeof *ann; i++) {
@@ -315,7 +321,7 @@ static bool is_annotation(const char *k)
 static void check_schema(json_t *s, const char *path, json_t *errors, int depth, int *nodes);
 
 static void check_keyword(json_t *s, const char *k, json_t *v, const char *path, json_t *errors,
-			  int depth, int *nodes)
+                          int depth, int *nodes)
 {
 	char *p = mc_xasprintf("%s.%s", path, k);
 	if (!strcmp(k, "type")) {
@@ -325,7 +331,8 @@ static void check_keyword(json_t *s, const char *k, json_t *v, const char *path,
 		} else if (json_is_array(v) && json_array_size(v) > 0) {
 			size_t i;
 			json_t *t;
-			json_array_foreach (v, i, t) {
+			json_array_foreach(v, i, t)
+			{
 				if (!json_is_string(t) || !type_name_ok(json_string_value(t)))
 					err(errors, p, "unknown type", "kiểu không hợp lệ");
 			}
@@ -339,7 +346,8 @@ static void check_keyword(json_t *s, const char *k, json_t *v, const char *path,
 		} else {
 			const char *name;
 			json_t *sub;
-			json_object_foreach (v, name, sub) {
+			json_object_foreach(v, name, sub)
+			{
 				char *sp = mc_xasprintf("%s['%s']", p, name);
 				check_schema(sub, sp, errors, depth + 1, nodes);
 				free(sp);
@@ -353,7 +361,8 @@ static void check_keyword(json_t *s, const char *k, json_t *v, const char *path,
 		if (!json_is_array(v))
 			err(errors, p, "must be an array of property names",
 			    "phải là danh sách tên trường");
-		json_array_foreach (v, i, r) {
+		json_array_foreach(v, i, r)
+		{
 			if (!json_is_string(r))
 				err(errors, p, "must be an array of property names",
 				    "phải là danh sách tên trường");
@@ -369,9 +378,10 @@ static void check_keyword(json_t *s, const char *k, json_t *v, const char *path,
 	} else if (!strcmp(k, "const")) {
 		/* any value */
 	} else if (!strcmp(k, "minLength") || !strcmp(k, "maxLength") || !strcmp(k, "minItems") ||
-		   !strcmp(k, "maxItems")) {
+	           !strcmp(k, "maxItems")) {
 		if (!is_count(v))
-			err(errors, p, "must be a non-negative integer", "phải là số nguyên không âm");
+			err(errors, p, "must be a non-negative integer",
+			    "phải là số nguyên không âm");
 	} else if (!strcmp(k, "minimum") || !strcmp(k, "maximum")) {
 		if (!json_is_number(v))
 			err(errors, p, "must be a number", "phải là số");
@@ -386,10 +396,12 @@ static void check_keyword(json_t *s, const char *k, json_t *v, const char *path,
 			json_t *e = jsonschema_validate(probe, inst);
 			size_t i;
 			json_t *x;
-			json_array_foreach (e, i, x) {
+			json_array_foreach(e, i, x)
+			{
 				const char *m = json_string_value(json_object_get(x, "message"));
 				if (m && strstr(m, "invalid"))
-					err(errors, p, "is not a valid POSIX extended regular expression",
+					err(errors, p,
+					    "is not a valid POSIX extended regular expression",
 					    "không phải biểu thức chính quy hợp lệ");
 			}
 			json_decref(e);
@@ -399,7 +411,8 @@ static void check_keyword(json_t *s, const char *k, json_t *v, const char *path,
 	} else if (!strcmp(k, "format")) {
 		const char *f = json_string_value(v);
 		if (!f || (strcmp(f, "date") != 0 && strcmp(f, "email") != 0))
-			err(errors, p, "must be \"date\" or \"email\"", "phải là \"date\" hoặc \"email\"");
+			err(errors, p, "must be \"date\" or \"email\"",
+			    "phải là \"date\" hoặc \"email\"");
 	} else if (!is_annotation(k)) {
 		err(errors, p, "is not supported by motcua's JSON Schema subset",
 		    "không được hỗ trợ trong tập con JSON Schema của motcua");
@@ -427,8 +440,7 @@ static void check_schema(json_t *s, const char *path, json_t *errors, int depth,
 	}
 	const char *k;
 	json_t *v;
-	json_object_foreach (s, k, v)
-		check_keyword(s, k, v, path, errors, depth, nodes);
+	json_object_foreach(s, k, v) check_keyword(s, k, v, path, errors, depth, nodes);
 }
 
 json_t *catalog_form_check(json_t *schema)
@@ -519,7 +531,8 @@ json_t *catalog_doc_check(json_t *doc)
 	json_t *seen = json_object();
 	size_t i;
 	json_t *c;
-	json_array_foreach (json_object_get(doc, "components"), i, c) {
+	json_array_foreach(json_object_get(doc, "components"), i, c)
+	{
 		const char *id = json_string_value(json_object_get(c, "id"));
 		if (!id)
 			continue;
@@ -531,7 +544,8 @@ json_t *catalog_doc_check(json_t *doc)
 		json_object_set_new(seen, id, json_true());
 	}
 	json_object_clear(seen);
-	json_array_foreach (json_object_get(doc, "channels"), i, c) {
+	json_array_foreach(json_object_get(doc, "channels"), i, c)
+	{
 		const char *ch = json_string_value(json_object_get(c, "channel"));
 		if (!ch)
 			continue;

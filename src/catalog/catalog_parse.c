@@ -44,7 +44,8 @@ static uint32_t u8_get(const char *s, size_t *n)
 	}
 	if ((p[0] & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
 		*n = 3;
-		return ((uint32_t)(p[0] & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+		return ((uint32_t)(p[0] & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) |
+		       (p[2] & 0x3F);
 	}
 	if ((p[0] & 0xF8) == 0xF0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80 &&
 	    (p[3] & 0xC0) == 0x80) {
@@ -199,9 +200,12 @@ static const struct {
 	catalog_unit unit;
 	double factor;
 } time_units[] = {
-    {"ngày làm việc", LIMIT_WORKING_DAYS, 1}, {"ngày", LIMIT_DAYS, 1},
-    {"giờ", LIMIT_HOURS, 1},                  {"tháng", LIMIT_DAYS, 30},
-    {"tuần", LIMIT_DAYS, 7},                  {"phút", LIMIT_HOURS, 1.0 / 60},
+    {"ngày làm việc", LIMIT_WORKING_DAYS, 1},
+    {"ngày", LIMIT_DAYS, 1},
+    {"giờ", LIMIT_HOURS, 1},
+    {"tháng", LIMIT_DAYS, 30},
+    {"tuần", LIMIT_DAYS, 7},
+    {"phút", LIMIT_HOURS, 1.0 / 60},
 };
 
 /* A number of a time limit: "5", "05", "0.5", "1,5" (a separator followed
@@ -251,8 +255,8 @@ static const char *skip_spelled(const char *p)
 
 bool catalog_parse_time(const char *s, catalog_time *out)
 {
-	static const char *const prefixes[] = {"không quá", "tối đa", "trong vòng", "trong thời hạn",
-					       "trong"};
+	static const char *const prefixes[] = {"không quá", "tối đa", "trong vòng",
+	                                       "trong thời hạn", "trong"};
 	const char *p = skip_spaces(s);
 	for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
 		size_t n = match_ci(p, prefixes[i]);
@@ -314,8 +318,8 @@ static bool after_date_word(const char *text, size_t i)
 	size_t j = i;
 	while (j > 0 && text[j - 1] == ' ')
 		j--;
-	static const char *const words[] = {"ngày", "tháng", "năm", "Ngày", "Tháng", "Năm",
-					    "số", "Điều", "điều", "khoản", "Khoản", "mục", "Mục"};
+	static const char *const words[] = {"ngày", "tháng", "năm",   "Ngày",  "Tháng", "Năm", "số",
+	                                    "Điều", "điều",  "khoản", "Khoản", "mục",   "Mục"};
 	for (size_t k = 0; k < sizeof words / sizeof *words; k++) {
 		size_t l = strlen(words[k]);
 		if (j >= l && !strncmp(text + j - l, words[k], l) && j != i)
@@ -332,7 +336,7 @@ bool catalog_find_time(const char *text, double want, catalog_time *out)
 		if (!is_digit(text[i]))
 			continue;
 		if (i > 0 && (is_digit(text[i - 1]) || text[i - 1] == '.' || text[i - 1] == ',' ||
-			      text[i - 1] == '/'))
+		              text[i - 1] == '/'))
 			continue;
 		catalog_time t;
 		if (!catalog_parse_time(text + i, &t) || t.unit == LIMIT_NONE || t.amount <= 0)
@@ -389,8 +393,11 @@ static const char *match_currency(const char *s, size_t *n)
 	static const struct {
 		const char *word;
 		const char *cur;
-	} cur[] = {{"việt nam đồng", "VND"}, {"vnđ", "VND"}, {"vnd", "VND"}, {"đồng", "VND"},
-		   {"usd", "USD"}};
+	} cur[] = {{"việt nam đồng", "VND"},
+	           {"vnđ", "VND"},
+	           {"vnd", "VND"},
+	           {"đồng", "VND"},
+	           {"usd", "USD"}};
 	for (size_t i = 0; i < sizeof cur / sizeof *cur; i++) {
 		size_t m = match_ci(p, cur[i].word);
 		if (m) {
@@ -556,7 +563,7 @@ static double limit_hours(double amount, catalog_unit u)
 }
 
 static json_t *time_json(const catalog_time *t, const char *text, size_t text_len,
-			 const char *source)
+                         const char *source)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "amount", jnum(t->amount));
@@ -591,7 +598,7 @@ static const char *find_fee_start(const char *p, const char *end)
  * VNĐ") into the time digits and the fee. Returns the number of leading
  * digits that belong to the time, 0 when the cell is a fee alone. */
 static size_t split_glued_time(const char *cell, size_t amount_len, const char *note,
-			       size_t note_len)
+                               size_t note_len)
 {
 	size_t best = 0;
 	for (size_t k = 1; k <= 2 && k < amount_len; k++) {
@@ -605,7 +612,7 @@ static size_t split_glued_time(const char *cell, size_t amount_len, const char *
 		if (n != amount_len - k)
 			continue; /* the rest must be one well-formed amount */
 		if (note_len && (text_has_amount(note, note_len, v) ||
-				 text_has_amount(note, note_len, v * 1000)))
+		                 text_has_amount(note, note_len, v * 1000)))
 			return k;
 		if (!best)
 			best = k;
@@ -622,7 +629,7 @@ typedef struct row {
 } row;
 
 static void parse_row(const char *cell, size_t cell_len, const char *context, row *r,
-		      unsigned *flags)
+                      unsigned *flags)
 {
 	char *c = mc_xstrndup(cell, cell_len);
 	const char *p = c;
@@ -677,7 +684,8 @@ static void parse_row(const char *cell, size_t cell_len, const char *context, ro
 	if (have_time && t.unit == LIMIT_NONE) {
 		/* a bare number: the unit is in the description, the steps, or assumed */
 		catalog_time u;
-		if (catalog_find_time(desc, t.amount, &u) || catalog_find_time(context, t.amount, &u)) {
+		if (catalog_find_time(desc, t.amount, &u) ||
+		    catalog_find_time(context, t.amount, &u)) {
 			double scale = u.amount / u.written;
 			t.unit = u.unit;
 			t.amount *= scale;
@@ -700,7 +708,8 @@ static void parse_row(const char *cell, size_t cell_len, const char *context, ro
 		}
 	}
 	if (have_time) {
-		r->time = time_json(&t, time_text ? time_text : "", time_text ? time_len : 0, source);
+		r->time =
+		    time_json(&t, time_text ? time_text : "", time_text ? time_len : 0, source);
 		r->hours = limit_hours(t.amount, t.unit);
 	}
 	free(c);
@@ -772,7 +781,8 @@ json_t *catalog_parse_channels(const char *text, const char *context, unsigned *
 				bool dup = false;
 				size_t k;
 				json_t *f;
-				json_array_foreach (fees, k, f) {
+				json_array_foreach(fees, k, f)
+				{
 					if (json_equal(f, rows[j].fee))
 						dup = true;
 				}
@@ -780,7 +790,8 @@ json_t *catalog_parse_channels(const char *text, const char *context, unsigned *
 					json_array_append(fees, rows[j].fee);
 			}
 			json_t *cs = json_object();
-			json_object_set(cs, "time_limit", rows[j].time ? rows[j].time : json_null());
+			json_object_set(cs, "time_limit",
+			                rows[j].time ? rows[j].time : json_null());
 			json_object_set(cs, "fee", rows[j].fee ? rows[j].fee : json_null());
 			if (rows[j].description)
 				json_object_set(cs, "description", rows[j].description);
@@ -821,7 +832,7 @@ json_t *catalog_parse_channels(const char *text, const char *context, unsigned *
 /* Finds the next quantity cell ("1 bản chính", "0 bản chính,1 bản sao",
  * "2 bản sao") in [p, end). Sets *qs, *qe and the counts. */
 static bool find_quantity(const char *p, const char *end, const char **qs, const char **qe,
-			  int *originals, int *copies)
+                          int *originals, int *copies)
 {
 	static const char needle[] = " bản ";
 	const char *q = p;
@@ -904,7 +915,7 @@ static bool ends_with_ci(const char *s, size_t n, const char *suffix)
 static size_t template_len(const char *s, size_t n)
 {
 	static const char *const exts[] = {".docx", ".doc", ".pdf", ".xlsx", ".xls",
-					   ".rtf",  ".odt", ".zip", ".rar"};
+	                                   ".rtf",  ".odt", ".zip", ".rar"};
 	size_t ext = 0;
 	for (size_t i = 0; i < sizeof exts / sizeof *exts; i++) {
 		if (ends_with_ci(s, n, exts[i])) {
@@ -919,8 +930,10 @@ static size_t template_len(const char *s, size_t n)
 	size_t lo = n > 120 ? n - 120 : 0;
 	for (size_t i = lo; i + ext < n; i++) {
 		char c = s[i];
-		if ((c == ';' || c == '.' || c == ':' || c == ')') && !is_space(s[i + 1]) &&
-		    s[i + 1] != '.' && s[i + 1] != ')') {
+		unsigned char nx = (unsigned char)s[i + 1];
+		bool word = (nx >= '0' && nx <= '9') || (nx >= 'A' && nx <= 'Z') ||
+		            (nx >= 'a' && nx <= 'z') || nx >= 0x80;
+		if ((c == ';' || c == '.' || c == ':' || c == ')') && word) {
 			bool clean = true;
 			for (size_t j = i + 1; j + 1 < n; j++) {
 				if ((s[j] == '.' || s[j] == ';') && s[j + 1] == ' ')
@@ -941,13 +954,14 @@ static size_t template_len(const char *s, size_t n)
 static void trim_bullets(const char **s, size_t *n)
 {
 	for (;;) {
-		while (*n && (is_space(**s) || **s == '-' || **s == '+' || **s == '*' || **s == '#')) {
+		while (*n &&
+		       (is_space(**s) || **s == '-' || **s == '+' || **s == '*' || **s == '#')) {
 			(*s)++;
 			(*n)--;
 		}
 		/* U+2022 bullet, U+F0FC (Wingdings check mark), U+2013 dash */
 		if (*n >= 3 && (starts(*s, "\xE2\x80\xA2") || starts(*s, "\xEF\x83\xBC") ||
-				starts(*s, "\xE2\x80\x93"))) {
+		                starts(*s, "\xE2\x80\x93"))) {
 			*s += 3;
 			*n -= 3;
 			continue;
@@ -959,7 +973,7 @@ static void trim_bullets(const char **s, size_t *n)
 }
 
 static void add_component(json_t *out, const char *group, const char *s, size_t n, int originals,
-			  int copies, const char *qtext, size_t qlen)
+                          int copies, const char *qtext, size_t qlen)
 {
 	if (json_array_size(out) >= MAX_COMPONENTS)
 		return;
@@ -1047,7 +1061,7 @@ json_t *catalog_parse_components(const char *text)
 }
 
 char *catalog_raw_section(const char *raw, const char *after, const char *title,
-			  const char *next_title)
+                          const char *next_title)
 {
 	if (!raw)
 		return NULL;
@@ -1065,8 +1079,8 @@ char *catalog_raw_section(const char *raw, const char *after, const char *title,
 
 bool catalog_find_time_after_keyword(const char *text, catalog_time *out)
 {
-	static const char *const keys[] = {"thời hạn", "trong vòng", "không quá",
-					   "thời gian giải quyết", "trong thời gian", NULL};
+	static const char *const keys[] = {
+	    "thời hạn", "trong vòng", "không quá", "thời gian giải quyết", "trong thời gian", NULL};
 	if (!text)
 		return false;
 	for (const char *p = text; *p; p++) {
@@ -1096,9 +1110,9 @@ json_t *catalog_parse_levels(const char *text)
 	static const struct {
 		const char *vi, *level; /* vi in lower case */
 	} map[] = {{"cấp bộ", "ministry"},
-		   {"cấp tỉnh", "province"},
-		   {"cấp xã", "commune"},
-		   {"cơ quan khác", "other"}};
+	           {"cấp tỉnh", "province"},
+	           {"cấp xã", "commune"},
+	           {"cơ quan khác", "other"}};
 	bool seen[4] = {false};
 	const char *p = text;
 	while (*p) {
@@ -1156,7 +1170,8 @@ json_t *catalog_parse_results(const char *text)
 		if (!m || m >= end) {
 			json_t *name = jstr_trim(p, (size_t)(end - p), 1000);
 			if (name && strcmp(json_string_value(name), NO_INFO) != 0)
-				json_array_append_new(out, json_pack("{s:o, s:n}", "name", name, "code"));
+				json_array_append_new(
+				    out, json_pack("{s:o, s:n}", "name", name, "code"));
 			else
 				json_decref(name);
 			break;
@@ -1164,7 +1179,7 @@ json_t *catalog_parse_results(const char *text)
 		const char *c = m + strlen("Mã: "), *ce = c;
 		/* KQ.G15.000031: letters, digits, dots; the next name follows */
 		while (ce < end && ((*ce >= 'A' && *ce <= 'Z') || is_digit(*ce) || *ce == '.' ||
-				    *ce == '-' || *ce == '_')) {
+		                    *ce == '-' || *ce == '_')) {
 			/* stop before a capital that starts the next result name */
 			if (*ce >= 'A' && *ce <= 'Z' && ce > c && is_digit(ce[-1]) && ce[1] &&
 			    !(ce[1] >= 'A' && ce[1] <= 'Z') && !is_digit(ce[1]) && ce[1] != '.')
@@ -1176,7 +1191,7 @@ json_t *catalog_parse_results(const char *text)
 		json_t *name = jstr_trim(p, (size_t)(m - p), 1000);
 		if (name)
 			json_array_append_new(out, json_pack("{s:o, s:s%}", "name", name, "code", c,
-							     (size_t)(ce - c)));
+			                                     (size_t)(ce - c)));
 		p = ce;
 	}
 	return out;
@@ -1242,22 +1257,28 @@ json_t *catalog_parse_legal(const char *text)
 	const char *h = strstr(text, "Tên văn bản pháp lýMã văn bản");
 	const char *p = h ? h + strlen("Tên văn bản pháp lýMã văn bản") : text;
 	const char *title = p;
+	bool boundary = true; /* p may start a code although a digit precedes */
 	while (*p && json_array_size(out) < MAX_LEGAL) {
-		if (!is_digit(*p) || (p > title && (is_digit(p[-1]) || is_space(p[-1]) ||
-						   p[-1] == '/' || p[-1] == '.'))) {
-			p++;
-			continue;
+		if (is_digit(*p) && (boundary || p == title ||
+		                     !(is_digit(p[-1]) || p[-1] == '/' || p[-1] == '.'))) {
+			size_t n = legal_code_len(p);
+			if (n) {
+				/* a code after a space is part of the title ("Luật 60/2014/QH13");
+				 * one glued to the text is the code column */
+				if (p > title && !is_space(p[-1])) {
+					json_t *t = jstr_trim(title, (size_t)(p - title), 1000);
+					json_array_append_new(
+					    out, json_pack("{s:o, s:s%}", "title",
+					                   t ? t : json_string(""), "code", p, n));
+					title = p + n;
+				}
+				p += n;
+				boundary = true;
+				continue;
+			}
 		}
-		size_t n = legal_code_len(p);
-		if (!n || p == title) {
-			p++;
-			continue;
-		}
-		json_t *t = jstr_trim(title, (size_t)(p - title), 1000);
-		json_array_append_new(out, json_pack("{s:o, s:s%}", "title", t ? t : json_string(""),
-						     "code", p, n));
-		p += n;
-		title = p;
+		boundary = false;
+		p++;
 	}
 	return out;
 }
@@ -1278,7 +1299,7 @@ static const struct {
 };
 
 bool catalog_ministry(const char *slug, const char **code, const char **name_vi,
-		      const char **name_en)
+                      const char **name_en)
 {
 	if (!slug)
 		return false;
@@ -1323,7 +1344,8 @@ const char *catalog_online_heuristic(json_t *doc, const char *steps_text, const 
 {
 	json_t *channels = json_object_get(doc, "channels"), *ch, *online = NULL;
 	size_t i;
-	json_array_foreach (channels, i, ch) {
+	json_array_foreach(channels, i, ch)
+	{
 		const char *name = json_string_value(json_object_get(ch, "channel"));
 		if (name && !strcmp(name, "online"))
 			online = ch;
@@ -1333,11 +1355,12 @@ const char *catalog_online_heuristic(json_t *doc, const char *steps_text, const 
 	/* payment: no fee to pay online, or online payment is described */
 	bool fees_ok = true;
 	json_t *f;
-	json_array_foreach (json_object_get(online, "fees"), i, f) {
+	json_array_foreach(json_object_get(online, "fees"), i, f)
+	{
 		json_t *free_ = json_object_get(f, "free");
 		json_t *vnd = json_object_get(f, "amount_vnd");
 		bool ok = json_is_true(free_) || (json_is_null(free_) && json_is_null(vnd)) ||
-			  (json_is_integer(vnd) && json_integer_value(vnd) == 0);
+		          (json_is_integer(vnd) && json_integer_value(vnd) == 0);
 		if (!ok)
 			fees_ok = false;
 	}
@@ -1349,17 +1372,22 @@ const char *catalog_online_heuristic(json_t *doc, const char *steps_text, const 
 		mc_buf_puts(&all, channels_text);
 	char *folded = text_fold(mc_buf_cstr(&all));
 	mc_buf_free(&all);
-	static const char *const pay_words[] = {
-	    "thanh toan truc tuyen", "nop phi truc tuyen", "nop le phi truc tuyen",
-	    "thanh toan dien tu",    "chuc nang thanh toan", "cong thanh toan", NULL};
+	static const char *const pay_words[] = {"thanh toan truc tuyen",
+	                                        "nop phi truc tuyen",
+	                                        "nop le phi truc tuyen",
+	                                        "thanh toan dien tu",
+	                                        "chuc nang thanh toan",
+	                                        "cong thanh toan",
+	                                        NULL};
 	bool pay = fees_ok || folded_has_any(folded, pay_words);
 	free(folded);
 	/* a physical result (card, passport, plate, book) is collected */
 	static const char *const physical[] = {"the ", "ho chieu", "bien so", "giay phep lai xe",
-					       "so ",  NULL};
+	                                       "so ",  NULL};
 	bool phys = false;
 	json_t *r;
-	json_array_foreach (json_object_get(doc, "result"), i, r) {
+	json_array_foreach(json_object_get(doc, "result"), i, r)
+	{
 		const char *rn = json_string_value(json_object_get(r, "name"));
 		char *fn = text_fold(rn ? rn : "");
 		for (const char *const *w = physical; *w; w++) {
@@ -1374,7 +1402,7 @@ const char *catalog_online_heuristic(json_t *doc, const char *steps_text, const 
 	if (desc) {
 		char *fd = text_fold(desc);
 		static const char *const visit[] = {"truoc khi den", "den nop truc tiep",
-						    "nop truc tiep ho so", "den co quan", NULL};
+		                                    "nop truc tiep ho so", "den co quan", NULL};
 		in_person = folded_has_any(fd, visit);
 		free(fd);
 	}
@@ -1467,9 +1495,11 @@ json_t *catalog_from_portal(json_t *rec, unsigned *flags, mc_diag *diag)
 		/* nothing in the table: "Trong thời hạn 05 ngày làm việc" in the steps */
 		size_t i;
 		json_t *ch;
-		json_array_foreach (channels, i, ch) {
+		json_array_foreach(channels, i, ch)
+		{
 			if (json_is_null(json_object_get(ch, "time_limit")))
-				json_object_set_new(ch, "time_limit", time_json(&st, "", 0, "steps"));
+				json_object_set_new(ch, "time_limit",
+				                    time_json(&st, "", 0, "steps"));
 		}
 		*flags = (*flags & ~(unsigned)UNPARSED_TIME_LIMIT) | PARSED_TIME_FROM_TEXT;
 	}
@@ -1477,8 +1507,8 @@ json_t *catalog_from_portal(json_t *rec, unsigned *flags, mc_diag *diag)
 	const char *comp_text = field(rec, "thanh_phan_ho_so");
 	json_t *comps = catalog_parse_components(comp_text);
 	if (!json_array_size(comps)) {
-		char *sec = catalog_raw_section(raw, CHANNEL_HEADER, "Thành phần hồ sơ",
-						"Căn cứ pháp lý");
+		char *sec =
+		    catalog_raw_section(raw, CHANNEL_HEADER, "Thành phần hồ sơ", "Căn cứ pháp lý");
 		if (sec) {
 			json_decref(comps);
 			comps = catalog_parse_components(sec);
@@ -1495,7 +1525,7 @@ json_t *catalog_from_portal(json_t *rec, unsigned *flags, mc_diag *diag)
 	json_object_set_new(doc, "result", catalog_parse_results(field(rec, "ket_qua_xu_ly")));
 	set_text(doc, "source_url", field(rec, "detail_url"), 500);
 	json_object_set_new(doc, "online_level",
-			    json_string(catalog_online_heuristic(doc, steps_text, ch_text)));
+	                    json_string(catalog_online_heuristic(doc, steps_text, ch_text)));
 	free(ch_raw);
 	return doc;
 }

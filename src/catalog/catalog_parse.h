@@ -13,12 +13,12 @@
 
 /* Bits of what a record's fields did not yield (catalog_from_portal). */
 enum {
-	UNPARSED_TIME_LIMIT = 1 << 0, /* no channel with a time limit */
-	UNPARSED_COMPONENTS = 1 << 1, /* no dossier component found */
-	UNPARSED_CHANNELS = 1 << 2,   /* no channel row in the table */
-	UNPARSED_FEES = 1 << 3,       /* a fee cell not understood */
-	UNPARSED_LEVEL = 1 << 4,      /* no level recognised */
-	PARSED_UNIT_ASSUMED = 1 << 5, /* a bare number: unit assumed (info) */
+	UNPARSED_TIME_LIMIT = 1 << 0,   /* no channel with a time limit */
+	UNPARSED_COMPONENTS = 1 << 1,   /* no dossier component found */
+	UNPARSED_CHANNELS = 1 << 2,     /* no channel row in the table */
+	UNPARSED_FEES = 1 << 3,         /* a fee cell not understood */
+	UNPARSED_LEVEL = 1 << 4,        /* no level recognised */
+	PARSED_UNIT_ASSUMED = 1 << 5,   /* a bare number: unit assumed (info) */
 	PARSED_TIME_FROM_TEXT = 1 << 6, /* limit found in a description (info) */
 };
 
@@ -26,7 +26,7 @@ enum {
  * minutes are converted to days and hours); `min` < amount for ranges. */
 typedef struct catalog_time {
 	double amount, min;
-	double written; /* the number as written, before unit conversion */
+	double written;    /* the number as written, before unit conversion */
 	catalog_unit unit; /* LIMIT_NONE when no unit was written */
 	size_t len;        /* bytes consumed from the start */
 } catalog_time;
@@ -68,7 +68,7 @@ json_t *catalog_parse_components(const char *text);
 /* The text of raw_text between `title` and `next_title` (malloc'ed), title
  * searched after `after` when given; NULL when absent. */
 char *catalog_raw_section(const char *raw, const char *after, const char *title,
-			  const char *next_title);
+                          const char *next_title);
 
 /* Searches text for a time limit within 80 bytes after "thời hạn", "trong
  * vòng", "không quá", "thời gian giải quyết" (any case). */
@@ -90,14 +90,15 @@ json_t *catalog_parse_legal(const char *text);
 /* Ministry of a bo_nganh slug: code, Vietnamese and English names. False
  * when unknown. */
 bool catalog_ministry(const char *slug, const char **code, const char **name_vi,
-		      const char **name_en);
+                      const char **name_en);
 /* Number of known ministries and the i-th one (for catalog_owner_agencies). */
 int catalog_ministry_count(void);
 void catalog_ministry_at(int i, const char **code, const char **name_vi, const char **name_en);
 
 /* Online level heuristic ("full", "partial", "none") of a procedure
  * document and its source texts (see docs/CATALOG.md). */
-const char *catalog_online_heuristic(json_t *doc, const char *steps_text, const char *channels_text);
+const char *catalog_online_heuristic(json_t *doc, const char *steps_text,
+                                     const char *channels_text);
 
 /* Converts one portal record to a procedure document (without version and
  * form). NULL with a diag when the record has no usable code or name.

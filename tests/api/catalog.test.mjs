@@ -69,12 +69,16 @@ test('filters: level, agency, online level, field', async () => {
 	assert.ok(bca.some((x) => x.code === '1.001456' || x.code === '3.000333' || x.code === '1.000178'), 'police procedures listed');
 	const btp = await all('agency=BTP&q=khai%20sinh&limit=100');
 	assert.ok(btp.some((x) => x.code === '1.001193'));
+	for (const x of btp) assert.equal(x.ministry, 'BTP', `${x.code} owned by BTP`);
+	const ward = await all('agency=UBND-00004&q=khai%20sinh&limit=100');
+	assert.ok(ward.some((x) => x.code === '1.001193'), 'a commune committee handles commune-level procedures');
+	for (const x of ward) assert.ok(levelsOf(x).includes('commune'), `${x.code} at commune level`);
 	const ministry = await all('level=ministry&limit=100');
 	for (const x of ministry.slice(0, 100)) assert.ok(levelsOf(x).includes('ministry'), `${x.code} level ${JSON.stringify(x.level ?? x.levels)}`);
 	for (const lvl of ['full', 'partial', 'none']) {
 		const r = await search(`online=${lvl}&limit=20`);
 		assert.equal(r.status, 200);
-		for (const x of r.body.items) assert.equal(x.online, lvl, `${x.code} online`);
+		for (const x of r.body.items) assert.equal(x.online_level, lvl, `${x.code} online_level`);
 	}
 	const full = await all('online=full&limit=100');
 	const partial = await all('online=partial&limit=100');
@@ -162,7 +166,9 @@ test('admin update creates version 2; a dossier submitted before keeps version 1
 	assert.equal(versions.status, 200);
 	assertConforms(versions, 'listProcedureVersions');
 	const vs = versions.body.items.map((x) => x.version);
-	assert.deepEqual(vs, Array.from({ length: v1.version + 1 }, (_, i) => i + 1), 'every version, oldest first');
+	assert.deepEqual(vs, Array.from({ length: v1.version + 1 }, (_, i) => v1.version + 1 - i), 'every version, newest first');
+	assert.equal(versions.body.items[0].current, true);
+	assert.equal(versions.body.items[0].created_by, 'admin');
 
 	const still = await srv.api('GET', `/api/v1/dossiers/${before.code}`, { token: citizen });
 	assert.equal(still.body.procedure_version, v1.version, 'the earlier dossier keeps its version');
@@ -198,9 +204,13 @@ test('admin replaces the eForm: validation follows it and lists every failing fi
 	assertProblem(await srv.api('PUT', '/api/v1/procedures/1.001193/form', { token: citizen, json: form }), 403, 'citizen replaces the form');
 	const bad = await srv.api('PUT', '/api/v1/procedures/1.001193/form', { token: admin, json: { type: 'object', properties: { x: { type: 'banana' } } } });
 	assertProblem(bad, 422, 'not a valid schema');
+	const before = (await srv.api('GET', '/api/v1/procedures/1.001193')).body.version;
 	const r = await srv.api('PUT', '/api/v1/procedures/1.001193/form', { token: admin, json: form });
 	assert.equal(r.status, 200, r.text);
 	assertConforms(r, 'setProcedureForm');
+	assert.equal(r.body.version, before + 1, 'a new form is a new version');
+	const old = await srv.api('GET', `/api/v1/procedures/1.001193/form?version=${before}`);
+	assert.notDeepEqual(old.body, form, 'the previous version keeps its form');
 	const got = (await srv.api('GET', '/api/v1/procedures/1.001193/form')).body;
 	assert.deepEqual(got.required, form.required);
 
@@ -220,8 +230,8 @@ test('admin creates a procedure; it is searchable; duplicates are 409', async ()
 		name: 'Thủ tục thử nghiệm cấp giấy xác nhận tình trạng hôn nhân điện tử',
 		level: ['commune'],
 		field: 'Hộ tịch',
-		online: 'full',
-		agency: 'BTP',
+		online_level: 'full',
+		ministry: 'BTP',
 		channels: [{ channel: 'online', time_limit: { amount: 3, unit: 'working_days' }, fees: [] }],
 		components: [{ id: 'c1', name: 'Tờ khai theo mẫu' }],
 	};

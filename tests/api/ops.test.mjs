@@ -42,6 +42,7 @@ test('GET /openapi.json is the OpenAPI 3.1 document of the repository', async ()
 	const r = await srv.api('GET', '/openapi.json');
 	assert.equal(r.status, 200);
 	assert.match(r.contentType, /^application\/json/);
+	assertConforms(r, 'getOpenApi');
 	const served = JSON.parse(r.text);
 	assert.match(served.openapi, /^3\.1\.\d+$/);
 	assert.ok(Object.keys(served.paths).length > 20);

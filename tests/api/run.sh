@@ -4,6 +4,9 @@
 # tests/api/*.test.mjs with node's built-in test runner, one file at a time
 # (each file starts its own server; the machine has 2 cores).
 # Env: MOTCUA_BIN (default build/motcua) is the binary under test.
+# Arguments, if any, replace the default test path (tests/api/), e.g.
+#   tests/api/run.sh tests/api/auth.test.mjs
+#   tests/api/run.sh --test-name-pattern=lifecycle tests/api/dossiers.test.mjs
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -24,4 +27,8 @@ echo "== OpenAPI lint (redocly, tests/api/redocly.yaml)"
 node_modules/.bin/redocly lint --config tests/api/redocly.yaml --format stylish docs/openapi.json 2> >(grep -v '║\|╔\|╚' >&2)
 
 echo "== API tests against $bin"
-node --test --test-concurrency=1 --test-reporter=spec "$@" tests/api/
+# Each test gets at most 10 minutes, so a hung server cannot stall CI.
+if [ $# -eq 0 ]; then
+	set -- tests/api/
+fi
+node --test --test-concurrency=1 --test-timeout=600000 --test-reporter=spec "$@"

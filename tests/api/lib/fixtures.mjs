@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
+import { assertConforms } from './openapi.mjs';
 
 export const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
 
@@ -53,6 +54,7 @@ export const tiff = () => Buffer.concat([Buffer.from([0x49, 0x49, 0x2a, 0x00, 0x
 export async function uploadPng(srv, token, seed = 1) {
 	const r = await srv.api('POST', '/api/v1/documents', { token, body: png(4, 4, seed), headers: { 'content-type': 'image/png' } });
 	assert.equal(r.status, 201, `upload: ${r.text}`);
+	assertConforms(r, 'uploadDocument');
 	return r.body.id;
 }
 
@@ -144,6 +146,7 @@ export async function supplementBody(srv, token, submission, seed = 77) {
 export async function submit(srv, token, body, headers = {}) {
 	const r = await srv.api('POST', '/api/v1/dossiers', { token, json: body, headers });
 	assert.equal(r.status, 201, `submit: ${r.text}`);
+	assertConforms(r, 'submitDossier');
 	return r.body;
 }
 
@@ -156,6 +159,7 @@ export function act(srv, token, code, action, extra = {}) {
 export async function actOk(srv, token, code, action, extra, expectStatusCode) {
 	const r = await act(srv, token, code, action, extra);
 	assert.equal(r.status, 200, `${action} on ${code}: ${r.status} ${r.text}`);
+	assertConforms(r, 'actOnDossier');
 	if (expectStatusCode !== undefined) assert.equal(r.body.status_code, expectStatusCode, `${action} -> status_code`);
 	return r.body;
 }

@@ -104,9 +104,14 @@ export class Server {
 		const dataDir = join(root, 'data');
 		const args = ['init', '--data', dataDir];
 		if (demo) args.push('--demo');
-		const r = await cli(args, { env: now ? { MOTCUA_NOW: now } : {} });
-		if (r.code !== 0)
+		const r = await cli(args, { env: now ? { MOTCUA_NOW: now } : {} }).catch(async (e) => {
+			await rm(root, { recursive: true, force: true });
+			throw e;
+		});
+		if (r.code !== 0) {
+			await rm(root, { recursive: true, force: true });
 			throw new Error(`motcua ${args.join(' ')} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
+		}
 		return new Server({ dataDir, root });
 	}
 
@@ -133,9 +138,11 @@ export class Server {
 					this.exit = { code, signal };
 					res(this.exit);
 				});
-			});
-			p.on('error', (e) => {
-				this.exit = { code: -1, signal: null, error: e };
+				p.on('error', (e) => {
+					/* spawn failed (e.g. no binary): there will be no exit */
+					this.exit = { code: -1, signal: null, error: e.message };
+					res(this.exit);
+				});
 			});
 			try {
 				await this.waitReady();
@@ -251,16 +258,22 @@ export function useServer({ demo = true, now, env, args } = {}) {
 		},
 	});
 	before(async () => {
-		holder.srv = await Server.create({ demo, now });
-		await holder.srv.start({ now, env, args });
-		current = holder.srv;
+		const srv = await Server.create({ demo, now });
+		try {
+			await srv.start({ now, env, args });
+		} catch (e) {
+			await srv.remove();
+			throw e;
+		}
+		holder.srv = srv;
+		current = srv;
 	});
 	after(async () => {
 		const s = holder.srv;
 		if (!s) return;
 		const res = await s.stop();
 		if (!res || res.code !== 0) {
-			throw new Error(`motcua serve did not exit cleanly on SIGTERM: ${JSON.stringify(res)}\n${s.log.text}`);
+			throw new Error(`motcua serve did not exit cleanly on SIGTERM: ${JSON.stringify(res)} (data kept in ${s.dataDir})\n${s.log.text}`);
 		}
 		await s.remove();
 	});
