@@ -808,6 +808,22 @@ typedef struct resolve_ctx {
 	bool found;
 } resolve_ctx;
 
+/* Fills `w` from a row (id, username, role, agency, person_id); false when
+ * the stored role is unknown. */
+static bool principal_from_row(store_stmt *st, mc_principal *w)
+{
+	const char *name = store_col_text(st, 1), *role = store_col_text(st, 2),
+	           *agency = store_col_text(st, 3), *pid = store_col_text(st, 4);
+	memset(w, 0, sizeof *w);
+	if (!role_parse(role, &w->role))
+		return false;
+	w->user_id = store_col_int(st, 0);
+	snprintf(w->username, sizeof w->username, "%s", name ? name : "");
+	snprintf(w->agency, sizeof w->agency, "%s", agency ? agency : "");
+	snprintf(w->person_id, sizeof w->person_id, "%s", pid ? pid : "");
+	return true;
+}
+
 static mc_err resolve_fn(store_conn *c, void *vctx, mc_diag *diag)
 {
 	(void)diag;
@@ -825,19 +841,8 @@ static mc_err resolve_fn(store_conn *c, void *vctx, mc_diag *diag)
 	store_bind_text(st, 1, x->hash);
 	store_bind_text(st, 2, x->now);
 	e = store_step(st, &row);
-	if (!e && row) {
-		const char *name = store_col_text(st, 1), *role = store_col_text(st, 2),
-		           *agency = store_col_text(st, 3), *pid = store_col_text(st, 4);
-		mc_principal *w = x->who;
-		memset(w, 0, sizeof *w);
-		if (role_parse(role, &w->role)) {
-			w->user_id = store_col_int(st, 0);
-			snprintf(w->username, sizeof w->username, "%s", name ? name : "");
-			snprintf(w->agency, sizeof w->agency, "%s", agency ? agency : "");
-			snprintf(w->person_id, sizeof w->person_id, "%s", pid ? pid : "");
-			x->found = true;
-		}
-	}
+	if (!e && row)
+		x->found = principal_from_row(st, x->who);
 	store_finish(st);
 	return e;
 }
@@ -899,4 +904,40 @@ mc_err auth_logout(store *s, const char *actor, const char *token_hash, mc_diag 
 		return mc_fail2(diag, MC_ERR_UNAUTHENTICATED, "Phiên đã kết thúc.",
 		                "The session has already ended.");
 	return MC_OK;
+}
+
+typedef struct principal_ctx {
+	const char *username;
+	mc_principal *who;
+	bool found;
+} principal_ctx;
+
+static mc_err principal_fn(store_conn *c, void *vctx, mc_diag *diag)
+{
+	(void)diag;
+	principal_ctx *x = vctx;
+	store_stmt *st = NULL;
+	bool row = false;
+	mc_err e = store_prepare(c,
+	                         "SELECT id, username, role, agency, person_id FROM user_account "
+	                         "WHERE username = ?1 AND disabled = 0",
+	                         &st);
+	if (e)
+		return e;
+	store_bind_text(st, 1, x->username);
+	e = store_step(st, &row);
+	x->found = !e && row && principal_from_row(st, x->who);
+	store_finish(st);
+	return e;
+}
+
+mc_err auth_principal_of(store *s, const char *username, mc_principal *out, mc_diag *diag)
+{
+	principal_ctx x = {.username = username, .who = out};
+	memset(out, 0, sizeof *out);
+	mc_err e = store_read(s, principal_fn, &x, diag);
+	if (!e && !x.found)
+		e = mc_fail2(diag, MC_ERR_NOT_FOUND, "Không có tài khoản này.", "No user %s.",
+		             username);
+	return e;
 }

@@ -39,6 +39,10 @@ void auth_get_limits(auth_limits *out);
  * unknown or expired. `token_hash_hex` (>= 65 bytes) receives the hash. */
 mc_err auth_resolve(store *s, const char *token, mc_principal *out, char *token_hash_hex);
 
+/* The principal of an enabled account, without logging in (for trusted
+ * in-process callers such as the demo seed). NOT_FOUND when absent. */
+mc_err auth_principal_of(store *s, const char *username, mc_principal *out, mc_diag *diag);
+
 /* Creates a user. Password hashed with argon2id. CONFLICT on duplicate. */
 mc_err auth_user_add(store *s, const char *username, const char *password, mc_role role,
                      const char *agency, const char *person_id, mc_diag *diag);

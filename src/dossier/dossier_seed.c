@@ -268,30 +268,12 @@ mc_err dossier_seed_demo_as(mc_app *app, const mc_principal *citizen, const mc_p
 	return e;
 }
 
-/* The principal of a demo account, through the public login API: log in
- * with the documented demo password, resolve the token, log out. */
-static mc_err demo_principal(mc_app *app, const char *user, const char *password, mc_principal *out,
-                             mc_diag *diag)
-{
-	auth_login_result r = {0};
-	mc_err e = auth_login(app->db, user, password, NULL, &r, diag);
-	if (e)
-		return e;
-	char hash[72];
-	e = auth_resolve(app->db, r.token, out, hash);
-	if (!e)
-		e = auth_logout(app->db, user, hash, diag);
-	json_decref(r.user);
-	memset(r.token, 0, sizeof r.token);
-	return e;
-}
-
 mc_err dossier_seed_demo(mc_app *app, mc_diag *diag)
 {
 	mc_principal citizen = {0}, officer = {0};
-	mc_err e = demo_principal(app, "citizen", "citizen-demo-2026", &citizen, diag);
+	mc_err e = auth_principal_of(app->db, "citizen", &citizen, diag);
 	if (!e)
-		e = demo_principal(app, "officer", "officer-demo-2026", &officer, diag);
+		e = auth_principal_of(app->db, "officer", &officer, diag);
 	if (e)
 		return e;
 	return dossier_seed_demo_as(app, &citizen, &officer, diag);
