@@ -1489,7 +1489,8 @@ int catalog_cli_import(int argc, char **argv)
 	}
 	catalog_import_report rep;
 	e = catalog_import_file(s, file, &rep, &diag);
-	catalog_report_print(&rep, stdout);
+	if (!e || rep.read)
+		catalog_report_print(&rep, stdout);
 	if (e) {
 		fprintf(stderr, "motcua import: %s\n",
 		        diag.detail[0] ? diag.detail : mc_err_name(e));

@@ -26,8 +26,13 @@ typedef struct catalog_import_report {
 	long time_from_text; /* records whose limit came from a description */
 } catalog_import_report;
 
-/* Imports a .jsonl or .jsonl.gz file in the portal's format. Existing codes
- * get a new version only when their content changed. */
+/* Imports a .jsonl or .jsonl.gz file in the portal's format, in write
+ * transactions of 200 records. Existing codes get a new version only when
+ * their record changed (admin overrides of the online level and the eForm
+ * are kept). Malformed lines (not JSON, no code or name, longer than 4 MiB)
+ * count as failed and never stop the import. With s == NULL the file is only
+ * parsed (dry run: "imported" counts what would be imported). IO when the
+ * file cannot be read. */
 mc_err catalog_import_file(store *s, const char *path, catalog_import_report *rep, mc_diag *diag);
 /* Prints the report (human readable) to f. */
 void catalog_report_print(const catalog_import_report *rep, FILE *f);

@@ -9,7 +9,9 @@
  * description). Patterns are POSIX extended regular expressions, searched
  * anywhere in the string like ECMA-262 patterns are; \d \w \s and their
  * negations are translated, and a pattern longer than JSONSCHEMA_MAX_PATTERN
- * bytes is reported as a schema error instead of being compiled. */
+ * bytes is reported as a schema error instead of being compiled. Matching
+ * is byte-wise (C locale): "." matches one byte of a UTF-8 letter, so
+ * length limits belong in minLength/maxLength, which count code points. */
 #include "core/jsonschema.h"
 
 #include "core/date.h"
