@@ -18,6 +18,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -349,12 +350,57 @@ out:
 /* ---- procedure JSON ---- */
 
 /* Adds version metadata and the form to a stored document. */
-static void decorate(json_t *doc, int version, int current, const char *created_at, json_t *form)
+/* Parsed procedure versions, shared between threads. A (code, version)
+ * never changes once committed, so entries cannot go stale on any node;
+ * the current version number is always read from the store. Direct-mapped
+ * and bounded: a colliding version replaces the slot's entry. Entries are
+ * read-only; callers get a shallow copy. */
+#define VERSION_CACHE_SLOTS 512
+
+static struct {
+	pthread_mutex_t mu;
+	struct {
+		uint64_t store; /* store_conn_instance */
+		char code[32];
+		int version;
+		json_t *doc; /* doc + version, versioned_at, form */
+	} slot[VERSION_CACHE_SLOTS];
+} version_cache = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static unsigned cache_slot(const char *code, int version)
 {
-	json_object_set_new(doc, "version", json_integer(version));
-	json_object_set_new(doc, "current_version", json_integer(current));
-	json_object_set_new(doc, "versioned_at", json_string(created_at));
-	json_object_set_new(doc, "form", form);
+	unsigned h = 2166136261u;
+	for (const char *p = code; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return (h ^ (unsigned)version) % VERSION_CACHE_SLOTS;
+}
+
+/* A new reference to the cached version, or NULL. */
+static json_t *cache_get(uint64_t store_id, const char *code, int version)
+{
+	unsigned i = cache_slot(code, version);
+	json_t *doc = NULL;
+	pthread_mutex_lock(&version_cache.mu);
+	if (version_cache.slot[i].doc && version_cache.slot[i].version == version &&
+	    version_cache.slot[i].store == store_id && !strcmp(version_cache.slot[i].code, code))
+		doc = json_incref(version_cache.slot[i].doc);
+	pthread_mutex_unlock(&version_cache.mu);
+	return doc;
+}
+
+static void cache_put(uint64_t store_id, const char *code, int version, json_t *doc)
+{
+	if (strlen(code) >= sizeof version_cache.slot[0].code)
+		return;
+	unsigned i = cache_slot(code, version);
+	pthread_mutex_lock(&version_cache.mu);
+	json_t *old = version_cache.slot[i].doc;
+	snprintf(version_cache.slot[i].code, sizeof version_cache.slot[i].code, "%s", code);
+	version_cache.slot[i].version = version;
+	version_cache.slot[i].store = store_id;
+	version_cache.slot[i].doc = json_incref(doc);
+	pthread_mutex_unlock(&version_cache.mu);
+	json_decref(old);
 }
 
 mc_err catalog_procedure_get(store_conn *c, const char *code, int version, json_t **out,
@@ -372,19 +418,30 @@ mc_err catalog_procedure_get(store_conn *c, const char *code, int version, json_
 		return mc_fail2(diag, MC_ERR_NOT_FOUND, "Không có thủ tục này.", "no procedure %s",
 		                code);
 	int v = version ? version : st.version;
-	json_t *doc = NULL, *form = NULL;
-	char created[32];
-	e = load_version(c, code, v, &doc, &form, created, sizeof created);
-	if (e == MC_ERR_NOT_FOUND)
-		return mc_fail2(diag, MC_ERR_NOT_FOUND, "Không có phiên bản này của thủ tục.",
-		                "procedure %s has no version %d", code, v);
-	if (e) {
-		json_decref(doc);
-		json_decref(form);
-		return e;
+	json_t *doc = cache_get(store_conn_instance(c), code, v);
+	if (!doc) {
+		json_t *form = NULL;
+		char created[32];
+		e = load_version(c, code, v, &doc, &form, created, sizeof created);
+		if (e == MC_ERR_NOT_FOUND)
+			return mc_fail2(diag, MC_ERR_NOT_FOUND, "Không có phiên bản này của thủ tục.",
+			                "procedure %s has no version %d", code, v);
+		if (e) {
+			json_decref(doc);
+			json_decref(form);
+			return e;
+		}
+		json_object_set_new(doc, "version", json_integer(v));
+		json_object_set_new(doc, "versioned_at", json_string(created));
+		json_object_set_new(doc, "form", form);
+		if (!store_conn_writable(c))
+			cache_put(store_conn_instance(c), code, v, doc);
 	}
-	decorate(doc, v, st.version, created, form);
-	*out = doc;
+	/* shallow copy: shared members, own current_version */
+	*out = json_object();
+	json_object_update(*out, doc);
+	json_decref(doc);
+	json_object_set_new(*out, "current_version", json_integer(st.version));
 	return MC_OK;
 }
 
@@ -695,6 +752,9 @@ mc_err catalog_import_file(store *s, const char *path, catalog_import_report *re
 			e = batch_flush(s, b, rep, diag);
 		}
 	}
+	/* a bulk load leaves the search index in many small segments */
+	if (!e && s && (rep->imported || rep->updated))
+		e = store_optimize(s, diag);
 	batch_clear(b);
 	free(b);
 	free(buf);

@@ -66,6 +66,13 @@ bool store_col_null(store_stmt *st, int col);
 const void *store_col_blob(store_stmt *st, int col, size_t *n);
 /* Resets the statement and returns it to the connection cache. */
 void store_finish(store_stmt *st);
+/* True on a write function's connection, whose uncommitted rows may still
+ * roll back: a cache of immutable rows must be filled only from reads. */
+bool store_conn_writable(const store_conn *c);
+/* A number unique to the store `c` belongs to, for the life of the
+ * process (never reused), so that a process-wide cache keeps databases
+ * apart. */
+uint64_t store_conn_instance(const store_conn *c);
 /* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
 int64_t store_changes(store_conn *c);
 
@@ -83,6 +90,10 @@ typedef bool (*store_text_hit)(const char *key, double rank, void *ctx);
  * `limit` hits or hit returns false. */
 mc_err store_text_search(store_conn *c, const char *index, const char *folded_query,
 			 int limit, int offset, store_text_hit hit, void *ctx);
+
+/* Maintenance after a bulk load: merges the text index into one segment
+ * and refreshes the query planner's statistics. Safe at any time. */
+mc_err store_optimize(store *s, mc_diag *diag);
 
 /* Online backup of the whole database to `path` (a new file). */
 mc_err store_backup(store *s, const char *path, mc_diag *diag);

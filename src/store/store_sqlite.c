@@ -14,6 +14,7 @@
 #include "core/mem.h"
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +37,9 @@ struct store_conn {
 	sqlite3 *db;
 	store_stmt cache[STMT_CACHE];
 	int ncache;
-	int busy; /* pool bookkeeping */
+	int busy;     /* pool bookkeeping */
+	bool writer;  /* the writer thread's connection */
+	uint64_t instance; /* store_conn_instance */
 };
 
 typedef struct write_job {
@@ -45,11 +48,13 @@ typedef struct write_job {
 	mc_diag *diag;
 	mc_err result;
 	int done;
+	pthread_cond_t cv; /* signalled when done: only this caller wakes */
 	struct write_job *next;
 } write_job;
 
 struct store {
 	char *path;
+	uint64_t instance;
 	store_conn *writer;
 	store_conn *readers[READ_POOL];
 	int nreaders;
@@ -57,8 +62,7 @@ struct store {
 	pthread_cond_t pool_cv;
 
 	pthread_mutex_t q_mu;
-	pthread_cond_t q_cv;    /* writer waits for jobs */
-	pthread_cond_t done_cv; /* callers wait for completion */
+	pthread_cond_t q_cv; /* writer waits for jobs */
 	write_job *q_head, *q_tail;
 	int stopping;
 	pthread_t thread;
@@ -97,8 +101,19 @@ static mc_err exec_sql(store_conn *c, const char *sql)
 	return err_of(rc);
 }
 
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+/* Process-wide SQLite settings, before the first connection: no global
+ * memory statistics (they take a global mutex on every allocation). */
+static void sqlite_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_initialize();
+}
+
 static mc_err conn_open(const char *path, bool writer, bool create, store_conn **out)
 {
+	pthread_once(&sqlite_once, sqlite_configure);
 	store_conn *c = mc_xcalloc(1, sizeof *c);
 	int flags = SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY);
 	if (writer && create)
@@ -120,6 +135,7 @@ static mc_err conn_open(const char *path, bool writer, bool create, store_conn *
 		free(c);
 		return e;
 	}
+	c->writer = writer;
 	*out = c;
 	return MC_OK;
 }
@@ -241,6 +257,16 @@ void store_finish(store_stmt *st)
 	}
 }
 
+uint64_t store_conn_instance(const store_conn *c)
+{
+	return c->instance;
+}
+
+bool store_conn_writable(const store_conn *c)
+{
+	return c->writer;
+}
+
 int64_t store_changes(store_conn *c)
 {
 	return sqlite3_changes64(c->db);
@@ -257,6 +283,19 @@ mc_err store_execv(store_conn *c, const char *sql, int n, const char *const *par
 	bool row = true;
 	while (!e && row)
 		e = store_step(st, &row);
+	store_finish(st);
+	return e;
+}
+
+/* Runs a parameterless statement through the statement cache (BEGIN,
+ * COMMIT, SAVEPOINT...: prepared once per connection, not per use). */
+static mc_err run_cached(store_conn *c, const char *sql)
+{
+	store_stmt *st;
+	mc_err e = store_prepare(c, sql, &st);
+	if (e)
+		return e;
+	e = store_step(st, NULL);
 	store_finish(st);
 	return e;
 }
@@ -334,9 +373,17 @@ static char *fts_query(const char *folded, char **phrase)
 			mc_buf_puts(&q, " ");
 			mc_buf_puts(&p, " ");
 		}
+		/* every word but the last must match whole; the last may be
+		 * the beginning of a word still being typed */
+		bool last = true;
+		for (const char *t = s; *t; t++)
+			if ((*t >= 'a' && *t <= 'z') || (*t >= '0' && *t <= '9')) {
+				last = false;
+				break;
+			}
 		mc_buf_puts(&q, "\"");
 		mc_buf_append(&q, w, (size_t)(s - w));
-		mc_buf_puts(&q, "\"*");
+		mc_buf_puts(&q, last ? "\"*" : "\"");
 		mc_buf_append(&p, w, (size_t)(s - w));
 	}
 	*phrase = mc_buf_cstr(&p);
@@ -359,7 +406,7 @@ mc_err store_text_search(store_conn *c, const char *index, const char *folded_qu
 	    "SELECT k.key, bm25(text_index) AS r, "
 	    "  CASE WHEN substr(t.body, 1, length(?3) + 1) = ?3 || ' ' OR t.body = ?3 THEN 0 "
 	    "       WHEN instr(' ' || t.body || ' ', ' ' || ?3 || ' ') > 0 THEN 1 ELSE 2 END AS tier "
-	    "FROM text_index t JOIN text_index_key k ON k.docid = t.rowid "
+	    "FROM text_index t CROSS JOIN text_index_key k ON k.docid = t.rowid "
 	    "WHERE text_index MATCH ?1 AND k.idx = ?2 "
 	    "ORDER BY tier, r, k.key LIMIT ?4 OFFSET ?5",
 	    &st);
@@ -408,32 +455,34 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&s->q_mu);
 
 		store_conn *c = s->writer;
-		mc_err e = exec_sql(c, "BEGIN IMMEDIATE");
+		mc_err e = run_cached(c, "BEGIN IMMEDIATE");
 		for (write_job *j = batch; j; j = j->next) {
 			if (e) {
 				j->result = e;
 				continue;
 			}
-			mc_err se = exec_sql(c, "SAVEPOINT job");
+			mc_err se = run_cached(c, "SAVEPOINT job");
 			if (se) {
 				j->result = se;
 				continue;
 			}
 			j->result = j->fn(c, j->ctx, j->diag);
 			if (j->result)
-				exec_sql(c, "ROLLBACK TO job");
-			exec_sql(c, "RELEASE job");
+				run_cached(c, "ROLLBACK TO job");
+			run_cached(c, "RELEASE job");
 		}
-		if (!e && (e = exec_sql(c, "COMMIT")) != MC_OK) {
+		if (!e && (e = run_cached(c, "COMMIT")) != MC_OK) {
 			exec_sql(c, "ROLLBACK");
 			for (write_job *j = batch; j; j = j->next)
 				if (!j->result)
 					j->result = e;
 		}
 		pthread_mutex_lock(&s->q_mu);
-		for (write_job *j = batch; j; j = j->next)
+		for (write_job *j = batch, *next; j; j = next) {
+			next = j->next; /* j may be gone once signalled */
 			j->done = 1;
-		pthread_cond_broadcast(&s->done_cv);
+			pthread_cond_signal(&j->cv);
+		}
 	}
 	pthread_mutex_unlock(&s->q_mu);
 	return NULL;
@@ -442,9 +491,11 @@ static void *writer_main(void *arg)
 mc_err store_write(store *s, store_fn fn, void *ctx, mc_diag *diag)
 {
 	write_job job = {.fn = fn, .ctx = ctx, .diag = diag};
+	pthread_cond_init(&job.cv, NULL);
 	pthread_mutex_lock(&s->q_mu);
 	if (s->stopping) {
 		pthread_mutex_unlock(&s->q_mu);
+		pthread_cond_destroy(&job.cv);
 		return mc_fail(diag, MC_ERR_UNAVAILABLE, "the store is shutting down");
 	}
 	if (s->q_tail)
@@ -454,8 +505,9 @@ mc_err store_write(store *s, store_fn fn, void *ctx, mc_diag *diag)
 	s->q_tail = &job;
 	pthread_cond_signal(&s->q_cv);
 	while (!job.done)
-		pthread_cond_wait(&s->done_cv, &s->q_mu);
+		pthread_cond_wait(&job.cv, &s->q_mu);
 	pthread_mutex_unlock(&s->q_mu);
+	pthread_cond_destroy(&job.cv);
 	return job.result;
 }
 
@@ -471,8 +523,10 @@ static store_conn *pool_take(store *s)
 			}
 		}
 		if (!c && s->nreaders < READ_POOL) {
-			if (conn_open(s->path, false, false, &c) == MC_OK)
+			if (conn_open(s->path, false, false, &c) == MC_OK) {
+				c->instance = s->instance;
 				s->readers[s->nreaders++] = c;
+			}
 		}
 		if (c)
 			break;
@@ -494,10 +548,10 @@ static void pool_give(store *s, store_conn *c)
 mc_err store_read(store *s, store_fn fn, void *ctx, mc_diag *diag)
 {
 	store_conn *c = pool_take(s);
-	mc_err e = exec_sql(c, "BEGIN");
+	mc_err e = run_cached(c, "BEGIN");
 	if (!e) {
 		e = fn(c, ctx, diag);
-		exec_sql(c, "COMMIT");
+		run_cached(c, "COMMIT");
 	}
 	pool_give(s, c);
 	return e;
@@ -533,8 +587,11 @@ mc_err store_open(const char *url, bool create, store **out, mc_diag *diag)
 	pthread_cond_init(&s->pool_cv, NULL);
 	pthread_mutex_init(&s->q_mu, NULL);
 	pthread_cond_init(&s->q_cv, NULL);
-	pthread_cond_init(&s->done_cv, NULL);
+	static atomic_uint_fast64_t instances;
+	s->instance = atomic_fetch_add(&instances, 1) + 1;
 	mc_err e = conn_open(path, true, create, &s->writer);
+	if (!e)
+		s->writer->instance = s->instance;
 	if (e) {
 		mc_fail(diag, e, "cannot open database %s", path);
 		free(s->path);
@@ -627,6 +684,20 @@ mc_err store_migrate(store *s, int *applied, mc_diag *diag)
 	if (applied)
 		*applied = n;
 	return MC_OK;
+}
+
+static mc_err optimize_fn(store_conn *c, void *ctx, mc_diag *diag)
+{
+	(void)ctx;
+	mc_err e = exec_sql(c, "INSERT INTO text_index (text_index) VALUES ('optimize')");
+	if (!e)
+		e = exec_sql(c, "PRAGMA optimize");
+	return e ? mc_fail(diag, e, "optimize failed") : MC_OK;
+}
+
+mc_err store_optimize(store *s, mc_diag *diag)
+{
+	return store_write(s, optimize_fn, NULL, diag);
 }
 
 mc_err store_backup(store *s, const char *path, mc_diag *diag)
