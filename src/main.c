@@ -44,6 +44,15 @@ static int bad_arg(const char *cmd, const char *msg)
 	return 2;
 }
 
+/* One-line error for what getopt_long (optstring ":", opterr 0) rejected. */
+static int bad_option(const char *cmd, int c, char **argv)
+{
+	char msg[160];
+	snprintf(msg, sizeof msg, c == ':' ? "option %s needs a value" : "unknown option %s",
+		 argv[optind - 1]);
+	return bad_arg(cmd, msg);
+}
+
 /* Opens the store and fills the application context. */
 static int app_open(mc_app *app, const char *data, bool create)
 {
@@ -118,7 +127,8 @@ static int cmd_init(int argc, char **argv)
 	bool demo = false;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			data = optarg;
@@ -137,7 +147,7 @@ static int cmd_init(int argc, char **argv)
 			       "project's data/ folder). --demo adds demo accounts and dossiers.\n");
 			return 0;
 		default:
-			return bad_arg("init", "unknown option");
+			return bad_option("init", c, argv);
 		}
 	}
 	if (optind < argc)
@@ -220,7 +230,8 @@ static int cmd_serve(int argc, char **argv)
 	int c;
 	char *end;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			data = optarg;
@@ -259,7 +270,7 @@ static int cmd_serve(int argc, char **argv)
 			       "seconds (default 43200).\n");
 			return 0;
 		default:
-			return bad_arg("serve", "unknown option");
+			return bad_option("serve", c, argv);
 		}
 	}
 	if (optind < argc)
@@ -314,7 +325,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (argc < 2) {
-		fputs(usage_main, stderr);
+		fputs("motcua: missing command (try 'motcua --help')\n", stderr);
 		return 2;
 	}
 	const char *cmd = argv[1];

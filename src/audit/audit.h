@@ -27,6 +27,19 @@ mc_err audit_append(store_conn *c, const char *actor, const char *action, const 
  * edited, inserted or deleted entry and a reason in diag->detail. */
 mc_err audit_verify(store *s, long long *checked, long long *first_bad, mc_diag *diag);
 
+/* Filters and page of audit_list. */
+typedef struct audit_query {
+	const char *object, *actor, *action; /* exact matches, NULL: any */
+	int64_t before; /* only entries with seq < before; 0: from the newest */
+	int limit;      /* page size, >= 1 */
+} audit_query;
+
+/* Reads one page of the log, newest first, in a read snapshot: *items (new
+ * array) holds up to q->limit entries {seq, at, actor, action, object,
+ * detail (parsed JSON), prev_hash, hash}; *more tells whether older
+ * matching entries follow. */
+mc_err audit_list(store *s, const audit_query *q, json_t **items, bool *more, mc_diag *diag);
+
 /* CLI: motcua audit verify --data DIR. argv[0] is the command word "audit"
  * (a leading program name before it is skipped as well). Prints
  * "audit log OK: N entries" (exit 0) or "audit log BROKEN at entry N:

@@ -6,6 +6,7 @@
 
 #include "audit/audit.h"
 #include "core/date.h"
+#include "core/ids.h"
 #include "core/log.h"
 #include "core/mem.h"
 #include "territory/territory.h"
@@ -137,16 +138,6 @@ static bool username_ok(const char *u)
 	return true;
 }
 
-static bool person_id_ok(const char *p)
-{
-	if (!p || strlen(p) != 12)
-		return false;
-	for (int i = 0; i < 12; i++)
-		if (!isdigit((unsigned char)p[i]))
-			return false;
-	return true;
-}
-
 static void check_spec(const auth_user_spec *u, bool check_password, json_t *errs)
 {
 	if (!username_ok(u->username))
@@ -169,8 +160,9 @@ static void check_spec(const auth_user_spec *u, bool check_password, json_t *err
 	else if (u->role == ROLE_CITIZEN && u->agency)
 		field_error(errs, "$.agency", "must be absent for a citizen",
 		            "công dân không thuộc cơ quan");
-	if (u->person_id && !person_id_ok(u->person_id))
-		field_error(errs, "$.person_id", "must be 12 digits", "phải gồm 12 chữ số");
+	mc_diag pd = {0};
+	if (u->person_id && id_person_parse(u->person_id, NULL, &pd) != MC_OK)
+		field_error(errs, "$.person_id", pd.detail, pd.detail_vi);
 }
 
 json_t *auth_user_check(const auth_user_spec *u)

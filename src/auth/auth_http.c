@@ -79,20 +79,6 @@ static void post_logout(mc_req *req, mc_resp *resp)
 	mc_diag_clear(&diag);
 }
 
-typedef struct me_ctx {
-	const char *agency;
-	json_t *out;
-} me_ctx;
-
-static mc_err me_fn(store_conn *c, void *vctx, mc_diag *diag)
-{
-	me_ctx *x = vctx;
-	json_decref(x->out);
-	x->out = NULL;
-	mc_err e = territory_agency_get(c, x->agency, &x->out, diag);
-	return e == MC_ERR_NOT_FOUND ? MC_OK : e;
-}
-
 static void get_me(mc_req *req, mc_resp *resp)
 {
 	const mc_principal *w = &req->who;
@@ -100,16 +86,16 @@ static void get_me(mc_req *req, mc_resp *resp)
 	                      "username", w->username, "role", role_name(w->role), "agency",
 	                      w->agency[0] ? w->agency : NULL, "person_id",
 	                      w->person_id[0] ? w->person_id : NULL);
-	if (w->agency[0]) {
-		me_ctx x = {.agency = w->agency};
-		if (store_read(req->app->db, me_fn, &x, NULL) == MC_OK && x.out) {
-			json_object_set_new(o, "agency_name",
-			                    json_deep_copy(json_object_get(x.out, "name")));
-			json_object_set_new(o, "agency_name_en",
-			                    json_deep_copy(json_object_get(x.out, "name_en")));
-		}
-		json_decref(x.out);
+	json_t *agency = NULL;
+	if (w->agency[0] &&
+	    http_read_json(req, territory_agency_get, w->agency, &agency, NULL) == MC_OK &&
+	    agency) {
+		json_object_set_new(o, "agency_name",
+		                    json_deep_copy(json_object_get(agency, "name")));
+		json_object_set_new(o, "agency_name_en",
+		                    json_deep_copy(json_object_get(agency, "name_en")));
 	}
+	json_decref(agency);
 	http_reply_json(resp, 200, o);
 }
 
@@ -193,7 +179,7 @@ out:
 }
 
 typedef struct users_ctx {
-	const char *role, *agency, *username;
+	const char *role, *agency;
 	int64_t after;
 	int limit;
 	json_t *items;
@@ -205,8 +191,6 @@ static mc_err users_fn(store_conn *c, void *vctx, mc_diag *diag)
 	users_ctx *x = vctx;
 	json_decref(x->items);
 	x->items = NULL;
-	if (x->username)
-		return auth_user_get(c, x->username, &x->items, diag);
 	return auth_user_list(c, x->role, x->agency, x->after, x->limit, &x->items, &x->more, diag);
 }
 
@@ -252,19 +236,8 @@ static void get_users(mc_req *req, mc_resp *resp)
 	e = store_read(req->app->db, users_fn, &x, &diag);
 	if (e)
 		goto fail;
-	{
-		const char *next = NULL;
-		size_t n = json_array_size(x.items);
-		if (x.more && n) {
-			json_t *st =
-			    json_pack("{s:O}", "after",
-			              json_object_get(json_array_get(x.items, n - 1), "id"));
-			next = http_cursor_encode(req, st);
-			json_decref(st);
-		}
-		http_reply_json(resp, 200, http_list(x.items, next));
-		x.items = NULL;
-	}
+	http_reply_list(req, resp, x.items, http_next_after(x.items, x.more, "after", "id"));
+	x.items = NULL;
 	goto out;
 fail:
 	http_reply_error(req, resp, e, &diag);
@@ -276,16 +249,7 @@ out:
 
 static void get_user(mc_req *req, mc_resp *resp)
 {
-	users_ctx x = {.username = req->params[0]};
-	mc_diag diag = {0};
-	mc_err e = store_read(req->app->db, users_fn, &x, &diag);
-	if (e) {
-		http_reply_error(req, resp, e, &diag);
-		json_decref(x.items);
-	} else {
-		http_reply_json(resp, 200, x.items);
-	}
-	mc_diag_clear(&diag);
+	http_reply_read(req, resp, auth_user_get, req->params[0]);
 }
 
 static void put_user(mc_req *req, mc_resp *resp)

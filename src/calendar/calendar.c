@@ -254,7 +254,7 @@ mc_err calendar_get_day(store_conn *c, mc_day d, calendar_override *out)
 	return e;
 }
 
-static json_t *override_json(const calendar_override *o)
+json_t *calendar_override_json(const calendar_override *o)
 {
 	char day[11];
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "date", date_format(o->day, day), "kind",
@@ -308,8 +308,8 @@ static mc_err set_fn(store_conn *c, void *vctx, mc_diag *diag)
 	}
 	detail = json_object();
 	if (!x->created)
-		json_object_set_new(detail, "before", override_json(&before));
-	json_object_set_new(detail, "after", override_json(&x->out));
+		json_object_set_new(detail, "before", calendar_override_json(&before));
+	json_object_set_new(detail, "after", calendar_override_json(&x->out));
 	object = mc_xasprintf("calendar_day:%s", day);
 	e = audit_append(c, x->actor, "calendar.day.set", object, detail);
 out:
@@ -411,7 +411,7 @@ static mc_err delete_fn(store_conn *c, void *vctx, mc_diag *diag)
 		if (e)
 			goto out;
 	}
-	detail = json_pack("{s:o}", "before", override_json(&before));
+	detail = json_pack("{s:o}", "before", calendar_override_json(&before));
 	object = mc_xasprintf("calendar_day:%s", day);
 	e = audit_append(c, x->actor, "calendar.day.delete", object, detail);
 out:

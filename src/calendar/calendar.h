@@ -108,6 +108,10 @@ typedef struct calendar_override {
 /* The override of day d; MC_ERR_NOT_FOUND when there is none. */
 mc_err calendar_get_day(store_conn *c, mc_day d, calendar_override *out);
 
+/* The API JSON of an override: {date, kind ("off"/"work"), reason,
+ * reason_en, created_by, created_at} (new object). */
+json_t *calendar_override_json(const calendar_override *o);
+
 /* Declares day d a day off (off = true) or a make-up working day, with a
  * reason (Vietnamese, required, trimmed, <= CALENDAR_REASON_MAX code points)
  * and an optional English reason (NULL or ""). Replaces an existing

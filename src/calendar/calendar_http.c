@@ -245,14 +245,7 @@ static void put_day(mc_req *req, mc_resp *resp)
 	                     &created, &diag);
 	if (e)
 		goto fail;
-	{
-		char d[11];
-		http_reply_json(resp, created ? 201 : 200,
-		                json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "date",
-		                          date_format(o.day, d), "kind", o.off ? "off" : "work",
-		                          "reason", o.reason_vi, "reason_en", o.reason_en,
-		                          "created_by", o.created_by, "created_at", o.created_at));
-	}
+	http_reply_json(resp, created ? 201 : 200, calendar_override_json(&o));
 	goto out;
 fail:
 	http_reply_error(req, resp, e, &diag);

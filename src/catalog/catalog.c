@@ -200,6 +200,17 @@ static mc_err load_state(store_conn *c, const char *code, proc_state *st)
 }
 
 /* Loads the document and form of a version (NOT_FOUND when absent). */
+/* load_state, and NOT_FOUND (with a sentence for users) when the procedure
+ * does not exist. */
+static mc_err load_existing(store_conn *c, const char *code, proc_state *st, mc_diag *diag)
+{
+	mc_err e = load_state(c, code, st);
+	if (!e && !st->exists)
+		e = mc_fail2(diag, MC_ERR_NOT_FOUND, "Không có thủ tục này.", "no procedure %s",
+		             code);
+	return e;
+}
+
 static mc_err load_version(store_conn *c, const char *code, int version, json_t **doc,
                            json_t **form, char *created_at, size_t ca_size)
 {
@@ -411,12 +422,9 @@ mc_err catalog_procedure_get(store_conn *c, const char *code, int version, json_
 		return mc_fail2(diag, MC_ERR_NOT_FOUND, "Không có thủ tục này.",
 		                "no such procedure");
 	proc_state st;
-	mc_err e = load_state(c, code, &st);
+	mc_err e = load_existing(c, code, &st, diag);
 	if (e)
 		return e;
-	if (!st.exists)
-		return mc_fail2(diag, MC_ERR_NOT_FOUND, "Không có thủ tục này.", "no procedure %s",
-		                code);
 	int v = version ? version : st.version;
 	json_t *doc = cache_get(store_conn_instance(c), code, v);
 	if (!doc) {
@@ -459,12 +467,9 @@ static mc_err render_fn(store_conn *c, void *vctx, mc_diag *diag)
 	free(x->json);
 	x->json = NULL;
 	proc_state st;
-	mc_err e = load_state(c, x->code, &st);
+	mc_err e = load_existing(c, x->code, &st, diag);
 	if (e)
 		return e;
-	if (!st.exists)
-		return mc_fail2(diag, MC_ERR_NOT_FOUND, "Không có thủ tục này.", "no procedure %s",
-		                x->code);
 	int v = x->version ? x->version : st.version;
 	store_stmt *q;
 	e = store_prepare(c,
@@ -498,24 +503,26 @@ static mc_err render_fn(store_conn *c, void *vctx, mc_diag *diag)
 	return e;
 }
 
+static mc_err render(store *s, render_ctx *x, char **json, mc_diag *diag)
+{
+	mc_err e = store_read(s, render_fn, x, diag);
+	*json = e ? NULL : x->json;
+	if (e)
+		free(x->json);
+	return e;
+}
+
 mc_err catalog_render(store *s, const char *code, int version, char **json, mc_diag *diag)
 {
 	render_ctx x = {.code = code, .version = version};
-	mc_err e = store_read(s, render_fn, &x, diag);
-	*json = e ? NULL : x.json;
-	if (e)
-		free(x.json);
-	return e;
+	return render(s, &x, json, diag);
 }
 
 mc_err catalog_form_get(store *s, const char *code, int version, char **json, int *version_out,
                         mc_diag *diag)
 {
 	render_ctx x = {.code = code, .version = version, .form_only = true};
-	mc_err e = store_read(s, render_fn, &x, diag);
-	*json = e ? NULL : x.json;
-	if (e)
-		free(x.json);
+	mc_err e = render(s, &x, json, diag);
 	if (version_out)
 		*version_out = x.version_out;
 	return e;
@@ -1135,6 +1142,79 @@ static void doc_defaults(json_t *doc)
 		json_object_set_new(doc, "ministry", json_null());
 }
 
+/* Adds the problems of an admin's eForm to `errors`, their paths under
+ * "$.form". */
+static void add_form_errors(json_t *errors, json_t *form)
+{
+	json_t *fe = catalog_form_check(form);
+	size_t i;
+	json_t *v;
+	json_array_foreach(fe, i, v)
+	{
+		char *p =
+		    mc_xasprintf("$.form%s", json_string_value(json_object_get(v, "path")) + 1);
+		json_array_append_new(errors, json_pack("{s:s, s:O, s:O}", "path", p, "message",
+		                                        json_object_get(v, "message"), "message_vi",
+		                                        json_object_get(v, "message_vi")));
+		free(p);
+	}
+	json_decref(fe);
+}
+
+/* Sets the computed online level unless the admin chose one. */
+static void online_default(json_t *doc, bool online_custom)
+{
+	if (online_custom)
+		return;
+	char *steps = steps_text(doc);
+	json_object_set_new(doc, "online_level",
+	                    json_string(catalog_online_heuristic(doc, steps, NULL)));
+	free(steps);
+}
+
+/* Writes version w, audits `action` with `detail` (stolen) and, unless
+ * out is NULL, reads the procedure back into *out. */
+static mc_err write_audited(store_conn *c, const proc_write *w, const char *action, json_t *detail,
+                            json_t **out, mc_diag *diag)
+{
+	mc_err e = write_version(c, w);
+	if (!e)
+		e = audit_append(c, w->actor, action, w->code, detail);
+	json_decref(detail);
+	if (!e && out)
+		e = catalog_procedure_get(c, w->code, 0, out, diag);
+	return e;
+}
+
+/* State and current version of the procedure an admin changes: NOT_FOUND
+ * when it does not exist. */
+static mc_err load_current(store_conn *c, const char *code, proc_state *st, json_t **doc,
+                           json_t **form, mc_diag *diag)
+{
+	mc_err e = load_existing(c, code, st, diag);
+	return e ? e : load_version(c, code, st->version, doc, form, NULL, 0);
+}
+
+/* Runs an admin write function fn with x; *out = x->out on success. */
+static mc_err admin_write(store *s, store_fn fn, admin_ctx *x, json_t **out, mc_diag *diag)
+{
+	mc_err e = store_write(s, fn, x, diag);
+	if (e) {
+		json_decref(x->out);
+		x->out = NULL;
+	}
+	*out = x->out;
+	return e;
+}
+
+static mc_err body_object(json_t *body, mc_diag *diag)
+{
+	if (json_is_object(body))
+		return MC_OK;
+	return mc_fail2(diag, MC_ERR_INVALID, "Nội dung phải là một đối tượng JSON.",
+	                "the body must be a JSON object");
+}
+
 static mc_err create_fn(store_conn *c, void *vctx, mc_diag *diag)
 {
 	admin_ctx *x = vctx;
@@ -1147,20 +1227,8 @@ static mc_err create_fn(store_conn *c, void *vctx, mc_diag *diag)
 	const char *code = json_string_value(json_object_get(doc, "code"));
 	mc_err e = MC_OK;
 	json_t *errors = check_doc(doc);
-	if (form) {
-		json_t *fe = catalog_form_check(form);
-		size_t i;
-		json_t *v;
-		json_array_foreach(fe, i, v)
-		{
-			char *p = mc_xasprintf("$.form%s",
-			                       json_string_value(json_object_get(v, "path")) + 1);
-			json_object_set_new(v, "path", json_string(p));
-			free(p);
-			json_array_append(errors, v);
-		}
-		json_decref(fe);
-	}
+	if (form)
+		add_form_errors(errors, form);
 	if (json_array_size(errors)) {
 		e = unprocessable(diag, errors);
 		errors = NULL;
@@ -1176,12 +1244,7 @@ static mc_err create_fn(store_conn *c, void *vctx, mc_diag *diag)
 	}
 	doc_defaults(doc);
 	bool online_custom = json_object_get(doc, "online_level") != NULL;
-	if (!online_custom) {
-		char *steps = steps_text(doc);
-		json_object_set_new(doc, "online_level",
-		                    json_string(catalog_online_heuristic(doc, steps, NULL)));
-		free(steps);
-	}
+	online_default(doc, online_custom);
 	if (!form)
 		form = catalog_form_derive(doc);
 	doc_finish(doc);
@@ -1192,13 +1255,8 @@ static mc_err create_fn(store_conn *c, void *vctx, mc_diag *diag)
 	                .actor = x->actor,
 	                .form_custom = json_object_get(x->body, "form") != NULL,
 	                .online_custom = online_custom};
-	if ((e = write_version(c, &w)))
-		goto out;
-	json_t *detail = json_pack("{s:s, s:i}", "code", code, "version", 1);
-	e = audit_append(c, x->actor, "catalog.procedure.create", code, detail);
-	json_decref(detail);
-	if (!e)
-		e = catalog_procedure_get(c, code, 0, &x->out, diag);
+	e = write_audited(c, &w, "catalog.procedure.create",
+	                  json_pack("{s:s, s:i}", "code", code, "version", 1), &x->out, diag);
 out:
 	json_decref(errors);
 	json_decref(doc);
@@ -1210,16 +1268,8 @@ mc_err catalog_create(store *s, const char *actor, json_t *body, json_t **out, m
 {
 	admin_ctx x = {.actor = actor, .body = body};
 	*out = NULL;
-	if (!json_is_object(body))
-		return mc_fail2(diag, MC_ERR_INVALID, "Nội dung phải là một đối tượng JSON.",
-		                "the body must be a JSON object");
-	mc_err e = store_write(s, create_fn, &x, diag);
-	if (e) {
-		json_decref(x.out);
-		return e;
-	}
-	*out = x.out;
-	return MC_OK;
+	mc_err e = body_object(body, diag);
+	return e ? e : admin_write(s, create_fn, &x, out, diag);
 }
 
 /* Names of the members of `body` that differ from `cur`. */
@@ -1244,15 +1294,8 @@ static mc_err update_fn(store_conn *c, void *vctx, mc_diag *diag)
 	mc_diag_clear(diag);
 	json_t *cur = NULL, *cur_form = NULL, *doc = NULL, *form = NULL, *errors = NULL;
 	proc_state st;
-	mc_err e = load_state(c, x->code, &st);
+	mc_err e = load_current(c, x->code, &st, &cur, &cur_form, diag);
 	if (e)
-		goto out;
-	if (!st.exists) {
-		e = mc_fail2(diag, MC_ERR_NOT_FOUND, "Không có thủ tục này.", "no procedure %s",
-		             x->code);
-		goto out;
-	}
-	if ((e = load_version(c, x->code, st.version, &cur, &cur_form, NULL, 0)))
 		goto out;
 	doc = json_deep_copy(cur);
 	json_t *patch = json_deep_copy(x->body);
@@ -1268,22 +1311,8 @@ static mc_err update_fn(store_conn *c, void *vctx, mc_diag *diag)
 		                      json_pack("{s:s, s:s, s:s}", "path", "$.code", "message",
 		                                "must equal the code in the URL", "message_vi",
 		                                "phải trùng với mã thủ tục trên đường dẫn"));
-	if (new_form) {
-		json_t *fe = catalog_form_check(new_form);
-		size_t i;
-		json_t *v;
-		json_array_foreach(fe, i, v)
-		{
-			char *p = mc_xasprintf("$.form%s",
-			                       json_string_value(json_object_get(v, "path")) + 1);
-			json_array_append_new(errors,
-			                      json_pack("{s:s, s:O, s:O}", "path", p, "message",
-			                                json_object_get(v, "message"), "message_vi",
-			                                json_object_get(v, "message_vi")));
-			free(p);
-		}
-		json_decref(fe);
-	}
+	if (new_form)
+		add_form_errors(errors, new_form);
 	if (json_array_size(errors)) {
 		json_decref(new_form);
 		e = unprocessable(diag, errors);
@@ -1291,12 +1320,7 @@ static mc_err update_fn(store_conn *c, void *vctx, mc_diag *diag)
 		goto out;
 	}
 	bool online_custom = st.online_custom || json_object_get(x->body, "online_level") != NULL;
-	if (!online_custom) {
-		char *steps = steps_text(doc);
-		json_object_set_new(doc, "online_level",
-		                    json_string(catalog_online_heuristic(doc, steps, NULL)));
-		free(steps);
-	}
+	online_default(doc, online_custom);
 	bool form_custom = st.form_custom || new_form != NULL;
 	form = new_form ? new_form : form_custom ? json_incref(cur_form) : catalog_form_derive(doc);
 	doc_finish(doc);
@@ -1312,16 +1336,12 @@ static mc_err update_fn(store_conn *c, void *vctx, mc_diag *diag)
 	                .actor = x->actor,
 	                .form_custom = form_custom,
 	                .online_custom = online_custom};
-	if ((e = write_version(c, &w)))
-		goto out;
 	json_t *names = changed_members(cur, doc);
 	if (!json_equal(form, cur_form))
 		json_array_append_new(names, json_string("form"));
-	json_t *detail = json_pack("{s:i, s:o}", "version", st.version + 1, "changed", names);
-	e = audit_append(c, x->actor, "catalog.procedure.update", x->code, detail);
-	json_decref(detail);
-	if (!e)
-		e = catalog_procedure_get(c, x->code, 0, &x->out, diag);
+	e = write_audited(c, &w, "catalog.procedure.update",
+	                  json_pack("{s:i, s:o}", "version", st.version + 1, "changed", names),
+	                  &x->out, diag);
 out:
 	json_decref(errors);
 	json_decref(cur);
@@ -1336,16 +1356,8 @@ mc_err catalog_update(store *s, const char *actor, const char *code, json_t *bod
 {
 	admin_ctx x = {.actor = actor, .code = code, .body = body};
 	*out = NULL;
-	if (!json_is_object(body))
-		return mc_fail2(diag, MC_ERR_INVALID, "Nội dung phải là một đối tượng JSON.",
-		                "the body must be a JSON object");
-	mc_err e = store_write(s, update_fn, &x, diag);
-	if (e) {
-		json_decref(x.out);
-		return e;
-	}
-	*out = x.out;
-	return MC_OK;
+	mc_err e = body_object(body, diag);
+	return e ? e : admin_write(s, update_fn, &x, out, diag);
 }
 
 static mc_err form_put_fn(store_conn *c, void *vctx, mc_diag *diag)
@@ -1356,15 +1368,8 @@ static mc_err form_put_fn(store_conn *c, void *vctx, mc_diag *diag)
 	mc_diag_clear(diag);
 	json_t *cur = NULL, *cur_form = NULL;
 	proc_state st;
-	mc_err e = load_state(c, x->code, &st);
+	mc_err e = load_current(c, x->code, &st, &cur, &cur_form, diag);
 	if (e)
-		goto out;
-	if (!st.exists) {
-		e = mc_fail2(diag, MC_ERR_NOT_FOUND, "Không có thủ tục này.", "no procedure %s",
-		             x->code);
-		goto out;
-	}
-	if ((e = load_version(c, x->code, st.version, &cur, &cur_form, NULL, 0)))
 		goto out;
 	int version = st.version;
 	if (!json_equal(cur_form, x->body) || !st.form_custom) {
@@ -1376,11 +1381,8 @@ static mc_err form_put_fn(store_conn *c, void *vctx, mc_diag *diag)
 		                .actor = x->actor,
 		                .form_custom = true,
 		                .online_custom = st.online_custom};
-		if ((e = write_version(c, &w)))
-			goto out;
-		json_t *detail = json_pack("{s:i}", "version", version);
-		e = audit_append(c, x->actor, "catalog.form.update", x->code, detail);
-		json_decref(detail);
+		e = write_audited(c, &w, "catalog.form.update",
+		                  json_pack("{s:i}", "version", version), NULL, diag);
 		if (e)
 			goto out;
 	}
@@ -1405,13 +1407,7 @@ mc_err catalog_form_put(store *s, const char *actor, const char *code, json_t *s
 	}
 	json_decref(errors);
 	admin_ctx x = {.actor = actor, .code = code, .body = schema};
-	mc_err e = store_write(s, form_put_fn, &x, diag);
-	if (e) {
-		json_decref(x.out);
-		return e;
-	}
-	*out = x.out;
-	return MC_OK;
+	return admin_write(s, form_put_fn, &x, out, diag);
 }
 
 /* ---- versions ---- */
@@ -1430,12 +1426,9 @@ static mc_err versions_fn(store_conn *c, void *vctx, mc_diag *diag)
 	x->items = json_array();
 	x->more = false;
 	proc_state st;
-	mc_err e = load_state(c, x->code, &st);
+	mc_err e = load_existing(c, x->code, &st, diag);
 	if (e)
 		return e;
-	if (!st.exists)
-		return mc_fail2(diag, MC_ERR_NOT_FOUND, "Không có thủ tục này.", "no procedure %s",
-		                x->code);
 	store_stmt *q;
 	e = store_prepare(c,
 	                  "SELECT version, created_at, created_by FROM procedure_version "

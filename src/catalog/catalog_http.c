@@ -64,6 +64,14 @@ static mc_err version_param(mc_req *req, int *out, mc_diag *diag)
 	return MC_OK;
 }
 
+/* The {code} of the path: NOT_FOUND when it cannot be a procedure code. */
+static mc_err code_param(mc_req *req, mc_diag *diag)
+{
+	if (code_ok(req->params[0], MAX_CODE))
+		return MC_OK;
+	return mc_fail2(diag, MC_ERR_NOT_FOUND, "Không có thủ tục này.", "no such procedure");
+}
+
 /* ---- GET /api/v1/procedures ---- */
 
 static void list_procedures(mc_req *req, mc_resp *resp)
@@ -128,19 +136,13 @@ static void list_procedures(mc_req *req, mc_resp *resp)
 	}
 	if ((e = catalog_list(req->app->db, &q, &items, &more, &diag)))
 		goto fail;
-	const char *next = NULL;
+	json_t *state = NULL;
 	size_t n = json_array_size(items);
-	if (more && n) {
-		json_t *state;
-		if (q.q)
-			state = json_pack("{s:i}", "o", q.offset + (int)n);
-		else
-			state = json_pack("{s:O}", "after",
-			                  json_object_get(json_array_get(items, n - 1), "code"));
-		next = http_cursor_encode(req, state);
-		json_decref(state);
-	}
-	http_reply_json(resp, 200, http_list(items, next));
+	if (!q.q)
+		state = http_next_after(items, more, "after", "code");
+	else if (more && n) /* search results page by offset */
+		state = json_pack("{s:i}", "o", q.offset + (int)n);
+	http_reply_list(req, resp, items, state);
 	items = NULL;
 	goto out;
 fail:
@@ -159,8 +161,8 @@ static void get_procedure(mc_req *req, mc_resp *resp)
 	char *json = NULL;
 	int version;
 	mc_err e = version_param(req, &version, &diag);
-	if (!e && !code_ok(req->params[0], MAX_CODE))
-		e = mc_fail2(&diag, MC_ERR_NOT_FOUND, "Không có thủ tục này.", "no such procedure");
+	if (!e)
+		e = code_param(req, &diag);
 	if (!e)
 		e = catalog_render(req->app->db, req->params[0], version, &json, &diag);
 	if (e)
@@ -177,8 +179,8 @@ static void get_form(mc_req *req, mc_resp *resp)
 	char *json = NULL;
 	int version, got = 0;
 	mc_err e = version_param(req, &version, &diag);
-	if (!e && !code_ok(req->params[0], MAX_CODE))
-		e = mc_fail2(&diag, MC_ERR_NOT_FOUND, "Không có thủ tục này.", "no such procedure");
+	if (!e)
+		e = code_param(req, &diag);
 	if (!e)
 		e = catalog_form_get(req->app->db, req->params[0], version, &json, &got, &diag);
 	if (e) {
@@ -216,22 +218,12 @@ static void get_versions(mc_req *req, mc_resp *resp)
 		}
 		before = (int)json_integer_value(b);
 	}
-	if (!code_ok(req->params[0], MAX_CODE)) {
-		e = mc_fail2(&diag, MC_ERR_NOT_FOUND, "Không có thủ tục này.", "no such procedure");
+	if ((e = code_param(req, &diag)))
 		goto fail;
-	}
 	if ((e = catalog_versions(req->app->db, req->params[0], before, limit, &items, &more,
 	                          &diag)))
 		goto fail;
-	const char *next = NULL;
-	size_t n = json_array_size(items);
-	if (more && n) {
-		json_t *state = json_pack("{s:O}", "before",
-		                          json_object_get(json_array_get(items, n - 1), "version"));
-		next = http_cursor_encode(req, state);
-		json_decref(state);
-	}
-	http_reply_json(resp, 200, http_list(items, next));
+	http_reply_list(req, resp, items, http_next_after(items, more, "before", "version"));
 	items = NULL;
 	goto out;
 fail:
@@ -260,16 +252,19 @@ static void post_procedure(mc_req *req, mc_resp *resp)
 	mc_diag_clear(&diag);
 }
 
-static void put_procedure(mc_req *req, mc_resp *resp)
+/* An admin change of the procedure {code}: catalog_update or
+ * catalog_form_put. */
+typedef mc_err (*put_fn)(store *s, const char *actor, const char *code, json_t *body, json_t **out,
+                         mc_diag *diag);
+
+static void put_with(mc_req *req, mc_resp *resp, put_fn fn)
 {
 	mc_diag diag = {0};
 	json_t *out = NULL;
-	mc_err e = MC_OK;
-	if (!code_ok(req->params[0], MAX_CODE))
-		e = mc_fail2(&diag, MC_ERR_NOT_FOUND, "Không có thủ tục này.", "no such procedure");
+	mc_err e = code_param(req, &diag);
 	if (!e)
-		e = catalog_update(req->app->db, req->who.username, req->params[0], http_json(req),
-		                   &out, &diag);
+		e = fn(req->app->db, req->who.username, req->params[0], http_json(req), &out,
+		       &diag);
 	if (e)
 		http_reply_error(req, resp, e, &diag);
 	else
@@ -277,21 +272,14 @@ static void put_procedure(mc_req *req, mc_resp *resp)
 	mc_diag_clear(&diag);
 }
 
+static void put_procedure(mc_req *req, mc_resp *resp)
+{
+	put_with(req, resp, catalog_update);
+}
+
 static void put_form(mc_req *req, mc_resp *resp)
 {
-	mc_diag diag = {0};
-	json_t *out = NULL;
-	mc_err e = MC_OK;
-	if (!code_ok(req->params[0], MAX_CODE))
-		e = mc_fail2(&diag, MC_ERR_NOT_FOUND, "Không có thủ tục này.", "no such procedure");
-	if (!e)
-		e = catalog_form_put(req->app->db, req->who.username, req->params[0],
-		                     http_json(req), &out, &diag);
-	if (e)
-		http_reply_error(req, resp, e, &diag);
-	else
-		http_reply_json(resp, 200, out);
-	mc_diag_clear(&diag);
+	put_with(req, resp, catalog_form_put);
 }
 
 const http_route catalog_routes[] = {

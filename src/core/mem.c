@@ -52,15 +52,24 @@ char *mc_xstrndup(const char *s, size_t n)
 	return p;
 }
 
+/* vasprintf that aborts on failure; *len (nullable) gets the length. */
+static char *xvasprintf(const char *fmt, va_list ap, size_t *len)
+{
+	char *p = NULL;
+	int n = vasprintf(&p, fmt, ap);
+	if (n < 0)
+		oom(0);
+	if (len)
+		*len = (size_t)n;
+	return p;
+}
+
 char *mc_xasprintf(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *p = NULL;
-	int n = vasprintf(&p, fmt, ap);
+	char *p = xvasprintf(fmt, ap, NULL);
 	va_end(ap);
-	if (n < 0)
-		oom(0);
 	return p;
 }
 
@@ -172,13 +181,11 @@ void mc_buf_puts(mc_buf *b, const char *s)
 void mc_buf_printf(mc_buf *b, const char *fmt, ...)
 {
 	va_list ap;
+	size_t n;
 	va_start(ap, fmt);
-	char *p = NULL;
-	int n = vasprintf(&p, fmt, ap);
+	char *p = xvasprintf(fmt, ap, &n);
 	va_end(ap);
-	if (n < 0)
-		oom(0);
-	mc_buf_append(b, p, (size_t)n);
+	mc_buf_append(b, p, n);
 	free(p);
 }
 

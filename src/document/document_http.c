@@ -7,19 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct get_ctx {
-	const char *id;
-	json_t *meta;
-} get_ctx;
-
-static mc_err get_fn(store_conn *c, void *vctx, mc_diag *diag)
-{
-	get_ctx *x = vctx;
-	json_decref(x->meta);
-	x->meta = NULL;
-	return document_get(c, x->id, &x->meta, diag);
-}
-
 static bool may_read(const mc_principal *who, json_t *meta)
 {
 	if (who->role == ROLE_ADMIN || who->role == ROLE_OFFICER)
@@ -32,18 +19,18 @@ static bool may_read(const mc_principal *who, json_t *meta)
 static json_t *load_visible(mc_req *req, mc_resp *resp)
 {
 	mc_diag diag = {0};
-	get_ctx x = {.id = req->params[0]};
-	mc_err e = store_read(req->app->db, get_fn, &x, &diag);
-	if (!e && !may_read(&req->who, x.meta))
+	json_t *meta = NULL;
+	mc_err e = http_read_json(req, document_get, req->params[0], &meta, &diag);
+	if (!e && !may_read(&req->who, meta))
 		e = mc_fail2(&diag, MC_ERR_NOT_FOUND, "Không tìm thấy tài liệu.",
 		             "No such document.");
 	if (e) {
-		json_decref(x.meta);
+		json_decref(meta);
 		http_reply_error(req, resp, e, &diag);
 		mc_diag_clear(&diag);
 		return NULL;
 	}
-	return x.meta;
+	return meta;
 }
 
 static void h_upload(mc_req *req, mc_resp *resp)

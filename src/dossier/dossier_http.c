@@ -66,7 +66,7 @@ static void h_history(mc_req *req, mc_resp *resp)
 		reply_err(req, resp, e, &diag);
 		return;
 	}
-	http_reply_json(resp, 200, http_list(items, NULL));
+	http_reply_list(req, resp, items, NULL);
 }
 
 static mc_err bad_param(mc_diag *diag, const char *name, const char *en, const char *vi)
@@ -152,9 +152,7 @@ static void h_list(mc_req *req, mc_resp *resp)
 		reply_err(req, resp, e, &diag);
 		return;
 	}
-	const char *cursor = next ? http_cursor_encode(req, next) : NULL;
-	json_decref(next);
-	http_reply_json(resp, 200, http_list(items, cursor));
+	http_reply_list(req, resp, items, next);
 }
 
 const http_route dossier_routes[] = {

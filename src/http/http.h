@@ -103,5 +103,23 @@ mc_err http_cursor_decode(mc_req *req, json_t **out, mc_diag *diag);
 
 /* Builds {"items": items, "next_cursor": next_or_null} (items stolen). */
 json_t *http_list(json_t *items, const char *next_cursor);
+/* Replies 200 with the list page {"items": items, "next_cursor": ...}:
+ * the cursor is next_state encoded (http_cursor_encode), or null when
+ * next_state is NULL (the last page). Both references are stolen. */
+void http_reply_list(mc_req *req, mc_resp *resp, json_t *items, json_t *next_state);
+/* The usual next_state of a keyset page: {state_key: <member item_key of
+ * the last item>} (new object) when `more` and items is not empty, else
+ * NULL. */
+json_t *http_next_after(json_t *items, bool more, const char *state_key, const char *item_key);
+
+/* A read of one JSON document by key in a store snapshot, such as
+ * territory_agency_get or document_get: fills *out (new reference). */
+typedef mc_err (*http_get_fn)(store_conn *c, const char *key, json_t **out, mc_diag *diag);
+/* Runs get(conn, key, &doc) with store_read on req->app->db. Returns get's
+ * error; *out is the document on MC_OK, NULL otherwise. */
+mc_err http_read_json(mc_req *req, http_get_fn get, const char *key, json_t **out, mc_diag *diag);
+/* http_read_json, then replies 200 with the document, or the problem
+ * document of the error. */
+void http_reply_read(mc_req *req, mc_resp *resp, http_get_fn get, const char *key);
 
 #endif

@@ -1,5 +1,6 @@
 /* http_util.c - the helpers of http.h that modules call: replies, problem
- * documents, query parameters, limits, opaque cursors and list envelopes. */
+ * documents, query parameters, limits, opaque cursors, list envelopes and
+ * the read-one-document-and-reply shorthand. */
 #include "http/http.h"
 
 #include "http/server_internal.h"
@@ -214,4 +215,58 @@ json_t *http_list(json_t *items, const char *next_cursor)
 {
 	return json_pack("{s:o, s:o}", "items", items, "next_cursor",
 			 next_cursor ? json_string(next_cursor) : json_null());
+}
+
+void http_reply_list(mc_req *req, mc_resp *resp, json_t *items, json_t *next_state)
+{
+	const char *next = next_state ? http_cursor_encode(req, next_state) : NULL;
+	json_decref(next_state);
+	http_reply_json(resp, 200, http_list(items, next));
+}
+
+json_t *http_next_after(json_t *items, bool more, const char *state_key, const char *item_key)
+{
+	size_t n = json_array_size(items);
+	if (!more || !n)
+		return NULL;
+	return json_pack("{s:O}", state_key,
+	                 json_object_get(json_array_get(items, n - 1), item_key));
+}
+
+typedef struct read_ctx {
+	http_get_fn get;
+	const char *key;
+	json_t *out;
+} read_ctx;
+
+static mc_err read_fn(store_conn *c, void *vctx, mc_diag *diag)
+{
+	read_ctx *x = vctx;
+	json_decref(x->out);
+	x->out = NULL;
+	return x->get(c, x->key, &x->out, diag);
+}
+
+mc_err http_read_json(mc_req *req, http_get_fn get, const char *key, json_t **out, mc_diag *diag)
+{
+	read_ctx x = {.get = get, .key = key};
+	mc_err e = store_read(req->app->db, read_fn, &x, diag);
+	if (e) {
+		json_decref(x.out);
+		x.out = NULL;
+	}
+	*out = x.out;
+	return e;
+}
+
+void http_reply_read(mc_req *req, mc_resp *resp, http_get_fn get, const char *key)
+{
+	mc_diag diag = {0};
+	json_t *doc = NULL;
+	mc_err e = http_read_json(req, get, key, &doc, &diag);
+	if (e)
+		http_reply_error(req, resp, e, &diag);
+	else
+		http_reply_json(resp, 200, doc);
+	mc_diag_clear(&diag);
 }

@@ -57,18 +57,8 @@ static void list(mc_req *req, mc_resp *resp, bool agencies)
 	e = store_read(req->app->db, list_fn, &x, &diag);
 	if (e)
 		goto fail;
-	{
-		const char *next = NULL;
-		size_t n = json_array_size(x.items);
-		if (x.more && n) {
-			json_t *last = json_array_get(x.items, n - 1);
-			json_t *state = json_pack("{s:O}", "after", json_object_get(last, "code"));
-			next = http_cursor_encode(req, state);
-			json_decref(state);
-		}
-		http_reply_json(resp, 200, http_list(x.items, next));
-		x.items = NULL;
-	}
+	http_reply_list(req, resp, x.items, http_next_after(x.items, x.more, "after", "code"));
+	x.items = NULL;
 	goto out;
 fail:
 	http_reply_error(req, resp, e, &diag);
@@ -90,44 +80,20 @@ static void get_agencies(mc_req *req, mc_resp *resp)
 
 /* ---- one unit / agency ------------------------------------------------------ */
 
-typedef struct get_ctx {
-	const char *code;
-	bool agency;
-	json_t *out;
-} get_ctx;
-
-static mc_err get_fn(store_conn *c, void *vctx, mc_diag *diag)
+/* A unit with its children, as the handler shows it. */
+static mc_err unit_get(store_conn *c, const char *code, json_t **out, mc_diag *diag)
 {
-	get_ctx *x = vctx;
-	json_decref(x->out);
-	x->out = NULL;
-	return x->agency ? territory_agency_get(c, x->code, &x->out, diag)
-	                 : territory_unit_get(c, x->code, true, &x->out, diag);
-}
-
-static void get_one(mc_req *req, mc_resp *resp, bool agency)
-{
-	get_ctx x = {.code = req->params[0], .agency = agency};
-	mc_diag diag = {0};
-	mc_err e = store_read(req->app->db, get_fn, &x, &diag);
-
-	if (e)
-		http_reply_error(req, resp, e, &diag);
-	else
-		http_reply_json(resp, 200, x.out);
-	if (e)
-		json_decref(x.out);
-	mc_diag_clear(&diag);
+	return territory_unit_get(c, code, true, out, diag);
 }
 
 static void get_unit(mc_req *req, mc_resp *resp)
 {
-	get_one(req, resp, false);
+	http_reply_read(req, resp, unit_get, req->params[0]);
 }
 
 static void get_agency(mc_req *req, mc_resp *resp)
 {
-	get_one(req, resp, true);
+	http_reply_read(req, resp, territory_agency_get, req->params[0]);
 }
 
 /* ---- admin changes ------------------------------------------------------------ */

@@ -6,6 +6,7 @@
 #include "audit/audit.h"
 
 #include "core/mem.h"
+#include "testsupport/testsupport.h"
 #include <setjmp.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -14,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -26,15 +26,11 @@ typedef struct fixture {
 static int setup(void **state)
 {
 	fixture *f = mc_xcalloc(1, sizeof *f);
-	mc_diag d = {0};
-	int applied = 0;
-	snprintf(f->dir, sizeof f->dir, "/tmp/motcua-audit-XXXXXX");
-	if (!mkdtemp(f->dir))
+	f->s = testsupport_store_open("audit", f->dir, sizeof f->dir);
+	if (!f->s) {
+		free(f);
 		return -1;
-	if (store_open(f->dir, true, &f->s, &d) != MC_OK)
-		return -1;
-	if (store_migrate(f->s, &applied, &d) != MC_OK)
-		return -1;
+	}
 	*state = f;
 	return 0;
 }
@@ -42,16 +38,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fixture *f = *state;
-	char path[128];
-	store_close(f->s);
-	const char *suffix[] = {"", "-wal", "-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(path, sizeof path, "%s/motcua.db%s", f->dir, suffix[i]);
-		unlink(path);
-	}
-	rmdir(f->dir);
+	int rc = testsupport_store_remove(f->s, f->dir);
 	free(f);
-	return 0;
+	return rc;
 }
 
 typedef struct append_ctx {

@@ -9,6 +9,7 @@
 #include "core/date.h"
 #include "core/mem.h"
 #include "territory/territory.h"
+#include "testsupport/testsupport.h"
 #include <setjmp.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -72,10 +73,8 @@ static int group_setup(void **state)
 {
 	(void)state;
 	mc_diag d = {0};
-	int applied = 0;
-	snprintf(dir, sizeof dir, "/tmp/motcua-auth-XXXXXX");
-	if (!mkdtemp(dir) || store_open(dir, true, &db, &d) != MC_OK ||
-	    store_migrate(db, &applied, &d) != MC_OK)
+	db = testsupport_store_open("auth", dir, sizeof dir);
+	if (!db)
 		return -1;
 	return store_write(db, agencies_fn, NULL, &d) == MC_OK ? 0 : -1;
 }
@@ -83,15 +82,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	(void)state;
-	char path[128];
-	store_close(db);
-	const char *suffix[] = {"", "-wal", "-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(path, sizeof path, "%s/motcua.db%s", dir, suffix[i]);
-		unlink(path);
-	}
-	rmdir(dir);
-	return 0;
+	return testsupport_store_remove(db, dir);
 }
 
 static mc_err add(const char *user, const char *pw, mc_role role, const char *agency,

@@ -6,6 +6,7 @@
 #include "audit/audit.h"
 #include "calendar/calendar.h"
 #include "core/mem.h"
+#include "testsupport/testsupport.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -374,13 +375,11 @@ typedef struct fixture {
 static int store_setup(void **state)
 {
 	fixture *f = mc_xcalloc(1, sizeof *f);
-	mc_diag d = {0};
-	int applied = 0;
-	snprintf(f->dir, sizeof f->dir, "/tmp/motcua-calendar-XXXXXX");
-	if (!mkdtemp(f->dir))
+	f->s = testsupport_store_open("calendar", f->dir, sizeof f->dir);
+	if (!f->s) {
+		free(f);
 		return -1;
-	if (store_open(f->dir, true, &f->s, &d) != MC_OK || store_migrate(f->s, &applied, &d))
-		return -1;
+	}
 	*state = f;
 	return 0;
 }
@@ -388,13 +387,9 @@ static int store_setup(void **state)
 static int store_teardown(void **state)
 {
 	fixture *f = *state;
-	char cmd[128];
-	store_close(f->s);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		return -1;
+	int rc = testsupport_store_remove(f->s, f->dir);
 	free(f);
-	return 0;
+	return rc;
 }
 
 /* Read helpers running one calendar function in a read snapshot. */

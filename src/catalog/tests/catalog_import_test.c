@@ -10,6 +10,7 @@
 #include "catalog/catalog.h"
 #include "catalog/catalog_parse.h"
 #include "core/mem.h"
+#include "testsupport/testsupport.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -30,8 +31,7 @@ static catalog_import_report first;
 
 static char *source_path(void)
 {
-	const char *src = getenv("MOTCUA_DATA_SOURCE");
-	return mc_xasprintf("%s/procedures-vn.jsonl.gz", src ? src : "data");
+	return testsupport_data_path("procedures-vn.jsonl.gz");
 }
 
 static int group_setup(void **state)
@@ -39,14 +39,9 @@ static int group_setup(void **state)
 	(void)state;
 	mc_mem_init();
 	mc_diag d = {0};
-	int applied = 0;
-	snprintf(dir, sizeof dir, "/tmp/motcua-catalog-XXXXXX");
-	if (!mkdtemp(dir))
+	db = testsupport_store_open("catalog", dir, sizeof dir);
+	if (!db)
 		return -1;
-	if (store_open(dir, true, &db, &d) || store_migrate(db, &applied, &d)) {
-		fprintf(stderr, "store: %s\n", d.detail);
-		return -1;
-	}
 	char *path = source_path();
 	mc_err e = catalog_import_file(db, path, &first, &d);
 	free(path);
@@ -61,10 +56,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	(void)state;
-	store_close(db);
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return testsupport_store_remove(db, dir);
 }
 
 /* Codes of a list/search, in order (caller frees). */

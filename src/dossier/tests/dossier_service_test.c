@@ -18,7 +18,7 @@
 #include "core/date.h"
 #include "core/mem.h"
 #include "territory/territory.h"
-#include <dirent.h>
+#include "testsupport/testsupport.h"
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -79,25 +79,10 @@ static int group_setup(void **state)
 	mc_mem_init();
 	setenv("MOTCUA_NOW", "2026-03-02T02:00:00Z", 1);
 	mc_diag d = {0};
-	int applied = 0, units = 0, agencies = 0;
-	const char *src = getenv("MOTCUA_DATA_SOURCE");
-	if (!src)
-		src = "data";
-	snprintf(dir, sizeof dir, "/tmp/motcua-dossier-XXXXXX");
-	if (!mkdtemp(dir))
+	app.db = testsupport_store_open("dossier", dir, sizeof dir);
+	if (!app.db || testsupport_load_units(app.db, NULL, NULL))
 		return -1;
-	if (store_open(dir, true, &app.db, &d) || store_migrate(app.db, &applied, &d)) {
-		fprintf(stderr, "store: %s\n", d.detail);
-		return -1;
-	}
-	char *units_path = mc_xasprintf("%s/admin-units-vn.json", src);
-	mc_err e = territory_load_units(app.db, units_path, &units, &agencies, &d);
-	free(units_path);
-	if (e) {
-		fprintf(stderr, "units: %s\n", d.detail);
-		return -1;
-	}
-	char *gz = mc_xasprintf("%s/procedures-vn.jsonl.gz", src);
+	char *gz = testsupport_data_path("procedures-vn.jsonl.gz");
 	char *jsonl = mc_xasprintf("%s/procedures.jsonl", dir);
 	int rc = extract_procedures(gz, jsonl);
 	free(gz);
@@ -107,7 +92,7 @@ static int group_setup(void **state)
 		return -1;
 	}
 	catalog_import_report rep = {0};
-	e = catalog_import_file(app.db, jsonl, &rep, &d);
+	mc_err e = catalog_import_file(app.db, jsonl, &rep, &d);
 	unlink(jsonl);
 	free(jsonl);
 	if (e || rep.imported != 2) {
@@ -136,31 +121,10 @@ static int group_setup(void **state)
 	return 0;
 }
 
-static void rm_tree(const char *path)
-{
-	DIR *dp = opendir(path);
-	if (!dp) {
-		unlink(path);
-		return;
-	}
-	struct dirent *de;
-	while ((de = readdir(dp))) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		char *p = mc_xasprintf("%s/%s", path, de->d_name);
-		rm_tree(p);
-		free(p);
-	}
-	closedir(dp);
-	rmdir(path);
-}
-
 static int group_teardown(void **state)
 {
 	(void)state;
-	store_close(app.db);
-	rm_tree(dir);
-	return 0;
+	return testsupport_store_remove(app.db, dir);
 }
 
 /* ---- helpers ---- */

@@ -9,11 +9,11 @@
 #include "core/mem.h"
 #include "core/text.h"
 #include "store/store.h"
+#include "testsupport/testsupport.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static char dir[64];
 
@@ -26,8 +26,7 @@ static mc_err create_table(store_conn *c, void *ctx, mc_diag *diag)
 
 static store *open_fresh(void)
 {
-	snprintf(dir, sizeof dir, "/tmp/motcua-store-XXXXXX");
-	assert_non_null(mkdtemp(dir));
+	assert_int_equal(testsupport_tmpdir("store", dir, sizeof dir), 0);
 	store *s = NULL;
 	mc_diag d = {0};
 	assert_int_equal(store_open(dir, true, &s, &d), MC_OK);
@@ -82,10 +81,7 @@ static mc_err get_kv(store_conn *c, void *ctx, mc_diag *diag)
 
 static void cleanup(store *s)
 {
-	store_close(s);
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(testsupport_store_remove(s, dir), 0);
 }
 
 static void test_write_then_read(void **state)

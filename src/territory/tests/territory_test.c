@@ -7,6 +7,7 @@
 
 #include "audit/audit.h"
 #include "core/mem.h"
+#include "testsupport/testsupport.h"
 #include <setjmp.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -25,23 +26,10 @@ static store *db;
 static int group_setup(void **state)
 {
 	(void)state;
-	mc_diag d = {0};
-	int applied = 0, units = 0, agencies = 0;
-	const char *src = getenv("MOTCUA_DATA_SOURCE");
-	char *path = mc_xasprintf("%s/admin-units-vn.json", src ? src : "data");
-
-	snprintf(dir, sizeof dir, "/tmp/motcua-territory-XXXXXX");
-	if (!mkdtemp(dir) || store_open(dir, true, &db, &d) != MC_OK ||
-	    store_migrate(db, &applied, &d) != MC_OK) {
-		free(path);
+	int units = 0, agencies = 0;
+	db = testsupport_store_open("territory", dir, sizeof dir);
+	if (!db || testsupport_load_units(db, &units, &agencies))
 		return -1;
-	}
-	mc_err e = territory_load_units(db, path, &units, &agencies, &d);
-	free(path);
-	if (e != MC_OK) {
-		fprintf(stderr, "load: %s\n", d.detail);
-		return -1;
-	}
 	/* every unit gets exactly one People's Committee */
 	return units == 34 + 3321 && agencies == units ? 0 : -1;
 }
@@ -49,15 +37,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	(void)state;
-	char path[128];
-	store_close(db);
-	const char *suffix[] = {"", "-wal", "-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(path, sizeof path, "%s/motcua.db%s", dir, suffix[i]);
-		unlink(path);
-	}
-	rmdir(dir);
-	return 0;
+	return testsupport_store_remove(db, dir);
 }
 
 /* ---- helpers --------------------------------------------------------------- */
@@ -195,8 +175,7 @@ static void test_reload_is_idempotent(void **state)
 	(void)state;
 	mc_diag d = {0};
 	int units = 0, agencies = 0;
-	const char *src = getenv("MOTCUA_DATA_SOURCE");
-	char *path = mc_xasprintf("%s/admin-units-vn.json", src ? src : "data");
+	char *path = testsupport_data_path("admin-units-vn.json");
 	assert_int_equal(territory_load_units(db, path, &units, &agencies, &d), MC_OK);
 	free(path);
 	territory_query q = {.limit = 100};
