@@ -7,7 +7,7 @@ JOBS ?= 2
 DEMO_DATA ?= demo-data
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all build deps demo check check-build check-clang unit api bench clean format
+.PHONY: all build deps demo check check-build check-clang check-format unit api bench clean format
 
 all: build
 
@@ -34,6 +34,10 @@ check-clang:
 	CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=Debug -DMOTCUA_WERROR=ON >/dev/null
 	cmake --build build-clang -j $(JOBS) --target motcua
 
+check-format:
+	@scripts/deps.sh check
+	clang-format --dry-run --Werror $$(git ls-files 'src/*.c' 'src/*.h' 'bench/*.c')
+
 unit: check-build
 	cd build-check && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS)
 
@@ -41,7 +45,7 @@ api: check-build
 	npm ci --no-audit --no-fund --loglevel=error
 	MOTCUA_BIN=$(CURDIR)/build-check/motcua tests/api/run.sh
 
-check: check-build check-clang unit api
+check: check-format check-build check-clang unit api
 	@echo "make check: all tests passed"
 
 bench: build

@@ -38,8 +38,8 @@ static enum MHD_Result reply(struct MHD_Connection *c, int status, const char *b
 }
 
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url,
-			       const char *method, const char *version, const char *data,
-			       size_t *size, void **state)
+                               const char *method, const char *version, const char *data,
+                               size_t *size, void **state)
 {
 	(void)cls;
 	(void)method;
@@ -57,7 +57,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	sqlite3_stmt *st;
 	if (insert_mode) {
 		pthread_mutex_lock(&write_mu);
-		sqlite3_prepare_v2(db, "INSERT INTO item (body) VALUES ('{\"x\":1}')", -1, &st, NULL);
+		sqlite3_prepare_v2(db, "INSERT INTO item (body) VALUES ('{\"x\":1}')", -1, &st,
+		                   NULL);
 		sqlite3_step(st);
 		sqlite3_finalize(st);
 		pthread_mutex_unlock(&write_mu);
@@ -69,7 +70,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	enum MHD_Result ret;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		ret = reply(c, 200, (const char *)sqlite3_column_text(st, 0),
-			    (size_t)sqlite3_column_bytes(st, 0));
+		            (size_t)sqlite3_column_bytes(st, 0));
 	else
 		ret = reply(c, 404, "{}", 2);
 	sqlite3_finalize(st);
@@ -87,16 +88,20 @@ int main(int argc, char **argv)
 	sqlite3 *db;
 	sqlite3_open(db_path, &db);
 	sqlite3_exec(db, "PRAGMA journal_mode=WAL", 0, 0, 0);
-	sqlite3_exec(db, "CREATE TABLE IF NOT EXISTS item (id INTEGER PRIMARY KEY, code TEXT UNIQUE, body TEXT)", 0, 0, 0);
+	sqlite3_exec(
+	    db,
+	    "CREATE TABLE IF NOT EXISTS item (id INTEGER PRIMARY KEY, code TEXT UNIQUE, body TEXT)",
+	    0, 0, 0);
 	sqlite3_close(db);
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	struct MHD_Daemon *d = MHD_start_daemon(
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO, (uint16_t)atoi(argv[3]),
-	    NULL, NULL, handler, NULL, MHD_OPTION_THREAD_POOL_SIZE, 4u, MHD_OPTION_END);
+	struct MHD_Daemon *d =
+	    MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO,
+	                     (uint16_t)atoi(argv[3]), NULL, NULL, handler, NULL,
+	                     MHD_OPTION_THREAD_POOL_SIZE, 4u, MHD_OPTION_END);
 	if (!d)
 		return 1;
 	int sig;

@@ -5,6 +5,7 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "catalog/catalog.h"
+#include "core/cli.h"
 #include "core/log.h"
 #include "core/mem.h"
 #include "dossier/dossier.h"
@@ -40,8 +41,7 @@ static const char *usage_main =
 
 static int bad_arg(const char *cmd, const char *msg)
 {
-	fprintf(stderr, "motcua %s: %s (try 'motcua %s --help')\n", cmd, msg, cmd);
-	return 2;
+	return cli_usage_error(cmd, NULL, msg, NULL);
 }
 
 /* One-line error for what getopt_long (optstring ":", opterr 0) rejected. */
@@ -49,7 +49,7 @@ static int bad_option(const char *cmd, int c, char **argv)
 {
 	char msg[160];
 	snprintf(msg, sizeof msg, c == ':' ? "option %s needs a value" : "unknown option %s",
-		 argv[optind - 1]);
+	         argv[optind - 1]);
 	return bad_arg(cmd, msg);
 }
 
@@ -119,10 +119,10 @@ static void add_ministry(const char *code, const char *name_vi, const char *name
 static int cmd_init(int argc, char **argv)
 {
 	static const struct option opts[] = {{"data", required_argument, 0, 'd'},
-					     {"demo", no_argument, 0, 'D'},
-					     {"source", required_argument, 0, 's'},
-					     {"help", no_argument, 0, 'h'},
-					     {0, 0, 0, 0}};
+	                                     {"demo", no_argument, 0, 'D'},
+	                                     {"source", required_argument, 0, 's'},
+	                                     {"help", no_argument, 0, 'h'},
+	                                     {0, 0, 0, 0}};
 	const char *data = NULL, *source = getenv("MOTCUA_DATA_SOURCE");
 	bool demo = false;
 	int c;
@@ -140,11 +140,12 @@ static int cmd_init(int argc, char **argv)
 			source = optarg;
 			break;
 		case 'h':
-			printf("usage: motcua init --data DIR [--demo] [--source DIR]\n\n"
-			       "Creates DIR (SQLite in WAL mode), applies migrations, loads the\n"
-			       "34 provinces and 3,321 communes, their People's Committees, the\n"
-			       "ministries and the procedure catalog from --source (default: the\n"
-			       "project's data/ folder). --demo adds demo accounts and dossiers.\n");
+			printf(
+			    "usage: motcua init --data DIR [--demo] [--source DIR]\n\n"
+			    "Creates DIR (SQLite in WAL mode), applies migrations, loads the\n"
+			    "34 provinces and 3,321 communes, their People's Committees, the\n"
+			    "ministries and the procedure catalog from --source (default: the\n"
+			    "project's data/ folder). --demo adds demo accounts and dossiers.\n");
 			return 0;
 		default:
 			return bad_option("init", c, argv);
@@ -187,10 +188,10 @@ static int cmd_init(int argc, char **argv)
 			role_parse(u->role, &role);
 			mc_diag_clear(&d);
 			mc_err e = auth_user_add(app.db, u->username, u->password, role, u->agency,
-						 u->person_id, &d);
+			                         u->person_id, &d);
 			if (e && e != MC_ERR_CONFLICT) {
 				fprintf(stderr, "motcua init: user %s: %s\n", u->username,
-					d.detail);
+				        d.detail);
 				goto out;
 			}
 			printf("  %-9s password %-20s role %-8s%s%s\n", u->username, u->password,
@@ -218,13 +219,13 @@ out:
 static int cmd_serve(int argc, char **argv)
 {
 	static const struct option opts[] = {{"data", required_argument, 0, 'd'},
-					     {"listen", required_argument, 0, 'l'},
-					     {"threads", required_argument, 0, 't'},
-					     {"max-upload", required_argument, 0, 'u'},
-					     {"token-ttl", required_argument, 0, 'T'},
-					     {"quiet", no_argument, 0, 'q'},
-					     {"help", no_argument, 0, 'h'},
-					     {0, 0, 0, 0}};
+	                                     {"listen", required_argument, 0, 'l'},
+	                                     {"threads", required_argument, 0, 't'},
+	                                     {"max-upload", required_argument, 0, 'u'},
+	                                     {"token-ttl", required_argument, 0, 'T'},
+	                                     {"quiet", no_argument, 0, 'q'},
+	                                     {"help", no_argument, 0, 'h'},
+	                                     {0, 0, 0, 0}};
 	const char *data = NULL, *listen_at = "127.0.0.1:8080";
 	long threads = 4, max_upload = DEFAULT_MAX_UPLOAD;
 	int c;
@@ -247,7 +248,8 @@ static int cmd_serve(int argc, char **argv)
 		case 'u':
 			max_upload = strtol(optarg, &end, 10);
 			if (*end || max_upload < 1024 || max_upload > (1L << 30))
-				return bad_arg("serve", "--max-upload must be 1024..1073741824 bytes");
+				return bad_arg("serve",
+				               "--max-upload must be 1024..1073741824 bytes");
 			break;
 		case 'T': {
 			auth_limits lim;
@@ -263,7 +265,8 @@ static int cmd_serve(int argc, char **argv)
 			break;
 		case 'h':
 			printf("usage: motcua serve --data DIR [--listen HOST:PORT] [--threads N]\n"
-			       "                    [--max-upload BYTES] [--token-ttl SECONDS] [--quiet]\n\n"
+			       "                    [--max-upload BYTES] [--token-ttl SECONDS] "
+			       "[--quiet]\n\n"
 			       "Serves the API on HOST:PORT (default 127.0.0.1:8080) with a pool\n"
 			       "of N worker threads (default 4). SIGTERM or SIGINT stops it after\n"
 			       "the requests in flight finish. Bearer tokens live --token-ttl\n"
@@ -280,7 +283,8 @@ static int cmd_serve(int argc, char **argv)
 	char host[64];
 	const char *colon = strrchr(listen_at, ':');
 	long port = colon ? strtol(colon + 1, &end, 10) : -1;
-	if (!colon || *end || port < 0 || port > 65535 || (size_t)(colon - listen_at) >= sizeof host)
+	if (!colon || *end || port < 0 || port > 65535 ||
+	    (size_t)(colon - listen_at) >= sizeof host)
 		return bad_arg("serve", "--listen must be HOST:PORT");
 	memcpy(host, listen_at, (size_t)(colon - listen_at));
 	host[colon - listen_at] = '\0';

@@ -10,6 +10,7 @@
 #include "territory/territory.h"
 
 const http_route *routes_all[] = {
-    builtin_routes, auth_routes,     territory_routes, calendar_routes, catalog_routes,
-    document_routes, dossier_routes, audit_routes,     NULL,
+    builtin_routes,  auth_routes,    territory_routes,
+    calendar_routes, catalog_routes, document_routes,
+    dossier_routes,  audit_routes,   NULL,
 };

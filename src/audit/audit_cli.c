@@ -1,6 +1,7 @@
 /* audit_cli.c - `motcua audit verify --data DIR`: walks the hash chain of a
  * data directory and reports the first broken entry. */
 #include "audit/audit.h"
+#include "core/cli.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -21,13 +22,6 @@ static const char usage[] =
     "  --data DIR   data directory created by `motcua init`\n"
     "  --help       show this help\n";
 
-static int bad_usage(const char *what, const char *arg)
-{
-	fprintf(stderr, "motcua audit: %s%s%s (see motcua audit --help)\n", what, arg ? ": " : "",
-	        arg ? arg : "");
-	return 2;
-}
-
 int audit_cli(int argc, char **argv)
 {
 	const char *data = NULL;
@@ -44,25 +38,26 @@ int audit_cli(int argc, char **argv)
 			return 0;
 		} else if (strcmp(a, "--data") == 0) {
 			if (i + 1 >= argc)
-				return bad_usage("--data needs a directory", NULL);
+				return cli_usage_error("audit", NULL, "--data needs a directory",
+				                       NULL);
 			data = argv[++i];
 		} else if (strncmp(a, "--data=", 7) == 0) {
 			data = a + 7;
 		} else if (strcmp(a, "verify") == 0 && !verify) {
 			verify = true;
 		} else if (a[0] == '-') {
-			return bad_usage("unknown option", a);
+			return cli_usage_error("audit", NULL, "unknown option", a);
 		} else {
-			return bad_usage("unexpected argument", a);
+			return cli_usage_error("audit", NULL, "unexpected argument", a);
 		}
 	}
 	if (!verify)
-		return bad_usage("missing subcommand (verify)", NULL);
+		return cli_usage_error("audit", NULL, "missing subcommand (verify)", NULL);
 	if (!data || !*data)
-		return bad_usage("missing --data DIR", NULL);
+		return cli_usage_error("audit", NULL, "missing --data DIR", NULL);
 	struct stat sb;
 	if (strncmp(data, "sqlite:", 7) != 0 && (stat(data, &sb) != 0 || !S_ISDIR(sb.st_mode)))
-		return bad_usage("not a data directory", data);
+		return cli_usage_error("audit", NULL, "not a data directory", data);
 
 	store *s = NULL;
 	mc_diag diag = {0};

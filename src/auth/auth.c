@@ -118,12 +118,6 @@ static void token_hash(const char *token, size_t n, char hex[HASH_HEX_LEN])
 
 /* ---- validation ----------------------------------------------------------- */
 
-static void field_error(json_t *errs, const char *path, const char *en, const char *vi)
-{
-	json_array_append_new(
-	    errs, json_pack("{s:s, s:s, s:s}", "path", path, "message", en, "message_vi", vi));
-}
-
 static bool username_ok(const char *u)
 {
 	size_t n = u ? strlen(u) : 0;
@@ -141,28 +135,29 @@ static bool username_ok(const char *u)
 static void check_spec(const auth_user_spec *u, bool check_password, json_t *errs)
 {
 	if (!username_ok(u->username))
-		field_error(errs, "$.username",
-		            "must be 3 to 63 characters of a-z, 0-9, '.', '_' or '-'",
-		            "phải gồm 3 đến 63 ký tự a-z, 0-9, '.', '_' hoặc '-'");
+		mc_errors_add(errs, "$.username",
+		              "must be 3 to 63 characters of a-z, 0-9, '.', '_' or '-'",
+		              "phải gồm 3 đến 63 ký tự a-z, 0-9, '.', '_' hoặc '-'");
 	if (check_password) {
 		size_t n = u->password ? strlen(u->password) : 0;
 		if (n < AUTH_PASSWORD_MIN || n > AUTH_PASSWORD_MAX)
-			field_error(errs, "$.password", "must be 8 to 256 bytes",
-			            "phải dài từ 8 đến 256 byte");
+			mc_errors_add(errs, "$.password", "must be 8 to 256 bytes",
+			              "phải dài từ 8 đến 256 byte");
 	}
 	if (u->role != ROLE_CITIZEN && u->role != ROLE_OFFICER && u->role != ROLE_ADMIN)
-		field_error(errs, "$.role", "must be citizen, officer or admin",
-		            "phải là citizen, officer hoặc admin");
+		mc_errors_add(errs, "$.role", "must be citizen, officer or admin",
+		              "phải là citizen, officer hoặc admin");
 	if (u->agency && (!*u->agency || strlen(u->agency) > AGENCY_CODE_MAX))
-		field_error(errs, "$.agency", "must be an agency code", "phải là mã cơ quan");
+		mc_errors_add(errs, "$.agency", "must be an agency code", "phải là mã cơ quan");
 	else if (u->role == ROLE_OFFICER && !u->agency)
-		field_error(errs, "$.agency", "is required for an officer", "bắt buộc với cán bộ");
+		mc_errors_add(errs, "$.agency", "is required for an officer",
+		              "bắt buộc với cán bộ");
 	else if (u->role == ROLE_CITIZEN && u->agency)
-		field_error(errs, "$.agency", "must be absent for a citizen",
-		            "công dân không thuộc cơ quan");
+		mc_errors_add(errs, "$.agency", "must be absent for a citizen",
+		              "công dân không thuộc cơ quan");
 	mc_diag pd = {0};
 	if (u->person_id && id_person_parse(u->person_id, NULL, &pd) != MC_OK)
-		field_error(errs, "$.person_id", pd.detail, pd.detail_vi);
+		mc_errors_add(errs, "$.person_id", pd.detail, pd.detail_vi);
 }
 
 json_t *auth_user_check(const auth_user_spec *u)
@@ -226,7 +221,7 @@ static mc_err check_agency(store_conn *c, const char *agency, mc_diag *diag)
 	json_decref(a);
 	if (e == MC_ERR_NOT_FOUND) {
 		json_t *errs = json_array();
-		field_error(errs, "$.agency", "no such agency", "không có cơ quan này");
+		mc_errors_add(errs, "$.agency", "no such agency", "không có cơ quan này");
 		return invalid(diag, errs);
 	}
 	return e ? mc_fail(diag, e, "cannot read agencies") : MC_OK;
@@ -399,16 +394,16 @@ static mc_err update_fn(store_conn *c, void *vctx, mc_diag *diag)
 
 	errs = json_array();
 	if ((v = json_object_get(x->body, "role")) && !role_parse(json_string_value(v), &u.role))
-		field_error(errs, "$.role", "must be citizen, officer or admin",
-		            "phải là citizen, officer hoặc admin");
+		mc_errors_add(errs, "$.role", "must be citizen, officer or admin",
+		              "phải là citizen, officer hoặc admin");
 	if ((v = json_object_get(x->body, "agency"))) {
 		if (json_is_null(v))
 			u.agency = NULL;
 		else if (json_is_string(v))
 			u.agency = json_string_value(v);
 		else
-			field_error(errs, "$.agency", "must be a string or null",
-			            "phải là chuỗi hoặc null");
+			mc_errors_add(errs, "$.agency", "must be a string or null",
+			              "phải là chuỗi hoặc null");
 	}
 	if ((v = json_object_get(x->body, "person_id"))) {
 		if (json_is_null(v))
@@ -416,15 +411,15 @@ static mc_err update_fn(store_conn *c, void *vctx, mc_diag *diag)
 		else if (json_is_string(v))
 			u.person_id = json_string_value(v);
 		else
-			field_error(errs, "$.person_id", "must be a string or null",
-			            "phải là chuỗi hoặc null");
+			mc_errors_add(errs, "$.person_id", "must be a string or null",
+			              "phải là chuỗi hoặc null");
 	}
 	if ((v = json_object_get(x->body, "disabled"))) {
 		if (json_is_boolean(v))
 			disabled = json_is_true(v);
 		else
-			field_error(errs, "$.disabled", "must be true or false",
-			            "phải là true hoặc false");
+			mc_errors_add(errs, "$.disabled", "must be true or false",
+			              "phải là true hoặc false");
 	}
 	if (!json_array_size(errs))
 		check_spec(&u, false, errs);
@@ -514,7 +509,7 @@ mc_err auth_user_update(store *s, const char *actor, const char *username, json_
 			ok = strcmp(key, *k) == 0;
 		if (!ok) {
 			char *path = mc_xasprintf("$.%.64s", key);
-			field_error(errs, path, "unknown member", "trường không được hỗ trợ");
+			mc_errors_add(errs, path, "unknown member", "trường không được hỗ trợ");
 			free(path);
 		}
 	}
@@ -522,8 +517,8 @@ mc_err auth_user_update(store *s, const char *actor, const char *username, json_
 	if (pw) {
 		size_t n = json_is_string(pw) ? strlen(json_string_value(pw)) : 0;
 		if (n < AUTH_PASSWORD_MIN || n > AUTH_PASSWORD_MAX)
-			field_error(errs, "$.password", "must be 8 to 256 bytes",
-			            "phải dài từ 8 đến 256 byte");
+			mc_errors_add(errs, "$.password", "must be 8 to 256 bytes",
+			              "phải dài từ 8 đến 256 byte");
 	}
 	if (json_array_size(errs))
 		return invalid(diag, errs);

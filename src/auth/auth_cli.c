@@ -1,6 +1,7 @@
 /* auth_cli.c - `motcua user add`: creates an account in a data directory,
  * the password read from standard input (never from the command line). */
 #include "auth/auth.h"
+#include "core/cli.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -26,13 +27,6 @@ static const char usage[] =
     "\n"
     "Exit status: 0 created, 1 failure (e.g. the username is taken), 2 wrong argument.\n";
 
-static int bad(const char *what, const char *arg)
-{
-	fprintf(stderr, "motcua user: %s%s%s (see motcua user --help)\n", what, arg ? ": " : "",
-	        arg ? arg : "");
-	return 2;
-}
-
 /* Option named by a validation path, for messages. */
 static const char *option_of(const char *path)
 {
@@ -54,7 +48,7 @@ static int bad_field(json_t *errs)
 	snprintf(msg, sizeof msg, "%s %s",
 	         option_of(json_string_value(json_object_get(first, "path"))),
 	         json_string_value(json_object_get(first, "message")));
-	return bad(msg, NULL);
+	return cli_usage_error("user", NULL, msg, NULL);
 }
 
 /* Reads the first line of stdin into buf (without the newline). False when
@@ -122,30 +116,33 @@ int auth_cli_user(int argc, char **argv)
 		} else if ((v = opt_value(argc, argv, &i, "--person-id", &missing))) {
 			person = v;
 		} else if (missing) {
-			return bad("option needs a value", a);
+			return cli_usage_error("user", NULL, "option needs a value", a);
 		} else if (strcmp(a, "--password") == 0 || strncmp(a, "--password=", 11) == 0) {
-			return bad("passwords are not accepted on the command line; use "
-			           "--password-stdin",
-			           NULL);
+			return cli_usage_error(
+			    "user", NULL,
+			    "passwords are not accepted on the command line; use "
+			    "--password-stdin",
+			    NULL);
 		} else if (a[0] == '-') {
-			return bad("unknown option", a);
+			return cli_usage_error("user", NULL, "unknown option", a);
 		} else {
-			return bad("unexpected argument", a);
+			return cli_usage_error("user", NULL, "unexpected argument", a);
 		}
 	}
 	if (!add)
-		return bad("missing subcommand (add)", NULL);
+		return cli_usage_error("user", NULL, "missing subcommand (add)", NULL);
 	if (!data || !*data)
-		return bad("missing --data DIR", NULL);
+		return cli_usage_error("user", NULL, "missing --data DIR", NULL);
 	if (!username)
-		return bad("missing --username", NULL);
+		return cli_usage_error("user", NULL, "missing --username", NULL);
 	if (!role_s)
-		return bad("missing --role", NULL);
+		return cli_usage_error("user", NULL, "missing --role", NULL);
 	if (!pw_stdin)
-		return bad("missing --password-stdin", NULL);
+		return cli_usage_error("user", NULL, "missing --password-stdin", NULL);
 	mc_role role;
 	if (!role_parse(role_s, &role))
-		return bad("--role must be citizen, officer or admin", role_s);
+		return cli_usage_error("user", NULL, "--role must be citizen, officer or admin",
+		                       role_s);
 	if (agency && !*agency)
 		agency = NULL;
 	if (person && !*person)
@@ -163,7 +160,7 @@ int auth_cli_user(int argc, char **argv)
 	json_decref(errs);
 	if (!read_password(password, sizeof password, AUTH_PASSWORD_MAX)) {
 		sodium_memzero(password, sizeof password);
-		return bad("password longer than 256 bytes", NULL);
+		return cli_usage_error("user", NULL, "password longer than 256 bytes", NULL);
 	}
 	u.password = password;
 	errs = auth_user_check(&u);

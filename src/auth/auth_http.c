@@ -18,12 +18,6 @@ static void reply_fields(mc_req *req, mc_resp *resp, json_t *errs)
 	mc_diag_clear(&diag);
 }
 
-static void type_error(json_t *errs, const char *path, const char *en, const char *vi)
-{
-	json_array_append_new(
-	    errs, json_pack("{s:s, s:s, s:s}", "path", path, "message", en, "message_vi", vi));
-}
-
 /* ---- login / logout / me ---------------------------------------------------- */
 
 static void post_login(mc_req *req, mc_resp *resp)
@@ -35,11 +29,11 @@ static void post_login(mc_req *req, mc_resp *resp)
 	mc_err e;
 
 	if (!json_is_string(ju))
-		type_error(errs, "$.username", "is required and must be a string",
-		           "bắt buộc và phải là chuỗi");
+		mc_errors_add(errs, "$.username", "is required and must be a string",
+		              "bắt buộc và phải là chuỗi");
 	if (!json_is_string(jp))
-		type_error(errs, "$.password", "is required and must be a string",
-		           "bắt buộc và phải là chuỗi");
+		mc_errors_add(errs, "$.password", "is required and must be a string",
+		              "bắt buộc và phải là chuỗi");
 	if (json_array_size(errs)) {
 		mc_fail2(&diag, MC_ERR_INVALID, "Cần tên đăng nhập và mật khẩu.",
 		         "username and password are required strings");
@@ -119,7 +113,7 @@ static void post_user(mc_req *req, mc_resp *resp)
 		if (!ok) {
 			char path[80];
 			snprintf(path, sizeof path, "$.%.64s", key);
-			type_error(errs, path, "unknown member", "trường không được hỗ trợ");
+			mc_errors_add(errs, path, "unknown member", "trường không được hỗ trợ");
 		}
 	}
 	for (int i = 0; i < 5; i++) {
@@ -128,11 +122,11 @@ static void post_user(mc_req *req, mc_resp *resp)
 		char path[32];
 		snprintf(path, sizeof path, "$.%s", known[i]);
 		if ((!v && required) || (v && !json_is_string(v) && (required || !json_is_null(v))))
-			type_error(errs, path,
-			           required ? "is required and must be a string"
-			                    : "must be a string or null",
-			           required ? "bắt buộc và phải là chuỗi"
-			                    : "phải là chuỗi hoặc null");
+			mc_errors_add(errs, path,
+			              required ? "is required and must be a string"
+			                       : "must be a string or null",
+			              required ? "bắt buộc và phải là chuỗi"
+			                       : "phải là chuỗi hoặc null");
 	}
 	u.username = json_string_value(json_object_get(body, "username"));
 	u.password = json_string_value(json_object_get(body, "password"));

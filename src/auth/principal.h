@@ -15,10 +15,10 @@ typedef enum mc_role {
 
 typedef struct mc_principal {
 	mc_role role;
-	int64_t user_id;      /* 0 when anonymous */
+	int64_t user_id; /* 0 when anonymous */
 	char username[64];
-	char agency[64];      /* officer's agency code ("" otherwise) */
-	char person_id[32];   /* citizen's personal number ("" if unknown) */
+	char agency[64];    /* officer's agency code ("" otherwise) */
+	char person_id[32]; /* citizen's personal number ("" if unknown) */
 } mc_principal;
 
 /* "citizen", "officer", "admin", "anonymous". */

@@ -318,12 +318,6 @@ out:
 	return e;
 }
 
-static void field_error(json_t *errs, const char *path, const char *en, const char *vi)
-{
-	json_array_append_new(
-	    errs, json_pack("{s:s, s:s, s:s}", "path", path, "message", en, "message_vi", vi));
-}
-
 /* Checks a reason: valid UTF-8 without control characters, at most
  * CALENDAR_REASON_MAX code points. */
 static bool reason_ok(const char *s)
@@ -354,13 +348,13 @@ mc_err calendar_set_day(store *s, const char *actor, mc_day d, bool off, const c
 	en = text_trim_dup(reason_en ? reason_en : "", SIZE_MAX);
 	errs = json_array();
 	if (!*vi)
-		field_error(errs, "$.reason", "is required", "bắt buộc phải có lý do");
+		mc_errors_add(errs, "$.reason", "is required", "bắt buộc phải có lý do");
 	else if (!reason_ok(vi))
-		field_error(errs, "$.reason", "must be at most 300 characters of plain text",
-		            "tối đa 300 ký tự, không chứa ký tự điều khiển");
+		mc_errors_add(errs, "$.reason", "must be at most 300 characters of plain text",
+		              "tối đa 300 ký tự, không chứa ký tự điều khiển");
 	if (*en && !reason_ok(en))
-		field_error(errs, "$.reason_en", "must be at most 300 characters of plain text",
-		            "tối đa 300 ký tự, không chứa ký tự điều khiển");
+		mc_errors_add(errs, "$.reason_en", "must be at most 300 characters of plain text",
+		              "tối đa 300 ký tự, không chứa ký tự điều khiển");
 	if (json_array_size(errs)) {
 		e = mc_fail2(diag, MC_ERR_UNPROCESSABLE, "Thông tin ngày không hợp lệ.",
 		             "The calendar day has invalid fields.");

@@ -196,12 +196,6 @@ static mc_err path_date(mc_req *req, mc_day *out, mc_diag *diag)
 	return check_supported(*out, diag);
 }
 
-static void field_error(json_t *errs, const char *path, const char *en, const char *vi)
-{
-	json_array_append_new(
-	    errs, json_pack("{s:s, s:s, s:s}", "path", path, "message", en, "message_vi", vi));
-}
-
 static void put_day(mc_req *req, mc_resp *resp)
 {
 	mc_diag diag = {0};
@@ -221,17 +215,17 @@ static void put_day(mc_req *req, mc_resp *resp)
 	jre = json_object_get(body, "reason_en");
 	if (!json_is_string(kind) || (strcmp(json_string_value(kind), "off") != 0 &&
 	                              strcmp(json_string_value(kind), "work") != 0))
-		field_error(errs, "$.kind", "must be \"off\" or \"work\"",
-		            "phải là \"off\" (ngày nghỉ) hoặc \"work\" (ngày làm bù)");
+		mc_errors_add(errs, "$.kind", "must be \"off\" or \"work\"",
+		              "phải là \"off\" (ngày nghỉ) hoặc \"work\" (ngày làm bù)");
 	else
 		off = strcmp(json_string_value(kind), "off") == 0;
 	if (!json_is_string(jr))
-		field_error(errs, "$.reason", "is required and must be a string",
-		            "bắt buộc và phải là chuỗi");
+		mc_errors_add(errs, "$.reason", "is required and must be a string",
+		              "bắt buộc và phải là chuỗi");
 	else
 		reason = json_string_value(jr);
 	if (jre && !json_is_null(jre) && !json_is_string(jre))
-		field_error(errs, "$.reason_en", "must be a string", "phải là chuỗi");
+		mc_errors_add(errs, "$.reason_en", "must be a string", "phải là chuỗi");
 	else
 		reason_en = json_string_value(jre);
 	if (json_array_size(errs)) {

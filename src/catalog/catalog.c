@@ -8,6 +8,7 @@
  * and form. Every change writes a new version; nothing is ever deleted, so
  * a dossier can always read the version it was submitted under. */
 #include "catalog/catalog.h"
+#include "core/cli.h"
 
 #include "audit/audit.h"
 #include "catalog/catalog_parse.h"
@@ -17,8 +18,8 @@
 #include "core/text.h"
 
 #include <math.h>
-#include <stdint.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -432,7 +433,8 @@ mc_err catalog_procedure_get(store_conn *c, const char *code, int version, json_
 		char created[32];
 		e = load_version(c, code, v, &doc, &form, created, sizeof created);
 		if (e == MC_ERR_NOT_FOUND)
-			return mc_fail2(diag, MC_ERR_NOT_FOUND, "Không có phiên bản này của thủ tục.",
+			return mc_fail2(diag, MC_ERR_NOT_FOUND,
+			                "Không có phiên bản này của thủ tục.",
 			                "procedure %s has no version %d", code, v);
 		if (e) {
 			json_decref(doc);
@@ -1489,13 +1491,6 @@ static const char cli_usage[] =
     "  --data DIR   data directory created by `motcua init`\n"
     "  --help       show this help\n";
 
-static int cli_bad(const char *what, const char *arg)
-{
-	fprintf(stderr, "motcua import: %s%s%s (see motcua import procedures --help)\n", what,
-	        arg ? ": " : "", arg ? arg : "");
-	return 2;
-}
-
 int catalog_cli_import(int argc, char **argv)
 {
 	const char *data = NULL, *file = NULL;
@@ -1511,22 +1506,24 @@ int catalog_cli_import(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(a, "--data")) {
 			if (i + 1 >= argc)
-				return cli_bad("--data needs a directory", NULL);
+				return cli_usage_error("import", "import procedures",
+				                       "--data needs a directory", NULL);
 			data = argv[++i];
 		} else if (!strncmp(a, "--data=", 7)) {
 			data = a + 7;
 		} else if (a[0] == '-' && a[1]) {
-			return cli_bad("unknown option", a);
+			return cli_usage_error("import", "import procedures", "unknown option", a);
 		} else if (!file) {
 			file = a;
 		} else {
-			return cli_bad("unexpected argument", a);
+			return cli_usage_error("import", "import procedures", "unexpected argument",
+			                       a);
 		}
 	}
 	if (!file)
-		return cli_bad("missing FILE", NULL);
+		return cli_usage_error("import", "import procedures", "missing FILE", NULL);
 	if (data && !*data)
-		return cli_bad("empty --data", NULL);
+		return cli_usage_error("import", "import procedures", "empty --data", NULL);
 	store *s = NULL;
 	mc_diag diag = {0};
 	int rc = 1;

@@ -284,8 +284,7 @@ json_t *catalog_form_derive(json_t *doc)
 static void err(json_t *errors, const char *path, const char *en, const char *vi)
 {
 	if (json_array_size(errors) < 200)
-		json_array_append_new(errors, json_pack("{s:s, s:s, s:s}", "path", path, "message",
-		                                        en, "message_vi", vi));
+		mc_errors_add(errors, path, en, vi);
 }
 
 static bool type_name_ok(const char *t)

@@ -61,6 +61,12 @@ void mc_diag_ext(mc_diag *diag, const char *key, json_t *value)
 	json_object_set_new(diag->ext, key, value);
 }
 
+void mc_errors_add(json_t *errors, const char *path, const char *en, const char *vi)
+{
+	json_array_append_new(
+	    errors, json_pack("{s:s, s:s, s:s}", "path", path, "message", en, "message_vi", vi));
+}
+
 void mc_diag_clear(mc_diag *diag)
 {
 	if (!diag)

@@ -40,15 +40,18 @@ const char *mc_err_name(mc_err e);
 
 /* Sets diag->detail (printf-style) and returns `e`, so a service can write
  * `return mc_fail(diag, MC_ERR_NOT_FOUND, "no procedure %s", code);`. */
-mc_err mc_fail(mc_diag *diag, mc_err e, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+mc_err mc_fail(mc_diag *diag, mc_err e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Like mc_fail with a Vietnamese sentence as well. */
 mc_err mc_fail2(mc_diag *diag, mc_err e, const char *vi, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 /* Adds `value` (stolen) under `key` in diag->ext, creating ext as needed. */
 void mc_diag_ext(mc_diag *diag, const char *key, json_t *value);
+
+/* Appends {"path", "message", "message_vi"} to `errors`, the array of a 422
+ * problem's "errors" member (path is a JSON path like "$.form.name"). */
+void mc_errors_add(json_t *errors, const char *path, const char *en, const char *vi);
 
 /* Frees diag->ext and empties the texts. */
 void mc_diag_clear(mc_diag *diag);

@@ -22,16 +22,17 @@ static bool all_digits(const char *s, size_t n)
 mc_err id_person_parse(const char *id, id_person *out, mc_diag *diag)
 {
 	if (!id || strlen(id) != 12 || !all_digits(id, 12))
-		return mc_fail2(diag, MC_ERR_UNPROCESSABLE, "Số định danh cá nhân phải gồm 12 chữ số.",
-				"a personal identification number has 12 digits");
+		return mc_fail2(diag, MC_ERR_UNPROCESSABLE,
+		                "Số định danh cá nhân phải gồm 12 chữ số.",
+		                "a personal identification number has 12 digits");
 	int province = (id[0] - '0') * 100 + (id[1] - '0') * 10 + (id[2] - '0');
 	bool known = false;
 	for (size_t i = 0; i < sizeof person_provinces; i++)
 		known |= person_provinces[i] == province;
 	if (!known)
 		return mc_fail2(diag, MC_ERR_UNPROCESSABLE,
-				"Ba chữ số đầu không phải mã tỉnh nơi đăng ký khai sinh.",
-				"the first three digits are not a province of birth registration");
+		                "Ba chữ số đầu không phải mã tỉnh nơi đăng ký khai sinh.",
+		                "the first three digits are not a province of birth registration");
 	int cs = id[3] - '0';
 	if (out) {
 		out->province = province;
@@ -72,16 +73,17 @@ mc_err id_enterprise_parse(const char *code, bool *is_branch, mc_diag *diag)
 		goto bad;
 	if (branch && strncmp(code + n - 3, "000", 3) == 0)
 		return mc_fail2(diag, MC_ERR_UNPROCESSABLE, "Mã chi nhánh phải từ 001 đến 999.",
-				"a branch suffix runs from 001 to 999");
+		                "a branch suffix runs from 001 to 999");
 	int c = id_enterprise_check_digit(code);
 	if (c < 0 || c != code[9] - '0')
-		return mc_fail2(diag, MC_ERR_UNPROCESSABLE, "Chữ số kiểm tra của mã doanh nghiệp sai.",
-				"the check digit of the enterprise code is wrong");
+		return mc_fail2(diag, MC_ERR_UNPROCESSABLE,
+		                "Chữ số kiểm tra của mã doanh nghiệp sai.",
+		                "the check digit of the enterprise code is wrong");
 	if (is_branch)
 		*is_branch = branch;
 	return MC_OK;
 bad:
 	return mc_fail2(diag, MC_ERR_UNPROCESSABLE,
-			"Mã doanh nghiệp gồm 10 chữ số, chi nhánh thêm -001 đến -999.",
-			"an enterprise code has 10 digits, a branch adds -001 to -999");
+	                "Mã doanh nghiệp gồm 10 chữ số, chi nhánh thêm -001 đến -999.",
+	                "an enterprise code has 10 digits, a branch adds -001 to -999");
 }

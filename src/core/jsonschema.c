@@ -14,6 +14,8 @@
  * length limits belong in minLength/maxLength, which count code points. */
 #include "core/jsonschema.h"
 
+#include "core/err.h"
+
 #include "core/date.h"
 #include "core/mem.h"
 #include "core/text.h"
@@ -33,8 +35,7 @@ static void add_error(json_t *errors, const char *path, const char *en, const ch
 {
 	if (json_array_size(errors) >= JSONSCHEMA_MAX_ERRORS)
 		return;
-	json_array_append_new(
-	    errors, json_pack("{s:s, s:s, s:s}", "path", path, "message", en, "message_vi", vi));
+	mc_errors_add(errors, path, en, vi);
 }
 
 /* True when name can follow a dot in a JSON path. */

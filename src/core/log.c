@@ -20,7 +20,7 @@ static void emit(const char *level, const char *fmt, va_list ap)
 	char msg[1024], ts[32];
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	json_t *o = json_pack("{s:s, s:s, s:s}", "ts", ts_format(time(NULL), ts), "level", level,
-			      "msg", msg);
+	                      "msg", msg);
 	char *line = json_dumps(o, JSON_COMPACT);
 	if (line) {
 		fprintf(stderr, "%s\n", line);

@@ -33,8 +33,7 @@ void mc_arena_free(mc_arena *a);
 void *mc_arena_alloc(mc_arena *a, size_t n);
 char *mc_arena_strdup(mc_arena *a, const char *s);
 char *mc_arena_strndup(mc_arena *a, const char *s, size_t n);
-char *mc_arena_printf(mc_arena *a, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+char *mc_arena_printf(mc_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Growable byte buffer (malloc'ed). */
 typedef struct mc_buf {

@@ -316,12 +316,6 @@ static mc_err drow_json(store_conn *c, const drow *d, const mc_principal *who, j
 
 /* ---- shared helpers ---- */
 
-static void add_error(json_t *errors, const char *path, const char *en, const char *vi)
-{
-	json_array_append_new(
-	    errors, json_pack("{s:s, s:s, s:s}", "path", path, "message", en, "message_vi", vi));
-}
-
 static mc_err fail_errors(mc_diag *diag, mc_err e, json_t *errors, const char *vi, const char *en)
 {
 	mc_fail2(diag, e, vi, "%s", en);
@@ -384,8 +378,8 @@ static mc_err check_components(store_conn *c, json_t *proc, json_t *comps, int64
 		json_t *pc = proc && cid ? procedure_component(proc, cid) : NULL;
 		if (proc && !pc) {
 			snprintf(path, sizeof path, "%s[%zu].component", base, i);
-			add_error(errors, path, "unknown component of this procedure",
-			          "thủ tục không có thành phần hồ sơ này");
+			mc_errors_add(errors, path, "unknown component of this procedure",
+			              "thủ tục không có thành phần hồ sơ này");
 		}
 		if (names)
 			json_array_append_new(names,
@@ -396,8 +390,8 @@ static mc_err check_components(store_conn *c, json_t *proc, json_t *comps, int64
 			return e;
 		if (!meta || json_integer_value(json_object_get(meta, "owner")) != owner) {
 			snprintf(path, sizeof path, "%s[%zu].document", base, i);
-			add_error(errors, path, "no such document among your uploads",
-			          "không tìm thấy tài liệu này trong các tệp bạn đã tải lên");
+			mc_errors_add(errors, path, "no such document among your uploads",
+			              "không tìm thấy tài liệu này trong các tệp bạn đã tải lên");
 		}
 		json_decref(meta);
 	}
@@ -554,7 +548,7 @@ static mc_err parse_envelope(json_t *body, submit_ctx *x, mc_diag *diag)
 	static const char *const keys[] = {"procedure", "agency", "channel"};
 	const char **dst[] = {&x->procedure, &x->agency, &x->channel};
 	if (!json_is_object(body)) {
-		add_error(types, "$", "must be an object", "phải là một đối tượng");
+		mc_errors_add(types, "$", "must be an object", "phải là một đối tượng");
 		goto out;
 	}
 	for (int i = 0; i < 3; i++) {
@@ -562,23 +556,23 @@ static mc_err parse_envelope(json_t *body, submit_ctx *x, mc_diag *diag)
 		char path[32];
 		snprintf(path, sizeof path, "$.%s", keys[i]);
 		if (!v || json_is_null(v))
-			add_error(missing, path, "required member is missing",
-			          "thiếu thông tin bắt buộc");
+			mc_errors_add(missing, path, "required member is missing",
+			              "thiếu thông tin bắt buộc");
 		else if (!json_is_string(v))
-			add_error(types, path, "must be a string", "phải là chuỗi ký tự");
+			mc_errors_add(types, path, "must be a string", "phải là chuỗi ký tự");
 		else
 			*dst[i] = json_string_value(v);
 	}
 	json_t *form = json_object_get(body, "form");
 	if (form && !json_is_null(form) && !json_is_object(form))
-		add_error(types, "$.form", "must be an object", "phải là một đối tượng");
+		mc_errors_add(types, "$.form", "must be an object", "phải là một đối tượng");
 	else
 		x->form = form && json_is_object(form) ? form : NULL;
 	json_t *comps = json_object_get(body, "components");
 	if (comps && !json_is_null(comps)) {
 		if (!json_is_array(comps)) {
-			add_error(types, "$.components", "must be an array",
-			          "phải là một danh sách");
+			mc_errors_add(types, "$.components", "must be an array",
+			              "phải là một danh sách");
 		} else {
 			size_t i;
 			json_t *it;
@@ -589,7 +583,7 @@ static mc_err parse_envelope(json_t *body, submit_ctx *x, mc_diag *diag)
 				if (!json_is_object(it) ||
 				    !json_is_string(json_object_get(it, "component")) ||
 				    !json_is_string(json_object_get(it, "document")))
-					add_error(
+					mc_errors_add(
 					    types, path,
 					    "must be {\"component\": string, \"document\": "
 					    "string}",
@@ -726,36 +720,37 @@ static mc_err submit_check_fn(store_conn *c, void *vctx, mc_diag *diag)
 		goto out;
 
 	if (strlen(x->procedure) > PROCEDURE_CODE_MAX)
-		add_error(errors, "$.procedure", "unknown procedure", "không có thủ tục này");
+		mc_errors_add(errors, "$.procedure", "unknown procedure", "không có thủ tục này");
 	else if ((e = catalog_procedure_get(c, x->procedure, 0, &proc, NULL)) != MC_OK) {
 		if (e != MC_ERR_NOT_FOUND)
 			goto out;
 		e = MC_OK;
 		proc = NULL;
-		add_error(errors, "$.procedure", "unknown procedure", "không có thủ tục này");
+		mc_errors_add(errors, "$.procedure", "unknown procedure", "không có thủ tục này");
 	}
 	if (strlen(x->agency) > AGENCY_CODE_MAX)
-		add_error(errors, "$.agency", "unknown agency", "không có cơ quan này");
+		mc_errors_add(errors, "$.agency", "unknown agency", "không có cơ quan này");
 	else if ((e = territory_agency_get(c, x->agency, &agency, NULL)) != MC_OK) {
 		if (e != MC_ERR_NOT_FOUND)
 			goto out;
 		e = MC_OK;
 		agency = NULL;
-		add_error(errors, "$.agency", "unknown agency", "không có cơ quan này");
+		mc_errors_add(errors, "$.agency", "unknown agency", "không có cơ quan này");
 	}
 	bool channel_known = strcmp(x->channel, "online") == 0 ||
 	                     strcmp(x->channel, "in_person") == 0 ||
 	                     strcmp(x->channel, "post") == 0;
 	if (!channel_known)
-		add_error(errors, "$.channel", "must be one of online, in_person, post",
-		          "phải là một trong online, in_person, post");
+		mc_errors_add(errors, "$.channel", "must be one of online, in_person, post",
+		              "phải là một trong online, in_person, post");
 	if (proc && agency &&
 	    !level_matches(proc, json_string_value(json_object_get(agency, "level"))))
-		add_error(errors, "$.agency", "this agency's level does not handle this procedure",
-		          "cơ quan ở cấp này không giải quyết thủ tục này");
+		mc_errors_add(errors, "$.agency",
+		              "this agency's level does not handle this procedure",
+		              "cơ quan ở cấp này không giải quyết thủ tục này");
 	if (proc && channel_known && !channel_offered(proc, x->channel))
-		add_error(errors, "$.channel", "this procedure is not offered on this channel",
-		          "thủ tục không được cung cấp qua hình thức này");
+		mc_errors_add(errors, "$.channel", "this procedure is not offered on this channel",
+		              "thủ tục không được cung cấp qua hình thức này");
 	if (proc) {
 		json_t *schema = json_object_get(proc, "form");
 		json_t *empty = json_object();
@@ -770,8 +765,8 @@ static mc_err submit_check_fn(store_conn *c, void *vctx, mc_diag *diag)
 	x->names = json_array();
 	if (x->components) {
 		if (json_array_size(x->components) > DOSSIER_COMPONENTS_MAX)
-			add_error(errors, "$.components", "too many components (at most 100)",
-			          "quá nhiều thành phần hồ sơ (tối đa 100)");
+			mc_errors_add(errors, "$.components", "too many components (at most 100)",
+			              "quá nhiều thành phần hồ sơ (tối đa 100)");
 		else if ((e = check_components(c, proc, x->components, x->who->user_id,
 		                               "$.components", errors, x->names)))
 			goto out;
@@ -1131,7 +1126,7 @@ static mc_err act_fn(store_conn *c, void *vctx, mc_diag *diag)
 	dossier_action a;
 	if (!json_is_string(jaction) || !dossier_action_parse(json_string_value(jaction), &a)) {
 		json_t *errors = json_array();
-		add_error(errors, "$.action", "unknown action", "thao tác không hợp lệ");
+		mc_errors_add(errors, "$.action", "unknown action", "thao tác không hợp lệ");
 		e = fail_errors(diag, MC_ERR_UNPROCESSABLE, errors, "Thao tác không hợp lệ.",
 		                "Unknown action.");
 		dossier_facts f = drow_facts(&d);
@@ -1191,9 +1186,10 @@ static mc_err act_fn(store_conn *c, void *vctx, mc_diag *diag)
 		}
 		if (ge || strcmp(to, d.agency) == 0) {
 			json_t *errors = json_array();
-			add_error(errors, "$.agency",
-			          ge ? "unknown agency" : "the dossier is already at this agency",
-			          ge ? "không có cơ quan này" : "hồ sơ đang ở cơ quan này");
+			mc_errors_add(errors, "$.agency",
+			              ge ? "unknown agency"
+			                 : "the dossier is already at this agency",
+			              ge ? "không có cơ quan này" : "hồ sơ đang ở cơ quan này");
 			e = fail_errors(diag, MC_ERR_UNPROCESSABLE, errors,
 			                "Cơ quan chuyển đến không hợp lệ.",
 			                "Invalid target agency.");

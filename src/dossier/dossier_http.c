@@ -73,8 +73,7 @@ static mc_err bad_param(mc_diag *diag, const char *name, const char *en, const c
 {
 	mc_err e = mc_fail2(diag, MC_ERR_INVALID, vi, "Invalid parameter %s: %s.", name, en);
 	json_t *errors = json_array();
-	json_array_append_new(
-	    errors, json_pack("{s:s, s:s, s:s}", "path", name, "message", en, "message_vi", vi));
+	mc_errors_add(errors, name, en, vi);
 	mc_diag_ext(diag, "errors", errors);
 	return e;
 }

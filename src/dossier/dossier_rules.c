@@ -303,12 +303,6 @@ json_t *dossier_allowed_json(const dossier_facts *f, unsigned actor)
 
 /* ---- body checks ---- */
 
-static void add_error(json_t *errors, const char *path, const char *en, const char *vi)
-{
-	json_array_append_new(
-	    errors, json_pack("{s:s, s:s, s:s}", "path", path, "message", en, "message_vi", vi));
-}
-
 /* Checks an optional string member; `required` adds "missing" errors.
  * Returns the string or NULL. */
 static const char *check_string(json_t *body, const char *key, bool required, size_t max,
@@ -319,18 +313,18 @@ static const char *check_string(json_t *body, const char *key, bool required, si
 	json_t *v = json_object_get(body, key);
 	if (!v || json_is_null(v)) {
 		if (required)
-			add_error(errors, path, "required member is missing",
-			          "thiếu thông tin bắt buộc");
+			mc_errors_add(errors, path, "required member is missing",
+			              "thiếu thông tin bắt buộc");
 		return NULL;
 	}
 	if (!json_is_string(v)) {
-		add_error(errors, path, "must be a string", "phải là chuỗi ký tự");
+		mc_errors_add(errors, path, "must be a string", "phải là chuỗi ký tự");
 		return NULL;
 	}
 	const char *s = json_string_value(v);
 	size_t len = text_utf8_len(s);
 	if (required && len == 0) {
-		add_error(errors, path, "must not be empty", "không được để trống");
+		mc_errors_add(errors, path, "must not be empty", "không được để trống");
 		return NULL;
 	}
 	if (len > max) {
@@ -338,7 +332,7 @@ static const char *check_string(json_t *body, const char *key, bool required, si
 		snprintf(en, sizeof en, "longer than %zu characters", max);
 		char vi[96];
 		snprintf(vi, sizeof vi, "dài quá %zu ký tự", max);
-		add_error(errors, path, en, vi);
+		mc_errors_add(errors, path, en, vi);
 		return NULL;
 	}
 	return s;
@@ -348,23 +342,23 @@ static void check_items(json_t *body, json_t *errors)
 {
 	json_t *items = json_object_get(body, "items");
 	if (!items || json_is_null(items)) {
-		add_error(errors, "$.items", "required member is missing",
-		          "thiếu thông tin bắt buộc");
+		mc_errors_add(errors, "$.items", "required member is missing",
+		              "thiếu thông tin bắt buộc");
 		return;
 	}
 	if (!json_is_array(items)) {
-		add_error(errors, "$.items", "must be an array", "phải là một danh sách");
+		mc_errors_add(errors, "$.items", "must be an array", "phải là một danh sách");
 		return;
 	}
 	size_t n = json_array_size(items);
 	if (n == 0) {
-		add_error(errors, "$.items", "must list at least one missing item",
-		          "phải liệt kê ít nhất một thành phần còn thiếu");
+		mc_errors_add(errors, "$.items", "must list at least one missing item",
+		              "phải liệt kê ít nhất một thành phần còn thiếu");
 		return;
 	}
 	if (n > MAX_ITEMS) {
-		add_error(errors, "$.items", "too many items (at most 100)",
-		          "quá nhiều mục (tối đa 100)");
+		mc_errors_add(errors, "$.items", "too many items (at most 100)",
+		              "quá nhiều mục (tối đa 100)");
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -372,7 +366,7 @@ static void check_items(json_t *body, json_t *errors)
 		char path[64];
 		snprintf(path, sizeof path, "$.items[%zu]", i);
 		if (!json_is_object(it)) {
-			add_error(errors, path, "must be an object", "phải là một đối tượng");
+			mc_errors_add(errors, path, "must be an object", "phải là một đối tượng");
 			continue;
 		}
 		json_t *comp = json_object_get(it, "component");
@@ -380,26 +374,26 @@ static void check_items(json_t *body, json_t *errors)
 		json_t *note = json_object_get(it, "note");
 		char p2[96];
 		if (!comp && !field) {
-			add_error(errors, path, "must name a component or a field",
-			          "phải nêu thành phần hồ sơ hoặc trường thông tin");
+			mc_errors_add(errors, path, "must name a component or a field",
+			              "phải nêu thành phần hồ sơ hoặc trường thông tin");
 		}
 		if (comp && (!json_is_string(comp) || json_string_length(comp) == 0 ||
 		             text_utf8_len(json_string_value(comp)) > MAX_CODE)) {
 			snprintf(p2, sizeof p2, "%s.component", path);
-			add_error(errors, p2, "must be a component id (1 to 64 characters)",
-			          "phải là mã thành phần hồ sơ (1 đến 64 ký tự)");
+			mc_errors_add(errors, p2, "must be a component id (1 to 64 characters)",
+			              "phải là mã thành phần hồ sơ (1 đến 64 ký tự)");
 		}
 		if (field && (!json_is_string(field) || json_string_length(field) == 0 ||
 		              text_utf8_len(json_string_value(field)) > 200)) {
 			snprintf(p2, sizeof p2, "%s.field", path);
-			add_error(errors, p2, "must be a field name (1 to 200 characters)",
-			          "phải là tên trường thông tin (1 đến 200 ký tự)");
+			mc_errors_add(errors, p2, "must be a field name (1 to 200 characters)",
+			              "phải là tên trường thông tin (1 đến 200 ký tự)");
 		}
 		if (note &&
 		    (!json_is_string(note) || text_utf8_len(json_string_value(note)) > MAX_NOTE)) {
 			snprintf(p2, sizeof p2, "%s.note", path);
-			add_error(errors, p2, "must be a string of at most 2000 characters",
-			          "phải là chuỗi tối đa 2000 ký tự");
+			mc_errors_add(errors, p2, "must be a string of at most 2000 characters",
+			              "phải là chuỗi tối đa 2000 ký tự");
 		}
 	}
 }
@@ -409,21 +403,21 @@ static void check_supplement(json_t *body, json_t *errors)
 	json_t *comps = json_object_get(body, "components");
 	json_t *form = json_object_get(body, "form");
 	if ((!comps || json_is_null(comps)) && (!form || json_is_null(form))) {
-		add_error(errors, "$", "a supplement brings components or form fields",
-		          "hồ sơ bổ sung phải có thành phần hồ sơ hoặc thông tin biểu mẫu");
+		mc_errors_add(errors, "$", "a supplement brings components or form fields",
+		              "hồ sơ bổ sung phải có thành phần hồ sơ hoặc thông tin biểu mẫu");
 		return;
 	}
 	if (form && !json_is_null(form) && !json_is_object(form))
-		add_error(errors, "$.form", "must be an object", "phải là một đối tượng");
+		mc_errors_add(errors, "$.form", "must be an object", "phải là một đối tượng");
 	if (comps && !json_is_null(comps)) {
 		if (!json_is_array(comps)) {
-			add_error(errors, "$.components", "must be an array",
-			          "phải là một danh sách");
+			mc_errors_add(errors, "$.components", "must be an array",
+			              "phải là một danh sách");
 			return;
 		}
 		if (json_array_size(comps) > MAX_ITEMS) {
-			add_error(errors, "$.components", "too many components (at most 100)",
-			          "quá nhiều thành phần (tối đa 100)");
+			mc_errors_add(errors, "$.components", "too many components (at most 100)",
+			              "quá nhiều thành phần (tối đa 100)");
 			return;
 		}
 		size_t i;
@@ -437,9 +431,9 @@ static void check_supplement(json_t *body, json_t *errors)
 			if (!json_is_object(c) || !json_is_string(id) || !json_is_string(doc) ||
 			    json_string_length(id) == 0 || json_string_length(id) > MAX_CODE ||
 			    json_string_length(doc) == 0 || json_string_length(doc) > MAX_CODE)
-				add_error(errors, path,
-				          "must be {\"component\": id, \"document\": id}",
-				          "phải có dạng {\"component\": mã, \"document\": mã}");
+				mc_errors_add(errors, path,
+				              "must be {\"component\": id, \"document\": id}",
+				              "phải có dạng {\"component\": mã, \"document\": mã}");
 		}
 	}
 }
@@ -450,7 +444,7 @@ mc_err dossier_action_validate(const dossier_facts *f, dossier_action a, json_t 
 	json_t *errors = json_array();
 	mc_err err = MC_OK;
 	if (!json_is_object(body)) {
-		add_error(errors, "$", "must be an object", "phải là một đối tượng");
+		mc_errors_add(errors, "$", "must be an object", "phải là một đối tượng");
 		goto out;
 	}
 	check_string(body, "note", false, MAX_NOTE, errors);
@@ -472,12 +466,12 @@ mc_err dossier_action_validate(const dossier_facts *f, dossier_action a, json_t 
 	case DA_REQUEST_PAYMENT: {
 		json_t *amt = json_object_get(body, "amount");
 		if (!amt || json_is_null(amt))
-			add_error(errors, "$.amount", "required member is missing",
-			          "thiếu thông tin bắt buộc");
+			mc_errors_add(errors, "$.amount", "required member is missing",
+			              "thiếu thông tin bắt buộc");
 		else if (!json_is_number(amt) || !(json_number_value(amt) > 0) ||
 		         json_number_value(amt) > MAX_AMOUNT)
-			add_error(errors, "$.amount", "must be a positive amount (VND)",
-			          "phải là số tiền dương (đồng)");
+			mc_errors_add(errors, "$.amount", "must be a positive amount (VND)",
+			              "phải là số tiền dương (đồng)");
 		check_string(body, "reason", true, MAX_REASON, errors);
 		break;
 	}
@@ -490,21 +484,23 @@ mc_err dossier_action_validate(const dossier_facts *f, dossier_action a, json_t 
 	case DA_FINISH: {
 		json_t *res = json_object_get(body, "result");
 		if (!res || json_is_null(res))
-			add_error(errors, "$.result", "required member is missing",
-			          "thiếu thông tin bắt buộc");
+			mc_errors_add(errors, "$.result", "required member is missing",
+			              "thiếu thông tin bắt buộc");
 		else if (!json_is_object(res))
-			add_error(errors, "$.result", "must be an object", "phải là một đối tượng");
+			mc_errors_add(errors, "$.result", "must be an object",
+			              "phải là một đối tượng");
 		break;
 	}
 	case DA_APOLOGIZE: {
 		const char *d = check_string(body, "new_due_date", true, 10, errors);
 		mc_day day;
 		if (d && !date_parse(d, &day))
-			add_error(errors, "$.new_due_date", "must be a date YYYY-MM-DD",
-			          "phải là ngày dạng YYYY-MM-DD");
+			mc_errors_add(errors, "$.new_due_date", "must be a date YYYY-MM-DD",
+			              "phải là ngày dạng YYYY-MM-DD");
 		else if (d && f && f->has_due_date && day <= f->due_date)
-			add_error(errors, "$.new_due_date", "must be after the current due date",
-			          "phải sau ngày hẹn trả kết quả hiện tại");
+			mc_errors_add(errors, "$.new_due_date",
+			              "must be after the current due date",
+			              "phải sau ngày hẹn trả kết quả hiện tại");
 		check_string(body, "reason", true, MAX_REASON, errors);
 		break;
 	}
@@ -513,7 +509,7 @@ mc_err dossier_action_validate(const dossier_facts *f, dossier_action a, json_t 
 	case DA_RETURN_RESULT:
 		break;
 	default:
-		add_error(errors, "$.action", "unknown action", "thao tác không hợp lệ");
+		mc_errors_add(errors, "$.action", "unknown action", "thao tác không hợp lệ");
 		break;
 	}
 out:

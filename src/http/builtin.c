@@ -11,10 +11,9 @@
 #define MAX_ROUTES 256
 #define NSTATUS 20
 
-static const int statuses[NSTATUS] = {200, 201, 204, 206, 304, 400, 401, 403, 404, 405,
-				      409, 413, 415, 422, 429, 500, 503, 0};
-static const double buckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-				 0.1,   0.25,   0.5,   1.0,  2.5};
+static const int statuses[NSTATUS] = {200, 201, 204, 206, 304, 400, 401, 403, 404,
+                                      405, 409, 413, 415, 422, 429, 500, 503, 0};
+static const double buckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5};
 #define NBUCKETS (sizeof buckets / sizeof buckets[0])
 
 /* index MAX_ROUTES collects requests that matched no route */
@@ -47,8 +46,8 @@ static void h_healthz(mc_req *req, mc_resp *resp)
 {
 	(void)req;
 	http_reply_json(resp, 200,
-			json_pack("{s:s, s:i}", "status", "ok", "schema_version",
-				  store_schema_version(req->app->db)));
+	                json_pack("{s:s, s:i}", "status", "ok", "schema_version",
+	                          store_schema_version(req->app->db)));
 }
 
 static void route_label(mc_buf *b, int r)
@@ -65,7 +64,7 @@ static void h_metrics(mc_req *req, mc_resp *resp)
 	mc_buf b = {0};
 	int n = routes_count();
 	mc_buf_puts(&b, "# HELP motcua_http_requests_total HTTP requests by route and status.\n"
-			"# TYPE motcua_http_requests_total counter\n");
+	                "# TYPE motcua_http_requests_total counter\n");
 	for (int r = 0; r <= MAX_ROUTES; r++) {
 		if (r >= n && r != MAX_ROUTES)
 			continue;
@@ -82,7 +81,7 @@ static void h_metrics(mc_req *req, mc_resp *resp)
 		}
 	}
 	mc_buf_puts(&b, "# HELP motcua_http_request_duration_seconds Request latency by route.\n"
-			"# TYPE motcua_http_request_duration_seconds histogram\n");
+	                "# TYPE motcua_http_request_duration_seconds histogram\n");
 	for (int r = 0; r <= MAX_ROUTES; r++) {
 		if (r >= n && r != MAX_ROUTES)
 			continue;
@@ -111,9 +110,10 @@ static void h_metrics(mc_req *req, mc_resp *resp)
 	long counts[11] = {0};
 	if (dossier_count_by_status(req->app->db, counts) == MC_OK) {
 		mc_buf_puts(&b, "# HELP motcua_dossiers Dossiers by national status code.\n"
-				"# TYPE motcua_dossiers gauge\n");
+		                "# TYPE motcua_dossiers gauge\n");
 		for (int s = 1; s <= 10; s++)
-			mc_buf_printf(&b, "motcua_dossiers{status_code=\"%d\"} %ld\n", s, counts[s]);
+			mc_buf_printf(&b, "motcua_dossiers{status_code=\"%d\"} %ld\n", s,
+			              counts[s]);
 	}
 	http_reply_bytes(resp, 200, "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);
 	mc_buf_free(&b);

@@ -22,25 +22,25 @@
 typedef struct mc_req {
 	mc_app *app;
 	mc_arena *arena;
-	const char *method;            /* "GET", "POST", ... */
-	const char *path;              /* URL path, without the query */
+	const char *method;                  /* "GET", "POST", ... */
+	const char *path;                    /* URL path, without the query */
 	const char *params[HTTP_MAX_PARAMS]; /* {name} segments of the route, decoded */
-	const char *body;              /* raw body, NUL-terminated, may be "" */
+	const char *body;                    /* raw body, NUL-terminated, may be "" */
 	size_t body_len;
-	const char *content_type;      /* header value or NULL */
-	mc_principal who;              /* resolved by the auth stage */
-	const char *token_hash;        /* hex hash of the bearer token, or NULL */
-	const char *lang;              /* "vi" (default) or "en" */
+	const char *content_type; /* header value or NULL */
+	mc_principal who;         /* resolved by the auth stage */
+	const char *token_hash;   /* hex hash of the bearer token, or NULL */
+	const char *lang;         /* "vi" (default) or "en" */
 	const char *client_ip;
-	void *conn;                    /* opaque server connection */
+	void *conn; /* opaque server connection */
 } mc_req;
 
 typedef struct mc_resp {
 	int status;
-	char *body;              /* malloc'ed, owned by the response */
+	char *body; /* malloc'ed, owned by the response */
 	size_t body_len;
 	const char *content_type;
-	char *headers[8][2];     /* extra headers, malloc'ed pairs */
+	char *headers[8][2]; /* extra headers, malloc'ed pairs */
 	int nheaders;
 } mc_resp;
 
@@ -88,7 +88,7 @@ void http_add_header(mc_resp *resp, const char *name, const char *value);
 void http_reply_error(mc_req *req, mc_resp *resp, mc_err e, const mc_diag *diag);
 /* Shorthand: problem with a formatted detail. */
 void http_reply_problem(mc_req *req, mc_resp *resp, mc_err e, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 /* HTTP status of an error code. */
 int http_status_of(mc_err e);
 

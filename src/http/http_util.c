@@ -124,7 +124,7 @@ void http_reply_error(mc_req *req, mc_resp *resp, mc_err e, const mc_diag *diag)
 	int status = http_status_of(e);
 	json_t *p = json_object();
 	json_object_set_new(p, "type",
-			    json_sprintf("https://motcua.gov.vn/problems/%s", mc_err_name(e)));
+	                    json_sprintf("https://motcua.gov.vn/problems/%s", mc_err_name(e)));
 	json_object_set_new(p, "title", json_string(title_of(e, vi)));
 	json_object_set_new(p, "status", json_integer(status));
 	const char *detail = NULL;
@@ -134,7 +134,8 @@ void http_reply_error(mc_req *req, mc_resp *resp, mc_err e, const mc_diag *diag)
 			detail = NULL;
 	}
 	if (status >= 500 && e != MC_ERR_UNAVAILABLE)
-		detail = vi ? "Đã xảy ra lỗi, vui lòng thử lại sau." : "An internal error occurred.";
+		detail =
+		    vi ? "Đã xảy ra lỗi, vui lòng thử lại sau." : "An internal error occurred.";
 	if (detail)
 		json_object_set_new(p, "detail", json_string(detail));
 	if (diag && diag->detail[0] && vi && diag->detail_vi[0] && status < 500)
@@ -171,7 +172,7 @@ mc_err http_limit(mc_req *req, int def, int max, int *out, mc_diag *diag)
 	long v = strtol(s, &end, 10);
 	if (!*s || *end || v < 1)
 		return mc_fail2(diag, MC_ERR_INVALID, "Tham số limit phải là số nguyên dương",
-				"limit must be a positive integer");
+		                "limit must be a positive integer");
 	*out = v > max ? max : (int)v;
 	return MC_OK;
 }
@@ -183,7 +184,7 @@ const char *http_cursor_encode(mc_req *req, json_t *state)
 	size_t cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	char *out = mc_arena_alloc(req->arena, cap);
 	sodium_bin2base64(out, cap, (const unsigned char *)s, n,
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	free(s);
 	return out;
 }
@@ -196,16 +197,19 @@ mc_err http_cursor_decode(mc_req *req, json_t **out, mc_diag *diag)
 		return MC_OK;
 	size_t n = strlen(c);
 	if (n > 2048)
-		return mc_fail2(diag, MC_ERR_INVALID, "Con trỏ trang không hợp lệ", "invalid cursor");
+		return mc_fail2(diag, MC_ERR_INVALID, "Con trỏ trang không hợp lệ",
+		                "invalid cursor");
 	unsigned char *bin = mc_arena_alloc(req->arena, n + 1);
 	size_t len = 0;
 	if (sodium_base642bin(bin, n, c, n, NULL, &len, NULL,
-			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
-		return mc_fail2(diag, MC_ERR_INVALID, "Con trỏ trang không hợp lệ", "invalid cursor");
+	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+		return mc_fail2(diag, MC_ERR_INVALID, "Con trỏ trang không hợp lệ",
+		                "invalid cursor");
 	json_t *j = json_loadb((const char *)bin, len, 0, NULL);
 	if (!json_is_object(j)) {
 		json_decref(j);
-		return mc_fail2(diag, MC_ERR_INVALID, "Con trỏ trang không hợp lệ", "invalid cursor");
+		return mc_fail2(diag, MC_ERR_INVALID, "Con trỏ trang không hợp lệ",
+		                "invalid cursor");
 	}
 	*out = j;
 	return MC_OK;
@@ -214,7 +218,7 @@ mc_err http_cursor_decode(mc_req *req, json_t **out, mc_diag *diag)
 json_t *http_list(json_t *items, const char *next_cursor)
 {
 	return json_pack("{s:o, s:o}", "items", items, "next_cursor",
-			 next_cursor ? json_string(next_cursor) : json_null());
+	                 next_cursor ? json_string(next_cursor) : json_null());
 }
 
 void http_reply_list(mc_req *req, mc_resp *resp, json_t *items, json_t *next_state)

@@ -68,7 +68,7 @@ static bool match(mc_req *req, const char *pattern, const char *path, bool keep)
 }
 
 int router_match(mc_req *req, const char *method, const char *path, int *status, char *allow,
-		 size_t allow_len)
+                 size_t allow_len)
 {
 	flatten();
 	allow[0] = '\0';

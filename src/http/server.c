@@ -73,10 +73,10 @@ static const char *client_ip(struct MHD_Connection *c, mc_arena *a)
 	if (ci && ci->client_addr) {
 		if (ci->client_addr->sa_family == AF_INET)
 			inet_ntop(AF_INET, &((struct sockaddr_in *)ci->client_addr)->sin_addr, buf,
-				  sizeof buf);
+			          sizeof buf);
 		else if (ci->client_addr->sa_family == AF_INET6)
 			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)ci->client_addr)->sin6_addr,
-				  buf, sizeof buf);
+			          buf, sizeof buf);
 	}
 	return mc_arena_strdup(a, buf);
 }
@@ -97,21 +97,21 @@ static bool auth_stage(req_state *rs, const http_route *rt, mc_resp *resp)
 	if (h && *h) {
 		if (strncasecmp(h, "Bearer ", 7) != 0) {
 			http_reply_problem(r, resp, MC_ERR_UNAUTHENTICATED,
-					   "Authorization must be a Bearer token");
+			                   "Authorization must be a Bearer token");
 			return false;
 		}
 		char hash[65];
 		if (auth_resolve(r->app->db, h + 7, &r->who, hash) != MC_OK) {
 			http_reply_problem(r, resp, MC_ERR_UNAUTHENTICATED,
-					   "the token is unknown or expired");
+			                   "the token is unknown or expired");
 			return false;
 		}
 		r->token_hash = mc_arena_strdup(r->arena, hash);
 	}
-	mc_role need = rt->access == ACCESS_ADMIN	? ROLE_ADMIN
-		       : rt->access == ACCESS_OFFICER ? ROLE_OFFICER
-		       : rt->access == ACCESS_USER    ? ROLE_CITIZEN
-						      : ROLE_ANONYMOUS;
+	mc_role need = rt->access == ACCESS_ADMIN     ? ROLE_ADMIN
+	               : rt->access == ACCESS_OFFICER ? ROLE_OFFICER
+	               : rt->access == ACCESS_USER    ? ROLE_CITIZEN
+	                                              : ROLE_ANONYMOUS;
 	if (need == ROLE_ANONYMOUS)
 		return true;
 	if (r->who.role == ROLE_ANONYMOUS) {
@@ -120,11 +120,12 @@ static bool auth_stage(req_state *rs, const http_route *rt, mc_resp *resp)
 		return false;
 	}
 	bool ok = need == ROLE_CITIZEN || (need == ROLE_OFFICER && r->who.role >= ROLE_OFFICER) ||
-		  (need == ROLE_ADMIN && r->who.role == ROLE_ADMIN);
+	          (need == ROLE_ADMIN && r->who.role == ROLE_ADMIN);
 	if (!ok) {
 		mc_diag d = {0};
-		mc_fail2(&d, MC_ERR_FORBIDDEN, "Vai trò của bạn không được phép thực hiện thao tác này",
-			 "your role may not do this");
+		mc_fail2(&d, MC_ERR_FORBIDDEN,
+		         "Vai trò của bạn không được phép thực hiện thao tác này",
+		         "your role may not do this");
 		http_reply_error(r, resp, MC_ERR_FORBIDDEN, &d);
 	}
 	return ok;
@@ -140,7 +141,8 @@ static void dispatch(req_state *rs, mc_resp *resp)
 			resp->status = 405;
 			http_add_header(resp, "Allow", rs->allow);
 		} else {
-			http_reply_problem(r, resp, MC_ERR_NOT_FOUND, "no such resource: %s", r->path);
+			http_reply_problem(r, resp, MC_ERR_NOT_FOUND, "no such resource: %s",
+			                   r->path);
 		}
 		return;
 	}
@@ -149,7 +151,7 @@ static void dispatch(req_state *rs, mc_resp *resp)
 		return;
 	if (rs->too_large) {
 		http_reply_problem(r, resp, MC_ERR_TOO_LARGE, "the body exceeds %zu bytes",
-				   rs->body_cap);
+		                   rs->body_cap);
 		return;
 	}
 	r->body = mc_buf_cstr(&rs->body);
@@ -157,19 +159,20 @@ static void dispatch(req_state *rs, mc_resp *resp)
 	if (rt->body == BODY_JSON) {
 		if (!ctype_is(r->content_type, "application/json")) {
 			http_reply_problem(r, resp, MC_ERR_MEDIA_TYPE,
-					   "send the body as application/json");
+			                   "send the body as application/json");
 			return;
 		}
 		json_error_t jerr;
 		rs->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
 		if (!rs->json) {
 			http_reply_problem(r, resp, MC_ERR_INVALID,
-					   "malformed JSON at line %d column %d: %s", jerr.line,
-					   jerr.column, jerr.text);
+			                   "malformed JSON at line %d column %d: %s", jerr.line,
+			                   jerr.column, jerr.text);
 			return;
 		}
 		if (!json_is_object(rs->json)) {
-			http_reply_problem(r, resp, MC_ERR_INVALID, "the body must be a JSON object");
+			http_reply_problem(r, resp, MC_ERR_INVALID,
+			                   "the body must be a JSON object");
 			return;
 		}
 	}
@@ -180,11 +183,11 @@ static void dispatch(req_state *rs, mc_resp *resp)
 
 static enum MHD_Result queue(struct MHD_Connection *c, mc_resp *resp)
 {
-	struct MHD_Response *mr = MHD_create_response_from_buffer_with_free_callback(
-	    resp->body_len, resp->body, free);
+	struct MHD_Response *mr =
+	    MHD_create_response_from_buffer_with_free_callback(resp->body_len, resp->body, free);
 	resp->body = NULL;
-	MHD_add_response_header(mr, "Content-Type", resp->content_type ? resp->content_type
-								      : "application/json");
+	MHD_add_response_header(mr, "Content-Type",
+	                        resp->content_type ? resp->content_type : "application/json");
 	MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
 	bool has_cache = false;
 	for (int i = 0; i < resp->nheaders; i++) {
@@ -202,8 +205,8 @@ static enum MHD_Result queue(struct MHD_Connection *c, mc_resp *resp)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-				  const char *method, const char *version,
-				  const char *upload_data, size_t *upload_data_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
 	(void)cls;
 	(void)version;
@@ -221,11 +224,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		r->lang = lang_of(c);
 		r->client_ip = client_ip(c, r->arena);
 		r->content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
-		rs->route = router_match(r, method, url, &rs->route_status, rs->allow,
-					 sizeof rs->allow);
+		rs->route =
+		    router_match(r, method, url, &rs->route_status, rs->allow, sizeof rs->allow);
 		const http_route *rt = rs->route >= 0 ? routes_at(rs->route) : NULL;
 		rs->body_cap = rt && rt->body == BODY_RAW ? (size_t)the_app->max_upload
-							  : (size_t)the_app->max_body;
+		                                          : (size_t)the_app->max_body;
 		if (rt && rt->body == BODY_NONE)
 			rs->body_cap = 64 * 1024;
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
@@ -254,7 +257,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
-			 enum MHD_RequestTerminationCode toe)
+                         enum MHD_RequestTerminationCode toe)
 {
 	(void)cls;
 	(void)c;
@@ -297,9 +300,8 @@ int server_run(mc_app *app, const server_opts *o)
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO, 0, NULL, NULL,
 	    on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads, MHD_OPTION_CONNECTION_TIMEOUT,
-	    (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE,
-	    (unsigned)1024, MHD_OPTION_END);
+	    (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000, MHD_OPTION_NOTIFY_COMPLETED,
+	    on_completed, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "motcua: cannot listen on %s:%d\n", o->host, o->port);
 		return 1;

@@ -13,7 +13,7 @@ json_t *server_req_json(mc_req *req);
  * the route index (into routes_all) or -1 with *status 404 or 405 (and
  * `allow` filled with the allowed methods for 405). */
 int router_match(mc_req *req, const char *method, const char *path, int *status, char *allow,
-		 size_t allow_len);
+                 size_t allow_len);
 
 /* Every route of every module, in one array ended by {0} (routes.c). */
 extern const http_route *routes_all[];

@@ -88,8 +88,8 @@ mc_err store_text_delete(store_conn *c, const char *index, const char *key);
 typedef bool (*store_text_hit)(const char *key, double rank, void *ctx);
 /* Calls hit for each matching key, best first, skipping `offset` hits, until
  * `limit` hits or hit returns false. */
-mc_err store_text_search(store_conn *c, const char *index, const char *folded_query,
-			 int limit, int offset, store_text_hit hit, void *ctx);
+mc_err store_text_search(store_conn *c, const char *index, const char *folded_query, int limit,
+                         int offset, store_text_hit hit, void *ctx);
 
 /* Maintenance after a bulk load: merges the text index into one segment
  * and refreshes the query planner's statistics. Safe at any time. */

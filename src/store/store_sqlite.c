@@ -14,8 +14,8 @@
 #include "core/mem.h"
 #include <errno.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +37,8 @@ struct store_conn {
 	sqlite3 *db;
 	store_stmt cache[STMT_CACHE];
 	int ncache;
-	int busy;     /* pool bookkeeping */
-	bool writer;  /* the writer thread's connection */
+	int busy;          /* pool bookkeeping */
+	bool writer;       /* the writer thread's connection */
 	uint64_t instance; /* store_conn_instance */
 };
 
@@ -127,8 +127,8 @@ static mc_err conn_open(const char *path, bool writer, bool create, store_conn *
 	sqlite3_busy_timeout(c->db, 10000);
 	sqlite3_extended_result_codes(c->db, 1);
 	const char *pragmas = writer ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-				       "PRAGMA foreign_keys=ON; PRAGMA cache_size=-16000;"
-				     : "PRAGMA foreign_keys=ON; PRAGMA cache_size=-8000;";
+	                               "PRAGMA foreign_keys=ON; PRAGMA cache_size=-16000;"
+	                             : "PRAGMA foreign_keys=ON; PRAGMA cache_size=-8000;";
 	mc_err e = exec_sql(c, pragmas);
 	if (e) {
 		sqlite3_close(c->db);
@@ -305,8 +305,8 @@ static mc_err run_cached(store_conn *c, const char *sql)
 mc_err store_text_delete(store_conn *c, const char *index, const char *key)
 {
 	store_stmt *st;
-	mc_err e = store_prepare(c, "DELETE FROM text_index_key WHERE idx = ?1 AND key = ?2 RETURNING docid",
-				 &st);
+	mc_err e = store_prepare(
+	    c, "DELETE FROM text_index_key WHERE idx = ?1 AND key = ?2 RETURNING docid", &st);
 	if (e)
 		return e;
 	store_bind_text(st, 1, index);
@@ -343,8 +343,8 @@ mc_err store_text_put(store_conn *c, const char *index, const char *key, const c
 	if (e)
 		return e;
 	int64_t docid = sqlite3_last_insert_rowid(c->db);
-	if ((e = store_prepare(c, "INSERT INTO text_index_key (idx, key, docid) VALUES (?1, ?2, ?3)",
-			       &st)))
+	if ((e = store_prepare(
+	         c, "INSERT INTO text_index_key (idx, key, docid) VALUES (?1, ?2, ?3)", &st)))
 		return e;
 	store_bind_text(st, 1, index);
 	store_bind_text(st, 2, key);
@@ -391,7 +391,7 @@ static char *fts_query(const char *folded, char **phrase)
 }
 
 mc_err store_text_search(store_conn *c, const char *index, const char *folded_query, int limit,
-			 int offset, store_text_hit hit, void *ctx)
+                         int offset, store_text_hit hit, void *ctx)
 {
 	char *phrase = NULL;
 	char *q = fts_query(folded_query, &phrase);
@@ -405,7 +405,8 @@ mc_err store_text_search(store_conn *c, const char *index, const char *folded_qu
 	    c,
 	    "SELECT k.key, bm25(text_index) AS r, "
 	    "  CASE WHEN substr(t.body, 1, length(?3) + 1) = ?3 || ' ' OR t.body = ?3 THEN 0 "
-	    "       WHEN instr(' ' || t.body || ' ', ' ' || ?3 || ' ') > 0 THEN 1 ELSE 2 END AS tier "
+	    "       WHEN instr(' ' || t.body || ' ', ' ' || ?3 || ' ') > 0 THEN 1 ELSE 2 END AS "
+	    "tier "
 	    "FROM text_index t CROSS JOIN text_index_key k ON k.docid = t.rowid "
 	    "WHERE text_index MATCH ?1 AND k.idx = ?2 "
 	    "ORDER BY tier, r, k.key LIMIT ?4 OFFSET ?5",
@@ -419,7 +420,8 @@ mc_err store_text_search(store_conn *c, const char *index, const char *folded_qu
 	store_bind_int(st, 5, offset);
 	bool row;
 	while (!(e = store_step(st, &row)) && row) {
-		double rank = sqlite3_column_double(st->st, 1) - 1000.0 * (2 - store_col_int(st, 2));
+		double rank =
+		    sqlite3_column_double(st->st, 1) - 1000.0 * (2 - store_col_int(st, 2));
 		if (!hit(store_col_text(st, 0), rank, ctx))
 			break;
 	}
@@ -568,9 +570,11 @@ mc_err store_open(const char *url, bool create, store **out, mc_diag *diag)
 		struct stat sb;
 		if (stat(url, &sb) != 0) {
 			if (!create)
-				return mc_fail(diag, MC_ERR_NOT_FOUND, "no data directory at %s", url);
+				return mc_fail(diag, MC_ERR_NOT_FOUND, "no data directory at %s",
+				               url);
 			if (mkdir(url, 0750) != 0)
-				return mc_fail(diag, MC_ERR_IO, "cannot create %s: %s", url, strerror(errno));
+				return mc_fail(diag, MC_ERR_IO, "cannot create %s: %s", url,
+				               strerror(errno));
 		} else if (!S_ISDIR(sb.st_mode)) {
 			return mc_fail(diag, MC_ERR_INVALID, "%s is not a directory", url);
 		}
@@ -578,7 +582,7 @@ mc_err store_open(const char *url, bool create, store **out, mc_diag *diag)
 		if (!create && stat(path, &sb) != 0) {
 			free(path);
 			return mc_fail(diag, MC_ERR_NOT_FOUND,
-				       "%s is not a motcua data directory (run motcua init)", url);
+			               "%s is not a motcua data directory (run motcua init)", url);
 		}
 	}
 	store *s = mc_xcalloc(1, sizeof *s);
@@ -598,8 +602,9 @@ mc_err store_open(const char *url, bool create, store **out, mc_diag *diag)
 		free(s);
 		return e;
 	}
-	e = exec_sql(s->writer, "CREATE TABLE IF NOT EXISTS schema_migration ("
-				"version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+	e = exec_sql(s->writer,
+	             "CREATE TABLE IF NOT EXISTS schema_migration ("
+	             "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
 	if (e) {
 		conn_close(s->writer);
 		free(s->path);
@@ -648,7 +653,8 @@ static mc_err apply_one(store_conn *c, void *ctx, mc_diag *diag)
 	snprintf(ver, sizeof ver, "%d", mc->m->version);
 	const char *p[] = {ver, mc->m->name, ts_format(ts_now(), ts)};
 	return store_execv(
-	    c, "INSERT INTO schema_migration (version, name, applied_at) VALUES (?1, ?2, ?3)", 3, p);
+	    c, "INSERT INTO schema_migration (version, name, applied_at) VALUES (?1, ?2, ?3)", 3,
+	    p);
 }
 
 int store_schema_version(store *s)

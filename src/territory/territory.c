@@ -446,12 +446,6 @@ mc_err territory_agency_list(store_conn *c, const territory_query *q, json_t **i
 
 /* ---- agency changes ---------------------------------------------------- */
 
-static void field_error(json_t *errs, const char *path, const char *en, const char *vi)
-{
-	json_array_append_new(
-	    errs, json_pack("{s:s, s:s, s:s}", "path", path, "message", en, "message_vi", vi));
-}
-
 static bool valid_code(const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
@@ -476,17 +470,17 @@ static void take_name(json_t *body, const char *key, bool required, json_t *errs
 	snprintf(path, sizeof path, "$.%s", key);
 	if (!v) {
 		if (required)
-			field_error(errs, path, "is required", "bắt buộc");
+			mc_errors_add(errs, path, "is required", "bắt buộc");
 		return;
 	}
 	const char *s = json_string_value(v);
 	if (!s) {
-		field_error(errs, path, "must be a string", "phải là chuỗi");
+		mc_errors_add(errs, path, "must be a string", "phải là chuỗi");
 		return;
 	}
 	char *t = text_trim_dup(s, strlen(s));
 	if (!*t || strlen(t) > NAME_MAX_BYTES) {
-		field_error(errs, path, "must be 1 to 256 bytes", "phải dài từ 1 đến 256 byte");
+		mc_errors_add(errs, path, "must be 1 to 256 bytes", "phải dài từ 1 đến 256 byte");
 		free(t);
 		return;
 	}
@@ -506,7 +500,7 @@ static void take_ref(json_t *body, const char *key, json_t *errs, bool *present,
 		return;
 	snprintf(path, sizeof path, "$.%s", key);
 	if (!json_is_string(v) || !valid_code(json_string_value(v))) {
-		field_error(errs, path, "must be a code or null", "phải là mã hoặc null");
+		mc_errors_add(errs, path, "must be a code or null", "phải là mã hoặc null");
 		return;
 	}
 	*out = json_string_value(v);
@@ -563,9 +557,9 @@ mc_err territory_agency_put(store_conn *c, const char *actor, const char *code, 
 	if (create) {
 		code = json_string_value(jcode);
 		if (!code || !valid_code(code)) {
-			field_error(errs, "$.code",
-			            "must be 2 to 32 letters, digits, '.', '-' or '_'",
-			            "phải gồm 2 đến 32 chữ cái, chữ số, '.', '-' hoặc '_'");
+			mc_errors_add(errs, "$.code",
+			              "must be 2 to 32 letters, digits, '.', '-' or '_'",
+			              "phải gồm 2 đến 32 chữ cái, chữ số, '.', '-' hoặc '_'");
 			code = NULL;
 		}
 	} else if (!valid_code(code)) {
@@ -573,8 +567,8 @@ mc_err territory_agency_put(store_conn *c, const char *actor, const char *code, 
 		             code ? code : "");
 		goto out;
 	} else if (jcode && (!json_is_string(jcode) || strcmp(json_string_value(jcode), code))) {
-		field_error(errs, "$.code", "must equal the code in the path",
-		            "phải trùng với mã trên đường dẫn");
+		mc_errors_add(errs, "$.code", "must equal the code in the path",
+		              "phải trùng với mã trên đường dẫn");
 	}
 	take_name(body, "name", create, errs, &name);
 	take_name(body, "name_en", create, errs, &name_en);
@@ -582,8 +576,8 @@ mc_err territory_agency_put(store_conn *c, const char *actor, const char *code, 
 	if (jlevel || create) {
 		level = json_string_value(jlevel);
 		if (!level || !in_set(level, levels)) {
-			field_error(errs, "$.level", "must be central, province or commune",
-			            "phải là central, province hoặc commune");
+			mc_errors_add(errs, "$.level", "must be central, province or commune",
+			              "phải là central, province hoặc commune");
 			level = NULL;
 		}
 	}
@@ -623,22 +617,22 @@ mc_err territory_agency_put(store_conn *c, const char *actor, const char *code, 
 	/* references */
 	if (strcmp(level, "central") == 0) {
 		if (unit_code)
-			field_error(errs, "$.unit", "must be null for a central agency",
-			            "phải là null với cơ quan trung ương");
+			mc_errors_add(errs, "$.unit", "must be null for a central agency",
+			              "phải là null với cơ quan trung ương");
 	} else if (!unit_code) {
-		field_error(errs, "$.unit", "is required for a local agency",
-		            "bắt buộc với cơ quan địa phương");
+		mc_errors_add(errs, "$.unit", "is required for a local agency",
+		              "bắt buộc với cơ quan địa phương");
 	} else {
 		e = get_one(c, "SELECT " UNIT_COLS " FROM unit WHERE code = ?1", unit_code,
 		            unit_json, &unit);
 		if (e)
 			goto out;
 		if (!unit)
-			field_error(errs, "$.unit", "no such administrative unit",
-			            "không có đơn vị hành chính này");
+			mc_errors_add(errs, "$.unit", "no such administrative unit",
+			              "không có đơn vị hành chính này");
 		else if (strcmp(json_string_value(json_object_get(unit, "level")), level) != 0)
-			field_error(errs, "$.unit", "the unit's level differs from the agency's",
-			            "cấp của đơn vị khác cấp của cơ quan");
+			mc_errors_add(errs, "$.unit", "the unit's level differs from the agency's",
+			              "cấp của đơn vị khác cấp của cơ quan");
 	}
 	if (parent) {
 		bool cycle = false;
@@ -648,15 +642,15 @@ mc_err territory_agency_put(store_conn *c, const char *actor, const char *code, 
 		if (e)
 			goto out;
 		if (!pa) {
-			field_error(errs, "$.parent", "no such agency", "không có cơ quan này");
+			mc_errors_add(errs, "$.parent", "no such agency", "không có cơ quan này");
 		} else {
 			json_decref(pa);
 			e = parent_cycle(c, code, parent, &cycle);
 			if (e)
 				goto out;
 			if (cycle)
-				field_error(errs, "$.parent", "would make a cycle of parents",
-				            "tạo thành vòng lặp cơ quan cấp trên");
+				mc_errors_add(errs, "$.parent", "would make a cycle of parents",
+				              "tạo thành vòng lặp cơ quan cấp trên");
 		}
 	}
 	if (json_array_size(errs))

@@ -574,7 +574,7 @@ static void test_full_lifecycle(void **state)
 	time_t received;
 	assert_true(ts_parse(sget(out, "received_at"), &received));
 	assert_true(received >= date_local_midnight(date_from_ymd(2026, 3, 2)) + 9 * 3600 &&
-		    received < date_local_midnight(date_from_ymd(2026, 3, 2)) + 9 * 3600 + 300);
+	            received < date_local_midnight(date_from_ymd(2026, 3, 2)) + 9 * 3600 + 300);
 	const char *due_s = sget(out, "due_date");
 	assert_non_null(due_s);
 	mc_day due;
