@@ -10,6 +10,7 @@ static const char *const names[MC_ERR__COUNT] = {
     [MC_ERR_UNAUTHENTICATED] = "unauthenticated",
     [MC_ERR_FORBIDDEN] = "forbidden",
     [MC_ERR_NOT_FOUND] = "not_found",
+    [MC_ERR_METHOD] = "method_not_allowed",
     [MC_ERR_CONFLICT] = "conflict",
     [MC_ERR_TOO_LARGE] = "too_large",
     [MC_ERR_MEDIA_TYPE] = "unsupported_media_type",

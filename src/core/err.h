@@ -13,6 +13,7 @@ typedef enum mc_err {
 	MC_ERR_UNAUTHENTICATED, /* no or bad credentials (401) */
 	MC_ERR_FORBIDDEN,       /* authenticated but not allowed (403) */
 	MC_ERR_NOT_FOUND,       /* no such object (404) */
+	MC_ERR_METHOD,          /* the resource does not support the method (405) */
 	MC_ERR_CONFLICT,        /* state conflict, duplicate (409) */
 	MC_ERR_TOO_LARGE,       /* size cap exceeded (413) */
 	MC_ERR_MEDIA_TYPE,      /* unsupported content type (415) */

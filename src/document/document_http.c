@@ -39,8 +39,8 @@ static void h_upload(mc_req *req, mc_resp *resp)
 	json_t *out = NULL;
 	const char *name = http_query(req, "name");
 	if (name && strlen(name) > DOCUMENT_NAME_MAX) {
-		http_reply_problem(req, resp, MC_ERR_INVALID, "name is longer than %d bytes",
-		                   DOCUMENT_NAME_MAX);
+		http_reply_problem(req, resp, MC_ERR_INVALID, "Tên tệp quá dài.",
+		                   "name is longer than %d bytes", DOCUMENT_NAME_MAX);
 		return;
 	}
 	mc_err e = document_put(req->app, req->who.user_id, req->who.username, req->content_type,

@@ -86,9 +86,10 @@ void http_add_header(mc_resp *resp, const char *name, const char *value);
  * http_status_of), with diag's detail and extension members. Uses the
  * request language for the title. */
 void http_reply_error(mc_req *req, mc_resp *resp, mc_err e, const mc_diag *diag);
-/* Shorthand: problem with a formatted detail. */
-void http_reply_problem(mc_req *req, mc_resp *resp, mc_err e, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+/* Shorthand: problem with a Vietnamese sentence and a formatted English
+ * detail. */
+void http_reply_problem(mc_req *req, mc_resp *resp, mc_err e, const char *vi, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 /* HTTP status of an error code. */
 int http_status_of(mc_err e);
 

@@ -73,6 +73,8 @@ int http_status_of(mc_err e)
 		return 403;
 	case MC_ERR_NOT_FOUND:
 		return 404;
+	case MC_ERR_METHOD:
+		return 405;
 	case MC_ERR_CONFLICT:
 		return 409;
 	case MC_ERR_TOO_LARGE:
@@ -101,6 +103,8 @@ static const char *title_of(mc_err e, bool vi)
 		return vi ? "Không có quyền thực hiện" : "Forbidden";
 	case MC_ERR_NOT_FOUND:
 		return vi ? "Không tìm thấy" : "Not found";
+	case MC_ERR_METHOD:
+		return vi ? "Phương thức không được hỗ trợ" : "Method not allowed";
 	case MC_ERR_CONFLICT:
 		return vi ? "Xung đột trạng thái" : "Conflict";
 	case MC_ERR_TOO_LARGE:
@@ -151,9 +155,10 @@ void http_reply_error(mc_req *req, mc_resp *resp, mc_err e, const mc_diag *diag)
 		http_add_header(resp, "Retry-After", "1");
 }
 
-void http_reply_problem(mc_req *req, mc_resp *resp, mc_err e, const char *fmt, ...)
+void http_reply_problem(mc_req *req, mc_resp *resp, mc_err e, const char *vi, const char *fmt, ...)
 {
 	mc_diag d = {0};
+	snprintf(d.detail_vi, sizeof d.detail_vi, "%s", vi);
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(d.detail, sizeof d.detail, fmt, ap);

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#define URL_MAX 8192              /* longest URL (path and query) served */
 #define DISCARD_LIMIT (64u << 20) /* read and drop at most 64 MiB past a cap, then close */
 
 typedef struct req_state {
@@ -34,6 +35,8 @@ typedef struct req_state {
 	int route_status; /* 404/405 when no route */
 	char allow[64];
 	int too_large;
+	int url_too_long;
+	int url_has_nul;
 	size_t dropped; /* body bytes read and dropped after the cap */
 	json_t *json;
 	struct timespec start;
@@ -45,6 +48,19 @@ static mc_app *the_app;
 json_t *server_req_json(mc_req *req)
 {
 	return ((req_state *)req)->json;
+}
+
+/* MHD_get_connection_values callback: sets *(int *)cls and stops at an
+ * argument still holding "%00" (see on_unescape). */
+static enum MHD_Result arg_has_nul(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+	(void)kind;
+	if (strstr(key, "%00") || (value && strstr(value, "%00"))) {
+		*(int *)cls = 1;
+		return MHD_NO;
+	}
+	return MHD_YES;
 }
 
 static double elapsed(const struct timespec *start)
@@ -89,45 +105,46 @@ static bool ctype_is(const char *ct, const char *want)
 	return strncasecmp(ct, want, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
-/* Resolves the bearer token, then applies the route's access level. */
+/* Resolves the bearer token, then applies the route's access level. A
+ * public route treats a missing, malformed or expired token alike: the
+ * caller is anonymous there. */
 static bool auth_stage(req_state *rs, const http_route *rt, mc_resp *resp)
 {
 	mc_req *r = &rs->req;
-	const char *h = http_header(r, "Authorization");
-	if (h && *h) {
-		if (strncasecmp(h, "Bearer ", 7) != 0) {
-			http_reply_problem(r, resp, MC_ERR_UNAUTHENTICATED,
-			                   "Authorization must be a Bearer token");
-			return false;
-		}
-		char hash[65];
-		if (auth_resolve(r->app->db, h + 7, &r->who, hash) != MC_OK) {
-			http_reply_problem(r, resp, MC_ERR_UNAUTHENTICATED,
-			                   "the token is unknown or expired");
-			return false;
-		}
-		r->token_hash = mc_arena_strdup(r->arena, hash);
-	}
 	mc_role need = rt->access == ACCESS_ADMIN     ? ROLE_ADMIN
 	               : rt->access == ACCESS_OFFICER ? ROLE_OFFICER
 	               : rt->access == ACCESS_USER    ? ROLE_CITIZEN
 	                                              : ROLE_ANONYMOUS;
+	const char *h = http_header(r, "Authorization");
+	if (h && *h) {
+		char hash[65];
+		const char *token = strncasecmp(h, "Bearer ", 7) == 0 ? h + 7 : NULL;
+		while (token && *token == ' ')
+			token++;
+		if (token && auth_resolve(r->app->db, token, &r->who, hash) == MC_OK) {
+			r->token_hash = mc_arena_strdup(r->arena, hash);
+		} else if (need != ROLE_ANONYMOUS) {
+			http_reply_problem(r, resp, MC_ERR_UNAUTHENTICATED,
+			                   "Phiên đăng nhập không hợp lệ hoặc đã hết hạn.",
+			                   "the bearer token is malformed, unknown or expired");
+			http_add_header(resp, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+			return false;
+		}
+	}
 	if (need == ROLE_ANONYMOUS)
 		return true;
 	if (r->who.role == ROLE_ANONYMOUS) {
-		http_reply_problem(r, resp, MC_ERR_UNAUTHENTICATED, "log in first");
+		http_reply_problem(r, resp, MC_ERR_UNAUTHENTICATED, "Vui lòng đăng nhập.",
+		                   "log in first");
 		http_add_header(resp, "WWW-Authenticate", "Bearer");
 		return false;
 	}
 	bool ok = need == ROLE_CITIZEN || (need == ROLE_OFFICER && r->who.role >= ROLE_OFFICER) ||
 	          (need == ROLE_ADMIN && r->who.role == ROLE_ADMIN);
-	if (!ok) {
-		mc_diag d = {0};
-		mc_fail2(&d, MC_ERR_FORBIDDEN,
-		         "Vai trò của bạn không được phép thực hiện thao tác này",
-		         "your role may not do this");
-		http_reply_error(r, resp, MC_ERR_FORBIDDEN, &d);
-	}
+	if (!ok)
+		http_reply_problem(r, resp, MC_ERR_FORBIDDEN,
+		                   "Vai trò của bạn không được phép thực hiện thao tác này.",
+		                   "your role may not do this");
 	return ok;
 }
 
@@ -136,13 +153,22 @@ static void dispatch(req_state *rs, mc_resp *resp)
 {
 	mc_req *r = &rs->req;
 	if (rs->route < 0) {
-		if (rs->route_status == 405) {
-			http_reply_problem(r, resp, MC_ERR_INVALID, "method not allowed here");
-			resp->status = 405;
+		if (rs->url_has_nul) {
+			http_reply_problem(r, resp, MC_ERR_INVALID,
+			                   "Địa chỉ (URL) chứa ký tự NUL (%%00).",
+			                   "the URL holds an encoded NUL (%%00)");
+		} else if (rs->url_too_long) {
+			http_reply_problem(r, resp, MC_ERR_INVALID, "Địa chỉ (URL) quá dài.",
+			                   "the URL is longer than %d bytes", URL_MAX);
+		} else if (rs->route_status == 405) {
+			http_reply_problem(r, resp, MC_ERR_METHOD,
+			                   "Tài nguyên này không hỗ trợ phương thức đã dùng.",
+			                   "%s is not allowed here; allowed: %s", r->method,
+			                   rs->allow);
 			http_add_header(resp, "Allow", rs->allow);
 		} else {
-			http_reply_problem(r, resp, MC_ERR_NOT_FOUND, "no such resource: %s",
-			                   r->path);
+			http_reply_problem(r, resp, MC_ERR_NOT_FOUND, "Không có tài nguyên này.",
+			                   "no such resource: %.200s", r->path);
 		}
 		return;
 	}
@@ -150,8 +176,9 @@ static void dispatch(req_state *rs, mc_resp *resp)
 	if (!auth_stage(rs, rt, resp))
 		return;
 	if (rs->too_large) {
-		http_reply_problem(r, resp, MC_ERR_TOO_LARGE, "the body exceeds %zu bytes",
-		                   rs->body_cap);
+		http_reply_problem(r, resp, MC_ERR_TOO_LARGE,
+		                   "Nội dung gửi lên vượt quá giới hạn cho phép.",
+		                   "the body exceeds %zu bytes", rs->body_cap);
 		return;
 	}
 	r->body = mc_buf_cstr(&rs->body);
@@ -159,26 +186,28 @@ static void dispatch(req_state *rs, mc_resp *resp)
 	if (rt->body == BODY_JSON) {
 		if (!ctype_is(r->content_type, "application/json")) {
 			http_reply_problem(r, resp, MC_ERR_MEDIA_TYPE,
+			                   "Hãy gửi nội dung dạng application/json.",
 			                   "send the body as application/json");
 			return;
 		}
 		json_error_t jerr;
 		rs->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
 		if (!rs->json) {
-			http_reply_problem(r, resp, MC_ERR_INVALID,
+			http_reply_problem(r, resp, MC_ERR_INVALID, "Nội dung JSON không hợp lệ.",
 			                   "malformed JSON at line %d column %d: %s", jerr.line,
 			                   jerr.column, jerr.text);
 			return;
 		}
 		if (!json_is_object(rs->json)) {
 			http_reply_problem(r, resp, MC_ERR_INVALID,
+			                   "Nội dung phải là một đối tượng JSON.",
 			                   "the body must be a JSON object");
 			return;
 		}
 	}
 	rt->handler(r, resp);
 	if (!resp->status)
-		http_reply_problem(r, resp, MC_ERR_INTERNAL, "no reply");
+		http_reply_problem(r, resp, MC_ERR_INTERNAL, "Lỗi hệ thống.", "no reply");
 }
 
 static enum MHD_Result queue(struct MHD_Connection *c, mc_resp *resp)
@@ -224,8 +253,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		r->lang = lang_of(c);
 		r->client_ip = client_ip(c, r->arena);
 		r->content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
-		rs->route =
-		    router_match(r, method, url, &rs->route_status, rs->allow, sizeof rs->allow);
+		int nul = 0;
+		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, arg_has_nul, &nul);
+		rs->url_has_nul = nul || strstr(url, "%00") != NULL;
+		rs->url_too_long = strlen(url) > URL_MAX;
+		rs->route = rs->url_has_nul || rs->url_too_long
+		                ? -1
+		                : router_match(r, method, url, &rs->route_status, rs->allow,
+		                               sizeof rs->allow);
 		const http_route *rt = rs->route >= 0 ? routes_at(rs->route) : NULL;
 		rs->body_cap = rt && rt->body == BODY_RAW ? (size_t)the_app->max_upload
 		                                          : (size_t)the_app->max_body;
@@ -273,6 +308,19 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	atomic_fetch_sub(&in_flight, 1);
 }
 
+/* URL decoding that leaves a string holding "%00" undecoded: a NUL would
+ * silently cut a path parameter or query value short. on_request then
+ * refuses any request whose path or query still holds "%00" (the text
+ * "%00" itself, sent as %2500, is refused too: a documented limit). */
+static size_t on_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	if (strstr(s, "%00"))
+		return strlen(s);
+	return MHD_http_unescape(s);
+}
+
 static void on_panic(void *cls, const char *file, unsigned int line, const char *reason)
 {
 	(void)cls;
@@ -301,7 +349,9 @@ int server_run(mc_app *app, const server_opts *o)
 	    on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads, MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000, MHD_OPTION_NOTIFY_COMPLETED,
-	    on_completed, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_END);
+	    on_completed, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+	    MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, NULL, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)(64 * 1024), MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "motcua: cannot listen on %s:%d\n", o->host, o->port);
 		return 1;
