@@ -95,7 +95,7 @@ mc_err calendar_add_working_days(store_conn *c, mc_day from, int n, mc_day *out)
 	override_window w = {0};
 	mc_err e = MC_OK;
 
-	if (n < 0 || n > CALENDAR_MAX_ADD || !day_supported(from))
+	if (n < 0 || n > CALENDAR_MAX_WORKING_DAYS || !day_supported(from))
 		return MC_ERR_INVALID;
 	/* n = 0: the first working day from `from` on; n >= 1: the n-th working
 	 * day after `from`. */

@@ -64,16 +64,22 @@ bool calendar_is_statutory_holiday(mc_day d, const char **reason_en, const char 
 
 /* Days accepted by the store-backed functions: LUNAR_YEAR_MIN-01-01 to
  * LUNAR_YEAR_MAX-12-31; ranges span at most CALENDAR_MAX_SPAN days and
- * calendar_add_working_days takes n <= CALENDAR_MAX_ADD. Beyond:
- * MC_ERR_INVALID. */
+ * calendar_add_working_days takes n <= CALENDAR_MAX_WORKING_DAYS. Beyond:
+ * MC_ERR_INVALID. Other modules cap what they hand to the calendar with
+ * these constants (the catalog's time limits, the dossier's apology date). */
 #define CALENDAR_MAX_SPAN 1830 /* about 5 years: 1000 working days fit */
-#define CALENDAR_MAX_ADD 1000
+#define CALENDAR_MAX_WORKING_DAYS 1000
+/* Hours of a working day, for time limits given in hours. */
+#define CALENDAR_WORKING_HOURS 8
 
 /* Working day according to rules and the overrides stored in the database. */
 mc_err calendar_is_working_day(store_conn *c, mc_day d, bool *out);
 /* The day that is `n` working days after `from` (n >= 0; n = 0 gives `from`
  * if working, else the next working day; n >= 1 gives the n-th working day
- * strictly after `from`, whatever `from` is). */
+ * strictly after `from`, whatever `from` is). MC_ERR_INVALID when n or
+ * `from` is out of range, or when no such day lies within CALENDAR_MAX_SPAN
+ * days of `from` and before the end of LUNAR_YEAR_MAX (e.g. declared days
+ * off everywhere); other errors come from the store. */
 mc_err calendar_add_working_days(store_conn *c, mc_day from, int n, mc_day *out);
 /* Number of working days in the half-open interval [from, to); when
  * to < from, minus the number in [to, from). */

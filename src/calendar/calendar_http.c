@@ -163,10 +163,10 @@ static void get_add(mc_req *req, mc_resp *resp)
 		             "Parameter 'from' (YYYY-MM-DD) is required.");
 		goto fail;
 	}
-	if (!parse_count(http_query(req, "days"), CALENDAR_MAX_ADD, &x.days)) {
-		e = mc_fail2(&diag, MC_ERR_INVALID,
-		             "Tham số 'days' phải là số nguyên từ 0 đến 1000.",
-		             "Parameter 'days' must be an integer from 0 to %d.", CALENDAR_MAX_ADD);
+	if (!parse_count(http_query(req, "days"), CALENDAR_MAX_WORKING_DAYS, &x.days)) {
+		e = mc_fail2(
+		    &diag, MC_ERR_INVALID, "Tham số 'days' phải là số nguyên từ 0 đến 1000.",
+		    "Parameter 'days' must be an integer from 0 to %d.", CALENDAR_MAX_WORKING_DAYS);
 		goto fail;
 	}
 	e = check_supported(x.from, &diag);

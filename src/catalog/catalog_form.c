@@ -5,16 +5,17 @@
  * admin-supplied procedure documents. Pure functions. */
 #include "catalog/catalog_parse.h"
 
+#include "calendar/calendar.h"
 #include "core/jsonschema.h"
 #include "core/mem.h"
 #include "core/text.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define FORM_MAX_DEPTH 16
 #define FORM_MAX_NODES 2000
-#define FORM_MAX_PATTERN 256
 
 /* ---- derivation ---- */
 
@@ -385,27 +386,18 @@ static void check_keyword(json_t *s, const char *k, json_t *v, const char *path,
 		if (!json_is_number(v))
 			err(errors, p, "must be a number", "phải là số");
 	} else if (!strcmp(k, "pattern")) {
-		if (!json_is_string(v) || strlen(json_string_value(v)) > FORM_MAX_PATTERN) {
-			err(errors, p, "must be a regular expression of at most 256 bytes",
-			    "phải là biểu thức chính quy tối đa 256 byte");
-		} else {
-			/* compile it the way the validator will */
-			json_t *probe = json_pack("{s:O}", "pattern", v);
-			json_t *inst = json_string("");
-			json_t *e = jsonschema_validate(probe, inst);
-			size_t i;
-			json_t *x;
-			json_array_foreach(e, i, x)
-			{
-				const char *m = json_string_value(json_object_get(x, "message"));
-				if (m && strstr(m, "invalid"))
-					err(errors, p,
-					    "is not a valid POSIX extended regular expression",
-					    "không phải biểu thức chính quy hợp lệ");
-			}
-			json_decref(e);
-			json_decref(inst);
-			json_decref(probe);
+		const char *why, *why_vi;
+		if (!json_is_string(v)) {
+			err(errors, p, "must be a regular expression (a string)",
+			    "phải là biểu thức chính quy (chuỗi ký tự)");
+		} else if ((why = jsonschema_pattern_check(json_string_value(v), &why_vi))) {
+			/* the same check as the validator's: too long, invalid, or
+			 * repetitions that would make regcomp allocate too much */
+			char *en = mc_xasprintf("is not accepted: %s", why);
+			char *vi = mc_xasprintf("không được chấp nhận: %s", why_vi);
+			err(errors, p, en, vi);
+			free(en);
+			free(vi);
 		}
 	} else if (!strcmp(k, "format")) {
 		const char *f = json_string_value(v);
@@ -459,6 +451,14 @@ json_t *catalog_form_check(json_t *schema)
 }
 
 /* ---- procedure documents written by admins ---- */
+
+/* Largest time limit amount in any unit: the "maximum" of amount and min
+ * in doc_schema_text below. In hours it must stay within what the calendar
+ * counts (hours become working days of CALENDAR_WORKING_HOURS); working
+ * days are capped further by check_time_limit. */
+#define DOC_MAX_AMOUNT 3650
+_Static_assert(DOC_MAX_AMOUNT <= CALENDAR_MAX_WORKING_DAYS * CALENDAR_WORKING_HOURS,
+               "time limits in hours must fit the calendar");
 
 static const char doc_schema_text[] =
     "{\"type\":\"object\",\"additionalProperties\":false,\"required\":[\"code\",\"name\"],"
@@ -519,6 +519,42 @@ static const char doc_schema_text[] =
     "  \"code\":{\"type\":[\"string\",\"null\"],\"maxLength\":100}}}},"
     "\"source_url\":{\"type\":[\"string\",\"null\"],\"maxLength\":500}}}";
 
+/* A string member that is present must hold more than white space. */
+static void check_not_blank(json_t *obj, const char *key, const char *path, json_t *errors)
+{
+	const char *v = json_string_value(json_object_get(obj, key));
+	if (!v || !*v)
+		return; /* absent, wrong type or "": the schema reports it */
+	char *t = text_trim_dup(v, strlen(v));
+	if (!*t)
+		err(errors, path, "must not be blank", "không được để trống");
+	free(t);
+}
+
+/* A time limit in working days must be one the calendar can count (a due
+ * date is computed from it on receipt): at most CALENDAR_MAX_WORKING_DAYS.
+ * Hours and calendar days are bounded by the schema (DOC_MAX_AMOUNT). */
+static void check_time_limit(json_t *t, size_t i, json_t *errors)
+{
+	const char *unit = json_string_value(json_object_get(t, "unit"));
+	if (!unit || strcmp(unit, "working_days") != 0)
+		return;
+	char en[128], vi[128];
+	snprintf(en, sizeof en, "must be at most %d working days (what the calendar counts)",
+	         CALENDAR_MAX_WORKING_DAYS);
+	snprintf(vi, sizeof vi, "tối đa %d ngày làm việc (giới hạn của lịch làm việc)",
+	         CALENDAR_MAX_WORKING_DAYS);
+	static const char *const keys[] = {"amount", "min"};
+	for (size_t k = 0; k < 2; k++) {
+		json_t *a = json_object_get(t, keys[k]);
+		if (json_is_number(a) && json_number_value(a) > CALENDAR_MAX_WORKING_DAYS) {
+			char *p = mc_xasprintf("$.channels[%zu].time_limit.%s", i, keys[k]);
+			err(errors, p, en, vi);
+			free(p);
+		}
+	}
+}
+
 json_t *catalog_doc_check(json_t *doc)
 {
 	json_t *schema = json_loads(doc_schema_text, 0, NULL);
@@ -555,6 +591,30 @@ json_t *catalog_doc_check(json_t *doc)
 		}
 		json_object_set_new(seen, ch, json_true());
 	}
+	json_object_clear(seen);
+	json_array_foreach(json_object_get(doc, "level"), i, c)
+	{
+		const char *lv = json_string_value(c);
+		if (!lv)
+			continue;
+		if (json_object_get(seen, lv)) {
+			char *p = mc_xasprintf("$.level[%zu]", i);
+			err(errors, p, "duplicate level", "cấp thực hiện bị trùng");
+			free(p);
+		}
+		json_object_set_new(seen, lv, json_true());
+	}
 	json_decref(seen);
+	json_array_foreach(json_object_get(doc, "channels"), i, c)
+	{
+		check_time_limit(json_object_get(c, "time_limit"), i, errors);
+	}
+	check_not_blank(doc, "name", "$.name", errors);
+	json_array_foreach(json_object_get(doc, "components"), i, c)
+	{
+		char *p = mc_xasprintf("$.components[%zu].name", i);
+		check_not_blank(c, "name", p, errors);
+		free(p);
+	}
 	return errors;
 }

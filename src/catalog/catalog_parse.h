@@ -116,8 +116,12 @@ json_t *catalog_form_derive(json_t *doc);
  * {path, message, message_vi}; empty when valid. */
 json_t *catalog_form_check(json_t *schema);
 
-/* Checks an admin-supplied procedure document (POST/PUT body). Returns the
- * array of errors (JSON paths), empty when valid. */
+/* Checks an admin-supplied procedure document (POST/PUT body) against the
+ * document schema, plus: unique component ids, channels and levels; a name
+ * (and component names) not made of white space only; time limits the
+ * calendar can count (at most CALENDAR_MAX_WORKING_DAYS working days; 3650
+ * hours or calendar days). Returns the array of errors (JSON paths), empty
+ * when valid. */
 json_t *catalog_doc_check(json_t *doc);
 
 /* Unit name ("working_days", "days", "hours") and back. */

@@ -8,10 +8,15 @@
  * Keywords outside the subset are ignored (annotations such as title or
  * description). Patterns are POSIX extended regular expressions, searched
  * anywhere in the string like ECMA-262 patterns are; \d \w \s and their
- * negations are translated, and a pattern longer than JSONSCHEMA_MAX_PATTERN
- * bytes is reported as a schema error instead of being compiled. Matching
- * is byte-wise (C locale): "." matches one byte of a UTF-8 letter, so
- * length limits belong in minLength/maxLength, which count code points. */
+ * negations are translated. A pattern that jsonschema_pattern_check refuses
+ * (too long, invalid, or whose counted repetitions would make regcomp
+ * allocate too much) is reported as a schema error instead of being
+ * compiled; the others are compiled once per validation (a small cache in
+ * the validation context). A string that already fails maxLength is not
+ * matched against the pattern (regexec time grows with its length).
+ * Matching is byte-wise (C locale): "." matches one byte of a UTF-8
+ * letter, so length limits belong in minLength/maxLength, which count code
+ * points. */
 #include "core/jsonschema.h"
 
 #include "core/err.h"
@@ -22,14 +27,33 @@
 
 #include <math.h>
 #include <regex.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define JSONSCHEMA_MAX_PATTERN 256
 #define JSONSCHEMA_MAX_DEPTH 64
 #define JSONSCHEMA_MAX_ERRORS 200
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+static atomic_ulong compiled;
+
+/* A compiled pattern of the validation in progress. */
+typedef struct compiled_pattern {
+	const char *pattern; /* the schema's string (borrowed) */
+	bool ok;             /* false: refused or invalid, nothing compiled */
+	const char *why_en, *why_vi;
+	regex_t re;
+} compiled_pattern;
+
+/* State of one jsonschema_validate call. */
+typedef struct vctx {
+	json_t *errors;
+	compiled_pattern *patterns;
+	size_t npatterns, cap;
+} vctx;
 
 static void add_error(json_t *errors, const char *path, const char *en, const char *vi)
 {
@@ -300,22 +324,303 @@ static char *translate_pattern(const char *p)
 	return mc_buf_cstr(&b);
 }
 
-/* 1 = matches, 0 = no match, -1 = invalid or oversized pattern. */
-static int pattern_match(const char *pattern, const char *s)
+/* ---- the cost of a pattern ----
+ *
+ * A scan of the translated ERE that counts what glibc's regcomp will build:
+ * each atom once, a repeated expression once per copy ({m,n} makes n copies,
+ * {m,} m + 1, "+" two, "*" and "?" one) and nested or stacked repetitions
+ * multiply. Values saturate at COST_INF. */
+
+#define COST_INF 1000000000LL
+
+typedef struct rx_scan {
+	const char *p;
+	const char *why_en, *why_vi; /* first reason to refuse */
+} rx_scan;
+
+static long long sat_add(long long a, long long b)
 {
-	if (strlen(pattern) > JSONSCHEMA_MAX_PATTERN)
+	return a + b > COST_INF ? COST_INF : a + b;
+}
+
+static long long sat_mul(long long a, long long b)
+{
+	if (a == 0 || b == 0)
+		return 0;
+	return a > COST_INF / b ? COST_INF : a * b;
+}
+
+static void rx_refuse(rx_scan *s, const char *en, const char *vi)
+{
+	if (!s->why_en) {
+		s->why_en = en;
+		s->why_vi = vi;
+	}
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Reads digits at *p (saturating), -1 when there are none. */
+static long long rx_number(const char **p)
+{
+	if (!is_digit(**p))
 		return -1;
+	long long v = 0;
+	while (is_digit(**p)) {
+		v = v * 10 + (**p - '0');
+		if (v > COST_INF)
+			v = COST_INF;
+		(*p)++;
+	}
+	return v;
+}
+
+/* A repetition operator at s->p: advances and sets *copies; false when
+ * there is none (a "{" that does not start an interval is left alone). */
+static bool rx_quantifier(rx_scan *s, long long *copies)
+{
+	const char *p = s->p;
+	switch (*p) {
+	case '*':
+	case '?':
+		*copies = 1;
+		s->p++;
+		return true;
+	case '+':
+		*copies = 2; /* a+ is built as a a* */
+		s->p++;
+		return true;
+	case '{':
+		break;
+	default:
+		return false;
+	}
+	p++;
+	long long m = rx_number(&p), n = -1;
+	bool comma = *p == ',';
+	if (comma) {
+		p++;
+		n = rx_number(&p);
+	}
+	if (*p != '}' || (m < 0 && !comma))
+		return false;
+	s->p = p + 1;
+	if (m < 0)
+		m = 0; /* glibc reads {,n} as {0,n} */
+	if (m > JSONSCHEMA_PATTERN_MAX_REPEAT || n > JSONSCHEMA_PATTERN_MAX_REPEAT)
+		rx_refuse(s, "a repetition bound is over " STR(JSONSCHEMA_PATTERN_MAX_REPEAT),
+		          "có giới hạn lặp lớn hơn " STR(JSONSCHEMA_PATTERN_MAX_REPEAT));
+	if (n >= 0)
+		*copies = n;
+	else if (comma)
+		*copies = m == 0 ? 1 : m + 1;
+	else
+		*copies = m;
+	if (*copies < 1)
+		*copies = 1; /* {0}: the expression was built before being dropped */
+	return true;
+}
+
+/* Skips a bracket expression starting at s->p ("["). */
+static void rx_bracket(rx_scan *s)
+{
+	const char *p = s->p + 1;
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	while (*p && *p != ']') {
+		if (*p == '[' && (p[1] == ':' || p[1] == '=' || p[1] == '.')) {
+			char close = p[1];
+			const char *q = p + 2;
+			while (*q && !(q[0] == close && q[1] == ']'))
+				q++;
+			p = *q ? q + 2 : q;
+			continue;
+		}
+		p++;
+	}
+	s->p = *p ? p + 1 : p;
+}
+
+static long long rx_alternation(rx_scan *s, long long *maxprod);
+
+/* One atom at s->p; returns its expanded size, *maxprod the largest
+ * repetition product inside it. */
+static long long rx_atom(rx_scan *s, long long *maxprod)
+{
+	*maxprod = 1;
+	switch (*s->p) {
+	case '(': {
+		s->p++;
+		long long n = rx_alternation(s, maxprod);
+		if (*s->p == ')')
+			s->p++;
+		return n > 0 ? n : 1;
+	}
+	case '[':
+		rx_bracket(s);
+		return 1;
+	case '\\':
+		if (s->p[1] >= '1' && s->p[1] <= '9')
+			rx_refuse(s, "back-references (\\1 to \\9) are not supported",
+			          "không hỗ trợ tham chiếu ngược (\\1 đến \\9)");
+		s->p += s->p[1] ? 2 : 1;
+		return 1;
+	default:
+		s->p++;
+		return 1;
+	}
+}
+
+/* Atoms and their repetitions up to "|", ")" or the end. */
+static long long rx_sequence(rx_scan *s, long long *maxprod)
+{
+	long long total = 0;
+	*maxprod = 1;
+	while (*s->p && *s->p != '|' && *s->p != ')') {
+		long long prod;
+		long long n = rx_atom(s, &prod);
+		long long copies;
+		while (rx_quantifier(s, &copies)) {
+			n = sat_mul(n, copies);
+			prod = sat_mul(prod, copies);
+		}
+		if (prod > *maxprod)
+			*maxprod = prod;
+		total = sat_add(total, n);
+	}
+	return total;
+}
+
+/* Branches separated by "|" up to ")" or the end: every branch is built. */
+static long long rx_alternation(rx_scan *s, long long *maxprod)
+{
+	long long total = 0;
+	*maxprod = 1;
+	for (;;) {
+		long long prod;
+		total = sat_add(total, rx_sequence(s, &prod));
+		if (prod > *maxprod)
+			*maxprod = prod;
+		if (*s->p != '|')
+			break;
+		s->p++;
+	}
+	return total;
+}
+
+/* NULL when the translated pattern `ere` is cheap enough, else a reason. */
+static const char *rx_cost_check(const char *ere, const char **vi)
+{
+	rx_scan s = {.p = ere};
+	long long atoms = 0, maxprod = 1;
+	while (*s.p) {
+		long long prod;
+		atoms = sat_add(atoms, rx_alternation(&s, &prod));
+		if (prod > maxprod)
+			maxprod = prod;
+		if (*s.p == ')')
+			s.p++; /* an unmatched ")" is an ordinary character in an ERE */
+	}
+	if (!s.why_en && maxprod > JSONSCHEMA_PATTERN_MAX_REPEAT)
+		rx_refuse(&s,
+		          "nested or stacked repetitions make more than " STR(
+		              JSONSCHEMA_PATTERN_MAX_REPEAT) " copies",
+		          "các phép lặp lồng nhau tạo ra hơn " STR(
+		              JSONSCHEMA_PATTERN_MAX_REPEAT) " bản sao");
+	if (!s.why_en && atoms > JSONSCHEMA_PATTERN_MAX_ATOMS)
+		rx_refuse(
+		    &s,
+		    "too complex: more than " STR(
+		        JSONSCHEMA_PATTERN_MAX_ATOMS) " atoms once its repetitions are expanded",
+		    "quá phức tạp: hơn " STR(
+		        JSONSCHEMA_PATTERN_MAX_ATOMS) " thành phần khi khai triển các phép lặp");
+	if (vi)
+		*vi = s.why_vi;
+	return s.why_en;
+}
+
+static const char too_long_en[] = "longer than " STR(JSONSCHEMA_PATTERN_MAX) " bytes";
+static const char too_long_vi[] = "dài quá " STR(JSONSCHEMA_PATTERN_MAX) " byte";
+static const char invalid_en[] = "not a valid POSIX extended regular expression";
+static const char invalid_vi[] = "không phải biểu thức chính quy (POSIX ERE) hợp lệ";
+
+/* Checks `pattern` and, when accepted, compiles it into *re (the caller
+ * regfree's it). Returns NULL on success, else the reason (English; *vi
+ * the Vietnamese). */
+static const char *pattern_compile(const char *pattern, regex_t *re, const char **vi)
+{
+	const char *dummy;
+	if (!vi)
+		vi = &dummy;
+	if (strlen(pattern) > JSONSCHEMA_PATTERN_MAX) {
+		*vi = too_long_vi;
+		return too_long_en;
+	}
 	char *ere = translate_pattern(pattern);
-	if (!ere)
-		return -1;
-	regex_t re;
-	int rc = regcomp(&re, ere, REG_EXTENDED | REG_NOSUB);
+	if (!ere) {
+		*vi = invalid_vi;
+		return invalid_en;
+	}
+	const char *why = rx_cost_check(ere, vi);
+	if (!why) {
+		atomic_fetch_add(&compiled, 1);
+		if (regcomp(re, ere, REG_EXTENDED | REG_NOSUB) != 0) {
+			*vi = invalid_vi;
+			why = invalid_en;
+		}
+	}
 	free(ere);
-	if (rc != 0)
-		return -1;
-	int m = regexec(&re, s, 0, NULL, 0) == 0;
-	regfree(&re);
-	return m;
+	return why;
+}
+
+const char *jsonschema_pattern_check(const char *pattern, const char **vi)
+{
+	regex_t re;
+	const char *why = pattern_compile(pattern, &re, vi);
+	if (!why)
+		regfree(&re);
+	return why;
+}
+
+unsigned long jsonschema_compile_count(void)
+{
+	return atomic_load(&compiled);
+}
+
+/* The compiled form of `pattern` for this validation, compiled on first
+ * use. */
+static compiled_pattern *pattern_get(vctx *x, const char *pattern)
+{
+	for (size_t i = 0; i < x->npatterns; i++) {
+		if (!strcmp(x->patterns[i].pattern, pattern))
+			return &x->patterns[i];
+	}
+	if (x->npatterns == x->cap) {
+		x->cap = x->cap ? 2 * x->cap : 4;
+		x->patterns = mc_xrealloc(x->patterns, x->cap * sizeof *x->patterns);
+	}
+	compiled_pattern *c = &x->patterns[x->npatterns++];
+	memset(c, 0, sizeof *c);
+	c->pattern = pattern;
+	c->why_en = pattern_compile(pattern, &c->re, &c->why_vi);
+	c->ok = c->why_en == NULL;
+	return c;
+}
+
+static void patterns_free(vctx *x)
+{
+	for (size_t i = 0; i < x->npatterns; i++) {
+		if (x->patterns[i].ok)
+			regfree(&x->patterns[i].re);
+	}
+	free(x->patterns);
+	x->patterns = NULL;
+	x->npatterns = x->cap = 0;
 }
 
 static bool email_valid(const char *s)
@@ -341,8 +646,9 @@ static bool email_valid(const char *s)
 	return true;
 }
 
-static void check_string(json_t *schema, json_t *inst, const char *path, json_t *errors)
+static void check_string(json_t *schema, json_t *inst, const char *path, vctx *x)
 {
+	json_t *errors = x->errors;
 	if (!json_is_string(inst))
 		return;
 	const char *s = json_string_value(inst);
@@ -364,15 +670,19 @@ static void check_string(json_t *schema, json_t *inst, const char *path, json_t 
 		add_error(errors, path, en, vi);
 	}
 	json_t *pat = json_object_get(schema, "pattern");
-	if (json_is_string(pat)) {
-		int m = pattern_match(json_string_value(pat), s);
-		if (m < 0) {
-			add_error(errors, path, "the schema's pattern is invalid or too long",
-			          "mẫu (pattern) của lược đồ không hợp lệ hoặc quá dài");
-		} else if (m == 0) {
+	if (json_is_string(pat) && !(max >= 0 && len > max)) {
+		compiled_pattern *c = pattern_get(x, json_string_value(pat));
+		if (!c->ok) {
+			char *m1 = mc_xasprintf("the schema's pattern is refused: %s", c->why_en);
+			char *m2 = mc_xasprintf(
+			    "mẫu (pattern) của lược đồ không được chấp nhận: %s", c->why_vi);
+			add_error(errors, path, m1, m2);
+			free(m1);
+			free(m2);
+		} else if (regexec(&c->re, s, 0, NULL, 0) != 0) {
 			char *m1 = mc_xasprintf("does not match the pattern %.*s",
-			                        JSONSCHEMA_MAX_PATTERN, json_string_value(pat));
-			char *m2 = mc_xasprintf("không đúng định dạng %.*s", JSONSCHEMA_MAX_PATTERN,
+			                        JSONSCHEMA_PATTERN_MAX, json_string_value(pat));
+			char *m2 = mc_xasprintf("không đúng định dạng %.*s", JSONSCHEMA_PATTERN_MAX,
 			                        json_string_value(pat));
 			add_error(errors, path, m1, m2);
 			free(m1);
@@ -413,10 +723,11 @@ static void check_number(json_t *schema, json_t *inst, const char *path, json_t 
 	}
 }
 
-static void validate_at(json_t *schema, json_t *inst, const char *path, json_t *errors, int depth);
+static void validate_at(json_t *schema, json_t *inst, const char *path, vctx *x, int depth);
 
-static void check_object(json_t *schema, json_t *inst, const char *path, json_t *errors, int depth)
+static void check_object(json_t *schema, json_t *inst, const char *path, vctx *x, int depth)
 {
+	json_t *errors = x->errors;
 	if (!json_is_object(inst))
 		return;
 	json_t *props = json_object_get(schema, "properties");
@@ -441,7 +752,7 @@ static void check_object(json_t *schema, json_t *inst, const char *path, json_t 
 		json_t *sub = json_is_object(props) ? json_object_get(props, key) : NULL;
 		if (sub) {
 			char *p = path_member(path, key);
-			validate_at(sub, val, p, errors, depth + 1);
+			validate_at(sub, val, p, x, depth + 1);
 			free(p);
 		} else if (json_is_false(addl)) {
 			char *p = path_member(path, key);
@@ -452,8 +763,9 @@ static void check_object(json_t *schema, json_t *inst, const char *path, json_t 
 	}
 }
 
-static void check_array(json_t *schema, json_t *inst, const char *path, json_t *errors, int depth)
+static void check_array(json_t *schema, json_t *inst, const char *path, vctx *x, int depth)
 {
+	json_t *errors = x->errors;
 	if (!json_is_array(inst))
 		return;
 	long long n = (long long)json_array_size(inst);
@@ -477,14 +789,15 @@ static void check_array(json_t *schema, json_t *inst, const char *path, json_t *
 		json_array_foreach(inst, i, v)
 		{
 			char *p = mc_xasprintf("%s[%zu]", path, i);
-			validate_at(items, v, p, errors, depth + 1);
+			validate_at(items, v, p, x, depth + 1);
 			free(p);
 		}
 	}
 }
 
-static void validate_at(json_t *schema, json_t *inst, const char *path, json_t *errors, int depth)
+static void validate_at(json_t *schema, json_t *inst, const char *path, vctx *x, int depth)
 {
+	json_t *errors = x->errors;
 	if (json_is_true(schema))
 		return;
 	if (json_is_false(schema)) {
@@ -500,19 +813,20 @@ static void validate_at(json_t *schema, json_t *inst, const char *path, json_t *
 	}
 	check_type(schema, inst, path, errors);
 	check_enum_const(schema, inst, path, errors);
-	check_string(schema, inst, path, errors);
+	check_string(schema, inst, path, x);
 	check_number(schema, inst, path, errors);
-	check_object(schema, inst, path, errors, depth);
-	check_array(schema, inst, path, errors, depth);
+	check_object(schema, inst, path, x, depth);
+	check_array(schema, inst, path, x, depth);
 }
 
 json_t *jsonschema_validate(json_t *schema, json_t *instance)
 {
-	json_t *errors = json_array();
+	vctx x = {.errors = json_array()};
 	if (!instance) {
-		add_error(errors, "$", "is required", "là thông tin bắt buộc");
-		return errors;
+		add_error(x.errors, "$", "is required", "là thông tin bắt buộc");
+		return x.errors;
 	}
-	validate_at(schema, instance, "$", errors, 0);
-	return errors;
+	validate_at(schema, instance, "$", &x, 0);
+	patterns_free(&x);
+	return x.errors;
 }

@@ -12,6 +12,7 @@
 #include "catalog/catalog.h"
 #include "core/date.h"
 #include "core/jsonschema.h"
+#include "core/log.h"
 #include "core/mem.h"
 #include "core/text.h"
 #include "document/document.h"
@@ -24,7 +25,6 @@
 
 #define PROCEDURE_CODE_MAX 32
 #define AGENCY_CODE_MAX 64
-#define HISTORY_MAX 1000
 #define NO_DUE "9999-12-31"
 
 /* ---- the dossier row ---- */
@@ -956,14 +956,6 @@ static const char *body_str(json_t *body, const char *key)
 	return json_string_value(json_object_get(body, key));
 }
 
-/* Event details: the body without "action". */
-static json_t *details_of(json_t *body)
-{
-	json_t *d = json_deep_copy(body);
-	json_object_del(d, "action");
-	return d;
-}
-
 static mc_err update_row(store_conn *c, const drow *d, const char *now, mc_diag *diag)
 {
 	store_stmt *st;
@@ -1039,7 +1031,24 @@ static mc_err apply_receive(store_conn *c, drow *d, time_t t, json_t *details)
 	dossier_calendar cal = {cal_add, cal_between, c};
 	bool has = false;
 	mc_day dd;
-	if ((e = dossier_due_on_receive(&cal, date_local_of(t), unit, amount, &has, &dd)))
+	e = dossier_due_on_receive(&cal, date_local_of(t), unit, amount, &has, &dd);
+	if (e == MC_ERR_INVALID) {
+		/* The calendar cannot count this limit (a procedure stored before
+		 * the catalog capped limits at CALENDAR_MAX_WORKING_DAYS, or no
+		 * working day in range). The dossier is received without a due
+		 * date rather than never: the event says so and the log tells the
+		 * operator. */
+		log_error("dossier %s: received without a due date: the calendar cannot count "
+		          "%g %s",
+		          d->code, amount,
+		          unit == LIMIT_HOURS  ? "hours"
+		          : unit == LIMIT_DAYS ? "days"
+		                               : "working days");
+		json_object_set_new(details, "due_date_unavailable", json_true());
+		has = false;
+		e = MC_OK;
+	}
+	if (e)
 		return e;
 	set_str(&d->received_at, ts_format(t, now));
 	set_str(&d->due_date, has ? date_format(dd, due) : NULL);
@@ -1091,8 +1100,19 @@ static mc_err apply_supplement(store_conn *c, drow *d, json_t *body, time_t t, c
 		dossier_calendar cal = {cal_add, cal_between, c};
 		mc_day nd;
 		char buf[16];
-		if ((e = dossier_due_after_supplement(&cal, f.due_date, since, date_local_of(t),
-		                                      &nd)))
+		e = dossier_due_after_supplement(&cal, f.due_date, since, date_local_of(t), &nd);
+		if (e == MC_ERR_INVALID) {
+			/* The calendar cannot extend this due date (out of its
+			 * range): keep it rather than leave the dossier stuck in
+			 * status 5. */
+			log_error("dossier %s: due date %s kept after the supplement: the calendar "
+			          "cannot extend it",
+			          d->code, d->due_date);
+			json_object_set_new(details, "due_date_unavailable", json_true());
+			nd = f.due_date;
+			e = MC_OK;
+		}
+		if (e)
 			goto out;
 		json_object_set_new(details, "previous_due_date", json_string(d->due_date));
 		set_str(&d->due_date, date_format(nd, buf));
@@ -1158,7 +1178,7 @@ static mc_err act_fn(store_conn *c, void *vctx, mc_diag *diag)
 	const char *note = body_str(x->body, "reason");
 	if (!note)
 		note = body_str(x->body, "note");
-	details = details_of(x->body);
+	details = dossier_action_details(a, x->body);
 
 	switch (a) {
 	case DA_RECEIVE:
@@ -1282,24 +1302,35 @@ typedef struct get_ctx {
 	const mc_principal *who;
 	const char *code;
 	bool history;
+	int64_t after_seq; /* history page: events after this seq */
+	int limit;         /* history page size */
+	bool more;         /* out: events follow the page */
 	json_t *out;
 } get_ctx;
 
-static mc_err history_json(store_conn *c, const char *code, json_t **out)
+/* The events of dossier `code` after seq `after`, at most `limit`. */
+static mc_err history_json(store_conn *c, const char *code, int64_t after, int limit, json_t **out,
+                           bool *more)
 {
 	*out = json_array();
+	*more = false;
 	store_stmt *st;
 	mc_err e = store_prepare(c,
 	                         "SELECT seq, occurred_at, actor, actor_role, action_name, "
 	                         "from_status, to_status, agency, note, details FROM dossier_event "
-	                         "WHERE dossier_code = ?1 ORDER BY seq LIMIT ?2",
+	                         "WHERE dossier_code = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
 	                         &st);
 	if (e)
 		return e;
 	store_bind_text(st, 1, code);
-	store_bind_int(st, 2, HISTORY_MAX);
+	store_bind_int(st, 2, after);
+	store_bind_int(st, 3, (int64_t)limit + 1);
 	bool row;
 	while (!(e = store_step(st, &row)) && row) {
+		if ((int)json_array_size(*out) == limit) {
+			*more = true;
+			break;
+		}
 		bool has_from = !store_col_null(st, 5);
 		dossier_status from = has_from ? (dossier_status)store_col_int(st, 5) : DS_NONE;
 		dossier_status to = (dossier_status)store_col_int(st, 6);
@@ -1330,36 +1361,44 @@ static mc_err get_fn(store_conn *c, void *vctx, mc_diag *diag)
 	if (!e)
 		e = check_visible(c, x->who, &d, diag);
 	if (!e)
-		e = x->history ? history_json(c, d.code, &x->out)
+		e = x->history ? history_json(c, d.code, x->after_seq, x->limit, &x->out, &x->more)
 		               : drow_json(c, &d, x->who, &x->out);
 	drow_free(&d);
 	return e;
 }
 
-static mc_err get_common(mc_app *app, const mc_principal *who, const char *code, bool history,
-                         json_t **out, mc_diag *diag)
+static mc_err get_common(mc_app *app, get_ctx *x, json_t **out, mc_diag *diag)
 {
 	*out = NULL;
-	get_ctx x = {.who = who, .code = code, .history = history};
-	mc_err e = store_read(app->db, get_fn, &x, diag);
+	mc_err e = store_read(app->db, get_fn, x, diag);
 	if (!e) {
-		*out = x.out;
-		x.out = NULL;
+		*out = x->out;
+		x->out = NULL;
 	}
-	json_decref(x.out);
+	json_decref(x->out);
 	return e;
 }
 
 mc_err dossier_get(mc_app *app, const mc_principal *who, const char *code, json_t **out,
                    mc_diag *diag)
 {
-	return get_common(app, who, code, false, out, diag);
+	get_ctx x = {.who = who, .code = code};
+	return get_common(app, &x, out, diag);
 }
 
-mc_err dossier_history(mc_app *app, const mc_principal *who, const char *code, json_t **items,
-                       mc_diag *diag)
+mc_err dossier_history(mc_app *app, const mc_principal *who, const char *code, int64_t after_seq,
+                       int limit, json_t **items, bool *more, mc_diag *diag)
 {
-	return get_common(app, who, code, true, items, diag);
+	if (limit < 1 || limit > DOSSIER_HISTORY_PAGE)
+		limit = DOSSIER_HISTORY_PAGE;
+	get_ctx x = {.who = who,
+	             .code = code,
+	             .history = true,
+	             .after_seq = after_seq < 0 ? 0 : after_seq,
+	             .limit = limit};
+	mc_err e = get_common(app, &x, items, diag);
+	*more = !e && x.more;
+	return e;
 }
 
 /* ---- list / queue ---- */

@@ -9,6 +9,7 @@
 #include "http/http.h"
 #include "store/store.h"
 #include <stdbool.h>
+#include <stdint.h>
 
 /* Caps on client-controlled values. */
 #define DOSSIER_IDEMPOTENCY_KEY_MAX 200
@@ -48,11 +49,16 @@ mc_err dossier_act(mc_app *app, const mc_principal *who, const char *code, json_
 mc_err dossier_get(mc_app *app, const mc_principal *who, const char *code, json_t **out,
                    mc_diag *diag);
 
-/* History of dossier `code` in time order as a JSON array of {seq, at, actor,
- * actor_role, action, from_status, from_status_code, to_status,
- * to_status_code, agency, note, details}. Same visibility as dossier_get. */
-mc_err dossier_history(mc_app *app, const mc_principal *who, const char *code, json_t **items,
-                       mc_diag *diag);
+/* Page size of the history: default and maximum. */
+#define DOSSIER_HISTORY_PAGE 100
+
+/* One page of the history of dossier `code` in time order: the events with
+ * seq > after_seq (0 = from the first), at most `limit` (1..100), as a JSON
+ * array of {seq, at, actor, actor_role, action, from_status,
+ * from_status_code, to_status, to_status_code, agency, note, details};
+ * *more tells whether events follow. Same visibility as dossier_get. */
+mc_err dossier_history(mc_app *app, const mc_principal *who, const char *code, int64_t after_seq,
+                       int limit, json_t **items, bool *more, mc_diag *diag);
 
 /* Filters of the dossier list (queue). */
 typedef struct dossier_query {

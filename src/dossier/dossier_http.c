@@ -57,18 +57,6 @@ static void h_get(mc_req *req, mc_resp *resp)
 	http_reply_json(resp, 200, out);
 }
 
-static void h_history(mc_req *req, mc_resp *resp)
-{
-	mc_diag diag = {0};
-	json_t *items = NULL;
-	mc_err e = dossier_history(req->app, &req->who, req->params[0], &items, &diag);
-	if (e) {
-		reply_err(req, resp, e, &diag);
-		return;
-	}
-	http_reply_list(req, resp, items, NULL);
-}
-
 static mc_err bad_param(mc_diag *diag, const char *name, const char *en, const char *vi)
 {
 	mc_err e = mc_fail2(diag, MC_ERR_INVALID, vi, "Invalid parameter %s: %s.", name, en);
@@ -76,6 +64,37 @@ static mc_err bad_param(mc_diag *diag, const char *name, const char *en, const c
 	mc_errors_add(errors, name, en, vi);
 	mc_diag_ext(diag, "errors", errors);
 	return e;
+}
+
+/* GET /api/v1/dossiers/{code}/history?limit=&cursor=: pages of events by
+ * seq (the cursor holds {"after": seq}). */
+static void h_history(mc_req *req, mc_resp *resp)
+{
+	mc_diag diag = {0};
+	json_t *items = NULL, *cur = NULL;
+	int limit;
+	int64_t after = 0;
+	bool more = false;
+	mc_err e = http_limit(req, DOSSIER_HISTORY_PAGE, DOSSIER_HISTORY_PAGE, &limit, &diag);
+	if (!e)
+		e = http_cursor_decode(req, &cur, &diag);
+	if (!e && cur) {
+		json_t *a = json_object_get(cur, "after");
+		if (!json_is_integer(a) || json_integer_value(a) < 1 || json_object_size(cur) != 1)
+			e = bad_param(&diag, "cursor", "not a cursor of this list",
+			              "không phải con trỏ của danh sách này");
+		else
+			after = json_integer_value(a);
+	}
+	json_decref(cur);
+	if (!e)
+		e = dossier_history(req->app, &req->who, req->params[0], after, limit, &items,
+		                    &more, &diag);
+	if (e) {
+		reply_err(req, resp, e, &diag);
+		return;
+	}
+	http_reply_list(req, resp, items, http_next_after(items, more, "after", "seq"));
 }
 
 /* Reads the query parameters of the list into q (strings in the arena). */

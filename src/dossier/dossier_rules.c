@@ -3,6 +3,8 @@
  * arithmetic. Pure: no store, no HTTP. See dossier_rules.h. */
 #include "dossier/dossier_rules.h"
 
+#include "calendar/calendar.h"
+#include "core/mem.h"
 #include "core/text.h"
 #include <math.h>
 #include <stdio.h>
@@ -20,6 +22,7 @@
 #define MAX_CODE 64
 #define MAX_ITEMS 100
 #define MAX_AMOUNT 1e13
+#define MAX_UNKNOWN 20 /* unknown members listed in one answer */
 
 static const dossier_rule rules[DA__COUNT] = {
     [DA_RECEIVE] = {DA_RECEIVE,
@@ -29,6 +32,7 @@ static const dossier_rule rules[DA__COUNT] = {
                     DOSSIER_ACTOR_OFFICER,
                     false,
                     false,
+                    {NULL},
                     {NULL}},
     [DA_REFUSE] = {DA_REFUSE,
                    "refuse",
@@ -37,7 +41,8 @@ static const dossier_rule rules[DA__COUNT] = {
                    DOSSIER_ACTOR_OFFICER,
                    false,
                    false,
-                   {"reason", NULL}},
+                   {"reason", NULL},
+                   {NULL}},
     [DA_REQUEST_SUPPLEMENT] = {DA_REQUEST_SUPPLEMENT,
                                "request_supplement",
                                BIT(DS_SUBMITTED) | BIT(DS_RECEIVED) | BIT(DS_PROCESSING),
@@ -45,7 +50,8 @@ static const dossier_rule rules[DA__COUNT] = {
                                DOSSIER_ACTOR_OFFICER,
                                true,
                                false,
-                               {"items", NULL}},
+                               {"items", NULL},
+                               {NULL}},
     [DA_SUPPLEMENT] = {DA_SUPPLEMENT,
                        "supplement",
                        BIT(DS_SUPPLEMENT),
@@ -53,7 +59,8 @@ static const dossier_rule rules[DA__COUNT] = {
                        DOSSIER_ACTOR_APPLICANT,
                        false,
                        false,
-                       {NULL}},
+                       {NULL},
+                       {"form", "components", NULL}},
     [DA_PROCESS] = {DA_PROCESS,
                     "process",
                     BIT(DS_RECEIVED),
@@ -61,6 +68,7 @@ static const dossier_rule rules[DA__COUNT] = {
                     DOSSIER_ACTOR_OFFICER,
                     false,
                     false,
+                    {NULL},
                     {NULL}},
     [DA_TRANSFER] = {DA_TRANSFER,
                      "transfer",
@@ -69,7 +77,8 @@ static const dossier_rule rules[DA__COUNT] = {
                      DOSSIER_ACTOR_OFFICER,
                      false,
                      false,
-                     {"agency", "reason", NULL}},
+                     {"agency", "reason", NULL},
+                     {NULL}},
     [DA_REQUEST_PAYMENT] = {DA_REQUEST_PAYMENT,
                             "request_payment",
                             BIT(DS_PROCESSING),
@@ -77,7 +86,8 @@ static const dossier_rule rules[DA__COUNT] = {
                             DOSSIER_ACTOR_OFFICER,
                             false,
                             false,
-                            {"amount", "reason", NULL}},
+                            {"amount", "reason", NULL},
+                            {NULL}},
     [DA_PAY] = {DA_PAY,
                 "pay",
                 BIT(DS_PAYMENT),
@@ -85,7 +95,8 @@ static const dossier_rule rules[DA__COUNT] = {
                 DOSSIER_ACTOR_APPLICANT,
                 false,
                 false,
-                {NULL}},
+                {NULL},
+                {"reference", NULL}},
     [DA_WITHDRAW] = {DA_WITHDRAW,
                      "withdraw",
                      OPEN_STATES,
@@ -93,7 +104,8 @@ static const dossier_rule rules[DA__COUNT] = {
                      DOSSIER_ACTOR_APPLICANT,
                      false,
                      false,
-                     {NULL}},
+                     {NULL},
+                     {"reason", NULL}},
     [DA_STOP] = {DA_STOP,
                  "stop",
                  OPEN_STATES,
@@ -101,7 +113,8 @@ static const dossier_rule rules[DA__COUNT] = {
                  DOSSIER_ACTOR_OFFICER,
                  false,
                  false,
-                 {"reason", NULL}},
+                 {"reason", NULL},
+                 {NULL}},
     [DA_FINISH] = {DA_FINISH,
                    "finish",
                    BIT(DS_PROCESSING),
@@ -109,7 +122,8 @@ static const dossier_rule rules[DA__COUNT] = {
                    DOSSIER_ACTOR_OFFICER,
                    false,
                    false,
-                   {"result", NULL}},
+                   {"result", NULL},
+                   {NULL}},
     [DA_RETURN_RESULT] = {DA_RETURN_RESULT,
                           "return_result",
                           BIT(DS_PROCESSED),
@@ -117,6 +131,7 @@ static const dossier_rule rules[DA__COUNT] = {
                           DOSSIER_ACTOR_OFFICER,
                           false,
                           false,
+                          {NULL},
                           {NULL}},
     [DA_APOLOGIZE] = {DA_APOLOGIZE,
                       "apologize",
@@ -125,7 +140,8 @@ static const dossier_rule rules[DA__COUNT] = {
                       DOSSIER_ACTOR_OFFICER,
                       true,
                       true,
-                      {"new_due_date", "reason", NULL}},
+                      {"new_due_date", "reason", NULL},
+                      {NULL}},
 };
 
 static const struct {
@@ -303,8 +319,88 @@ json_t *dossier_allowed_json(const dossier_facts *f, unsigned actor)
 
 /* ---- body checks ---- */
 
-/* Checks an optional string member; `required` adds "missing" errors.
- * Returns the string or NULL. */
+bool dossier_action_member(dossier_action a, const char *key)
+{
+	const dossier_rule *r = dossier_rule_of(a);
+	if (!r || !key)
+		return false;
+	if (!strcmp(key, "action") || !strcmp(key, "note"))
+		return true;
+	for (const char *const *m = r->required; *m; m++) {
+		if (!strcmp(key, *m))
+			return true;
+	}
+	for (const char *const *m = r->optional; *m; m++) {
+		if (!strcmp(key, *m))
+			return true;
+	}
+	return false;
+}
+
+json_t *dossier_action_details(dossier_action a, json_t *body)
+{
+	json_t *d = json_object();
+	const char *key;
+	json_t *v;
+	json_object_foreach(body, key, v)
+	{
+		if (strcmp(key, "action") != 0 && dossier_action_member(a, key))
+			json_object_set_new(d, key, json_deep_copy(v));
+	}
+	return d;
+}
+
+/* Decodes the code point at *p (valid UTF-8) and advances; -1 at the end. */
+static long next_code_point(const unsigned char **p)
+{
+	const unsigned char *s = *p;
+	if (!*s)
+		return -1;
+	long c;
+	int n;
+	if (s[0] < 0x80) {
+		c = s[0];
+		n = 1;
+	} else if ((s[0] & 0xE0) == 0xC0) {
+		c = s[0] & 0x1F;
+		n = 2;
+	} else if ((s[0] & 0xF0) == 0xE0) {
+		c = s[0] & 0x0F;
+		n = 3;
+	} else {
+		c = s[0] & 0x07;
+		n = 4;
+	}
+	for (int i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80) { /* not valid UTF-8: count the byte alone */
+			*p = s + 1;
+			return s[0];
+		}
+		c = (c << 6) | (s[i] & 0x3F);
+	}
+	*p = s + n;
+	return c;
+}
+
+/* True when s holds nothing but white space: ASCII blanks and the Unicode
+ * space separators, line and paragraph separators and zero-width spaces. */
+static bool blank(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	long c;
+	while ((c = next_code_point(&p)) >= 0) {
+		bool space = c == ' ' || (c >= 0x09 && c <= 0x0D) || c == 0x85 || c == 0xA0 ||
+		             c == 0x1680 || (c >= 0x2000 && c <= 0x200B) || c == 0x2028 ||
+		             c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000 ||
+		             c == 0xFEFF;
+		if (!space)
+			return false;
+	}
+	return true;
+}
+
+/* Checks an optional string member; `required` adds "missing" errors and
+ * refuses a value of white space only. Returns the string or NULL. */
 static const char *check_string(json_t *body, const char *key, bool required, size_t max,
                                 json_t *errors)
 {
@@ -323,8 +419,9 @@ static const char *check_string(json_t *body, const char *key, bool required, si
 	}
 	const char *s = json_string_value(v);
 	size_t len = text_utf8_len(s);
-	if (required && len == 0) {
-		mc_errors_add(errors, path, "must not be empty", "không được để trống");
+	if (required && blank(s)) {
+		mc_errors_add(errors, path, "must not be empty or blank",
+		              "không được để trống hoặc chỉ có khoảng trắng");
 		return NULL;
 	}
 	if (len > max) {
@@ -336,6 +433,54 @@ static const char *check_string(json_t *body, const char *key, bool required, si
 		return NULL;
 	}
 	return s;
+}
+
+/* JSON path of member `key` of the body: "$.key", or "$['key']" when the
+ * name is not an identifier; names are cut at MAX_CODE bytes ("..."). */
+static char *member_path(const char *key)
+{
+	bool ident = *key && !(*key >= '0' && *key <= '9');
+	for (const char *p = key; *p && ident; p++)
+		ident = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		        (*p >= '0' && *p <= '9') || *p == '_';
+	mc_buf b = {0};
+	mc_buf_puts(&b, ident ? "$." : "$['");
+	size_t n = 0;
+	for (const char *p = key; *p; p++, n++) {
+		if (n >= MAX_CODE && ((unsigned char)*p & 0xC0) != 0x80) {
+			mc_buf_puts(&b, "...");
+			break;
+		}
+		if (!ident && (*p == '\'' || *p == '\\'))
+			mc_buf_append(&b, "\\", 1);
+		mc_buf_append(&b, p, 1);
+	}
+	if (!ident)
+		mc_buf_puts(&b, "']");
+	return mc_buf_cstr(&b);
+}
+
+/* Every member the action does not define is an error at its path (the
+ * first MAX_UNKNOWN of them). */
+static void check_unknown_members(dossier_action a, json_t *body, json_t *errors)
+{
+	const char *key;
+	json_t *v;
+	int n = 0;
+	json_object_foreach(body, key, v)
+	{
+		if (dossier_action_member(a, key))
+			continue;
+		if (n++ == MAX_UNKNOWN)
+			break;
+		char *path = member_path(key);
+		char en[96], vi[96];
+		snprintf(en, sizeof en, "is not a member of action %s", dossier_action_name(a));
+		snprintf(vi, sizeof vi, "không phải thông tin của thao tác %s",
+		         dossier_action_name(a));
+		mc_errors_add(errors, path, en, vi);
+		free(path);
+	}
 }
 
 static void check_items(json_t *body, json_t *errors)
@@ -377,13 +522,13 @@ static void check_items(json_t *body, json_t *errors)
 			mc_errors_add(errors, path, "must name a component or a field",
 			              "phải nêu thành phần hồ sơ hoặc trường thông tin");
 		}
-		if (comp && (!json_is_string(comp) || json_string_length(comp) == 0 ||
+		if (comp && (!json_is_string(comp) || blank(json_string_value(comp)) ||
 		             text_utf8_len(json_string_value(comp)) > MAX_CODE)) {
 			snprintf(p2, sizeof p2, "%s.component", path);
 			mc_errors_add(errors, p2, "must be a component id (1 to 64 characters)",
 			              "phải là mã thành phần hồ sơ (1 đến 64 ký tự)");
 		}
-		if (field && (!json_is_string(field) || json_string_length(field) == 0 ||
+		if (field && (!json_is_string(field) || blank(json_string_value(field)) ||
 		              text_utf8_len(json_string_value(field)) > 200)) {
 			snprintf(p2, sizeof p2, "%s.field", path);
 			mc_errors_add(errors, p2, "must be a field name (1 to 200 characters)",
@@ -447,6 +592,7 @@ mc_err dossier_action_validate(const dossier_facts *f, dossier_action a, json_t 
 		mc_errors_add(errors, "$", "must be an object", "phải là một đối tượng");
 		goto out;
 	}
+	check_unknown_members(a, body, errors);
 	check_string(body, "note", false, MAX_NOTE, errors);
 	switch (a) {
 	case DA_REFUSE:
@@ -494,13 +640,30 @@ mc_err dossier_action_validate(const dossier_facts *f, dossier_action a, json_t 
 	case DA_APOLOGIZE: {
 		const char *d = check_string(body, "new_due_date", true, 10, errors);
 		mc_day day;
-		if (d && !date_parse(d, &day))
+		char en[128], vi[128];
+		if (d && !date_parse(d, &day)) {
 			mc_errors_add(errors, "$.new_due_date", "must be a date YYYY-MM-DD",
 			              "phải là ngày dạng YYYY-MM-DD");
-		else if (d && f && f->has_due_date && day <= f->due_date)
+		} else if (d && f && f->has_due_date && day <= f->due_date) {
 			mc_errors_add(errors, "$.new_due_date",
 			              "must be after the current due date",
 			              "phải sau ngày hẹn trả kết quả hiện tại");
+		} else if (d && f && f->has_due_date && day - f->due_date > CALENDAR_MAX_SPAN) {
+			/* later due-date arithmetic (a supplement) must stay in the
+			 * calendar's range */
+			snprintf(en, sizeof en,
+			         "must be at most %d days after the current due date",
+			         CALENDAR_MAX_SPAN);
+			snprintf(vi, sizeof vi, "không được quá %d ngày sau ngày hẹn hiện tại",
+			         CALENDAR_MAX_SPAN);
+			mc_errors_add(errors, "$.new_due_date", en, vi);
+		} else if (d && day > date_from_ymd(LUNAR_YEAR_MAX, 12, 31)) {
+			snprintf(en, sizeof en, "must not be after %d-12-31 (end of the calendar)",
+			         LUNAR_YEAR_MAX);
+			snprintf(vi, sizeof vi, "không được sau ngày %d-12-31 (hết lịch làm việc)",
+			         LUNAR_YEAR_MAX);
+			mc_errors_add(errors, "$.new_due_date", en, vi);
+		}
 		check_string(body, "reason", true, MAX_REASON, errors);
 		break;
 	}
@@ -534,7 +697,7 @@ int dossier_limit_working_days(catalog_unit unit, double amount)
 	case LIMIT_WORKING_DAYS:
 		return (int)ceil(amount - 1e-9);
 	case LIMIT_HOURS:
-		return (int)ceil(amount / 8.0 - 1e-9);
+		return (int)ceil(amount / CALENDAR_WORKING_HOURS - 1e-9);
 	default:
 		return -1;
 	}

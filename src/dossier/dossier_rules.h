@@ -66,6 +66,7 @@ typedef struct dossier_rule {
 	bool once;               /* at most once per dossier */
 	bool needs_due_date;     /* only when the dossier already has a due date */
 	const char *required[3]; /* required body members (NULL-ended) */
+	const char *optional[3]; /* optional members besides "note" (NULL-ended) */
 } dossier_rule;
 
 /* What the rules need to know about a dossier. */
@@ -110,13 +111,25 @@ int dossier_allowed(const dossier_facts *f, unsigned actor, dossier_action out[D
 /* The same as a new JSON array of action names. */
 json_t *dossier_allowed_json(const dossier_facts *f, unsigned actor);
 
+/* True when `key` is a member an action body may carry: "action", "note",
+ * or one of the action's required or optional members. */
+bool dossier_action_member(dossier_action a, const char *key);
+
 /* Checks the members of an action body (the request object, "action" member
- * included or not): required members present and of the right type, string
- * caps, items of a supplement request, the apology date (after the current
- * due date). MC_ERR_UNPROCESSABLE with diag ext {"errors": [{path, message,
- * message_vi}]} listing every problem. */
+ * included or not): no member the action does not define (each one is an
+ * error at "$.<name>"), required members present and of the right type,
+ * required text not blank (white space only counts as empty), string caps,
+ * items of a supplement request, the apology date (after the current due
+ * date, at most CALENDAR_MAX_SPAN days after it and not after the last day
+ * of the calendar). MC_ERR_UNPROCESSABLE with diag ext {"errors": [{path,
+ * message, message_vi}]} listing every problem. */
 mc_err dossier_action_validate(const dossier_facts *f, dossier_action a, json_t *body,
                                mc_diag *diag);
+
+/* The members of an action body that go into its history event: a new
+ * object with the members dossier_action_member allows, "action" left out.
+ * The server adds its own facts (due_date, from_agency...) afterwards. */
+json_t *dossier_action_details(dossier_action a, json_t *body);
 
 /* Working-day calendar seen by the due-date functions. */
 typedef struct dossier_calendar {

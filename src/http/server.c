@@ -36,6 +36,7 @@ typedef struct req_state {
 	char allow[64];
 	int too_large;
 	int url_too_long;
+	int ignore_body; /* BODY_NONE route or no route: the body is dropped */
 	int url_has_nul;
 	size_t dropped; /* body bytes read and dropped after the cap */
 	json_t *json;
@@ -262,12 +263,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		                : router_match(r, method, url, &rs->route_status, rs->allow,
 		                               sizeof rs->allow);
 		const http_route *rt = rs->route >= 0 ? routes_at(rs->route) : NULL;
+		/* a route without a body ignores one (read and dropped, bounded) */
+		rs->ignore_body = !rt || rt->body == BODY_NONE;
 		rs->body_cap = rt && rt->body == BODY_RAW ? (size_t)the_app->max_upload
 		                                          : (size_t)the_app->max_body;
-		if (rt && rt->body == BODY_NONE)
-			rs->body_cap = 64 * 1024;
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-		if (cl && strtoull(cl, NULL, 10) > rs->body_cap)
+		if (!rs->ignore_body && cl && strtoull(cl, NULL, 10) > rs->body_cap)
 			rs->too_large = 1;
 		*con_cls = rs;
 		return MHD_YES;
@@ -275,10 +276,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (*upload_data_size) {
 		size_t n = *upload_data_size;
 		*upload_data_size = 0;
-		if (rs->too_large || rs->body.len + n > rs->body_cap) {
+		if (rs->ignore_body || rs->too_large || rs->body.len + n > rs->body_cap) {
 			/* read and drop the excess so the 413 can be answered on
 			 * a live connection; give up on a flood */
-			rs->too_large = 1;
+			rs->too_large = !rs->ignore_body;
 			rs->dropped += n;
 			return rs->dropped > DISCARD_LIMIT ? MHD_NO : MHD_YES;
 		}

@@ -493,7 +493,7 @@ static void test_add_working_days_rules(void **state)
 	assert_int_equal(b.count, 1000);
 
 	/* Caps and bad arguments. */
-	q x = {.a = D("2026-01-01"), .n = CALENDAR_MAX_ADD + 1};
+	q x = {.a = D("2026-01-01"), .n = CALENDAR_MAX_WORKING_DAYS + 1};
 	assert_int_equal(store_read(f->s, q_add, &x, NULL), MC_ERR_INVALID);
 	x = (q){.a = D("2026-01-01"), .n = -1};
 	assert_int_equal(store_read(f->s, q_add, &x, NULL), MC_ERR_INVALID);

@@ -4,7 +4,9 @@
  * ranges, descriptions), fees (free, no information, VND in thousands,
  * USD, notes that contradict "Miễn phí"), component tables (groups,
  * templates, quantities), levels, results, legal basis, the online-level
- * heuristic, eForm derivation and the schema/document checks. */
+ * heuristic, eForm derivation and the schema/document checks (costly
+ * patterns, time limits the calendar cannot count, blank names, duplicate
+ * levels). */
 #include "catalog/catalog_parse.h"
 
 #include "core/jsonschema.h"
@@ -770,6 +772,26 @@ static void test_form_check(void **state)
 	assert_int_equal(json_array_size(e), 0);
 	json_decref(e);
 	json_decref(s);
+	/* patterns whose repetitions would make regcomp allocate too much */
+	static const char *const bombs[] = {"a{1,3000}", "(.{1,200}){1,200}", "a{1,32767}",
+	                                    "(a{16}){16}"};
+	for (size_t i = 0; i < sizeof bombs / sizeof *bombs; i++) {
+		s = json_pack("{s:s, s:{s:{s:s, s:s}}}", "type", "object", "properties", "note",
+		              "type", "string", "pattern", bombs[i]);
+		e = catalog_form_check(s);
+		assert_int_equal(json_array_size(e), 1);
+		assert_string_equal(sget(json_array_get(e, 0), "path"),
+		                    "$.properties['note'].pattern");
+		assert_non_null(sget(json_array_get(e, 0), "message_vi"));
+		json_decref(e);
+		json_decref(s);
+	}
+	s = json_pack("{s:s, s:{s:{s:s, s:s}}}", "type", "object", "properties", "note", "type",
+	              "string", "pattern", "^(a{15}){17}$");
+	e = catalog_form_check(s);
+	assert_int_equal(json_array_size(e), 0);
+	json_decref(e);
+	json_decref(s);
 }
 
 static void test_doc_check(void **state)
@@ -792,6 +814,55 @@ static void test_doc_check(void **state)
 	assert_int_equal(json_array_size(e), 0);
 	json_decref(e);
 	json_decref(d);
+}
+
+/* Errors of catalog_doc_check for a document given as JSON text. */
+static json_t *doc_errors(const char *text)
+{
+	json_t *d = json_loads(text, 0, NULL);
+	assert_non_null(d);
+	json_t *e = catalog_doc_check(d);
+	json_decref(d);
+	return e;
+}
+
+static void test_doc_check_limits(void **state)
+{
+	(void)state;
+	/* time limits the calendar counts: 1000 working days; 3650 hours or days */
+	json_t *e = doc_errors(
+	    "{\"code\":\"9.1\",\"name\":\"Thử\",\"channels\":["
+	    "{\"channel\":\"online\",\"time_limit\":{\"amount\":1000,\"unit\":\"working_days\"}},"
+	    "{\"channel\":\"post\",\"time_limit\":{\"amount\":3650,\"unit\":\"hours\"}},"
+	    "{\"channel\":\"in_person\",\"time_limit\":{\"amount\":3650,\"unit\":\"days\"}}]}");
+	assert_int_equal(json_array_size(e), 0);
+	json_decref(e);
+	e = doc_errors(
+	    "{\"code\":\"9.1\",\"name\":\"Thử\",\"channels\":["
+	    "{\"channel\":\"online\",\"time_limit\":{\"amount\":1500,\"unit\":\"working_days\"}},"
+	    "{\"channel\":\"post\",\"time_limit\":{\"amount\":3651,\"unit\":\"hours\"}},"
+	    "{\"channel\":\"in_person\",\"time_limit\":{\"amount\":3,\"min\":1001,"
+	    "\"unit\":\"working_days\"}}]}");
+	assert_int_equal(json_array_size(e), 3);
+	/* the schema's maximum first, then the calendar's cap */
+	assert_string_equal(sget(json_array_get(e, 0), "path"), "$.channels[1].time_limit.amount");
+	assert_string_equal(sget(json_array_get(e, 1), "path"), "$.channels[0].time_limit.amount");
+	assert_string_equal(sget(json_array_get(e, 2), "path"), "$.channels[2].time_limit.min");
+	assert_non_null(strstr(sget(json_array_get(e, 1), "message"), "1000 working days"));
+	assert_non_null(sget(json_array_get(e, 1), "message_vi"));
+	json_decref(e);
+	/* a blank name, a blank component name, duplicate levels */
+	e = doc_errors("{\"code\":\"9.1\",\"name\":\" \\t \",\"level\":[\"commune\",\"province\","
+	               "\"commune\"],\"components\":[{\"id\":\"c1\",\"name\":\"  \"}]}");
+	assert_int_equal(json_array_size(e), 3);
+	assert_string_equal(sget(json_array_get(e, 0), "path"), "$.level[2]");
+	assert_string_equal(sget(json_array_get(e, 1), "path"), "$.name");
+	assert_string_equal(sget(json_array_get(e, 2), "path"), "$.components[0].name");
+	json_decref(e);
+	e = doc_errors("{\"code\":\"9.1\",\"name\":\" Thủ tục \",\"level\":[\"commune\","
+	               "\"province\"]}");
+	assert_int_equal(json_array_size(e), 0);
+	json_decref(e);
 }
 
 int main(void)
@@ -819,6 +890,7 @@ int main(void)
 	    cmocka_unit_test(test_form_birth),
 	    cmocka_unit_test(test_form_check),
 	    cmocka_unit_test(test_doc_check),
+	    cmocka_unit_test(test_doc_check_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

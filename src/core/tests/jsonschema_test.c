@@ -1,6 +1,8 @@
 /* jsonschema_test.c - unit tests of the JSON Schema subset validator
  * (jsonschema.h): every keyword, error paths, collection of all errors,
- * bilingual messages, pattern translation and caps. */
+ * bilingual messages, pattern translation and caps (length, repetition
+ * bounds and their products, expanded size, back-references), one compile
+ * per distinct pattern and validation. */
 #include "core/jsonschema.h"
 
 #include <setjmp.h>
@@ -187,6 +189,109 @@ static void test_strings(void **state)
 	assert_int_equal(count("{\"pattern\":\"abc\\\\\"}", "\"abc\""), 1);
 }
 
+/* The reason jsonschema_pattern_check gives, or NULL; checks that a refused
+ * pattern has a Vietnamese reason too. */
+static const char *refused(const char *pattern)
+{
+	const char *vi = NULL;
+	const char *why = jsonschema_pattern_check(pattern, &vi);
+	if (why)
+		assert_non_null(vi);
+	return why;
+}
+
+static void test_pattern_caps(void **state)
+{
+	(void)state;
+	/* the patterns of the derived eForms and usual ones are accepted */
+	assert_null(refused("^[0-9]{12}$"));
+	assert_null(refused("^(\\+84|0)[0-9]{9,10}$"));
+	assert_null(refused("^[0-9]{10}(-[0-9]{3})?$"));
+	assert_null(refused("^\\d{3}-\\d{2}$"));
+	assert_null(refused("^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\\.[A-Za-z]{2,63}$"));
+	/* a single bound: 255 is the most */
+	assert_null(refused("a{255}"));
+	assert_null(refused("a{1,255}"));
+	assert_non_null(refused("a{256}"));
+	assert_non_null(refused("a{1,3000}"));
+	assert_non_null(refused("a{1,32767}"));
+	assert_non_null(refused("a{,300}"));
+	assert_non_null(refused("a{300,}"));
+	assert_non_null(refused("a{99999999999999999999}"));
+	/* nested and stacked bounds multiply, "+" counts 2 */
+	assert_null(refused("(a{15}){17}"));     /* 255 */
+	assert_non_null(refused("(a{16}){16}")); /* 256 */
+	assert_non_null(refused("(.{1,200}){1,200}"));
+	assert_non_null(refused("a{16}{16}"));
+	assert_null(refused("((((((((a+)+)+)+)+)+)+))")); /* 2^7 */
+	assert_non_null(refused("((((((((a+)+)+)+)+)+)+)+)"));
+	assert_non_null(refused("(a{200})+"));
+	assert_null(refused("(a{200})*"));
+	/* the expanded size: 4 x 250 atoms is the most */
+	assert_null(refused("a{1,250}b{1,250}c{1,250}d{1,250}"));
+	assert_non_null(refused("a{1,250}b{1,250}c{1,250}d{1,251}"));
+	assert_non_null(refused("(abcd){1,255}"));
+	assert_non_null(refused("(a|b|c|d|e|f|g){1,255}"));
+	/* brackets are one atom; a "{" that is not a bound is a character */
+	assert_null(refused("[a{1,3000}]"));
+	assert_null(refused("[[:alpha:]]{1,200}"));
+	/* invalid, too long, back-references */
+	assert_non_null(refused("([a-z"));
+	assert_non_null(refused("abc\\"));
+	assert_non_null(refused("(a)\\1"));
+	char big[300];
+	memset(big, 'a', sizeof big);
+	big[sizeof big - 1] = '\0';
+	assert_non_null(refused(big));
+	/* the validator refuses them as schema errors without compiling */
+	unsigned long before = jsonschema_compile_count();
+	json_t *e = run("{\"pattern\":\"a{1,32767}\"}", "\"aaa\"");
+	assert_int_equal(json_array_size(e), 1);
+	const char *m = json_string_value(json_object_get(json_array_get(e, 0), "message"));
+	assert_non_null(strstr(m, "pattern"));
+	assert_non_null(strstr(m, "255"));
+	assert_non_null(json_string_value(json_object_get(json_array_get(e, 0), "message_vi")));
+	json_decref(e);
+	assert_int_equal(jsonschema_compile_count(), before);
+}
+
+static void test_pattern_compiled_once(void **state)
+{
+	(void)state;
+	/* 300 strings, two distinct patterns (one used twice): two compiles */
+	json_t *schema = parse("{\"type\":\"object\",\"properties\":{"
+	                       "\"a\":{\"type\":\"array\",\"items\":{\"pattern\":\"^[0-9]{3}$\"}},"
+	                       "\"b\":{\"type\":\"array\",\"items\":{\"pattern\":\"^x{1,200}$\"}},"
+	                       "\"c\":{\"pattern\":\"^[0-9]{3}$\"}}}");
+	json_t *inst = json_object();
+	json_t *a = json_array(), *b = json_array();
+	for (int i = 0; i < 150; i++) {
+		json_array_append_new(a, json_string(i % 50 ? "123" : "12"));
+		json_array_append_new(b, json_string(i % 50 ? "xxx" : "xy"));
+	}
+	json_object_set_new(inst, "a", a);
+	json_object_set_new(inst, "b", b);
+	json_object_set_new(inst, "c", json_string("1234"));
+	unsigned long before = jsonschema_compile_count();
+	json_t *e = jsonschema_validate(schema, inst);
+	assert_int_equal(jsonschema_compile_count() - before, 2);
+	assert_int_equal(json_array_size(e), 3 + 3 + 1);
+	assert_true(has_path(e, "$.a[50]"));
+	assert_true(has_path(e, "$.b[100]"));
+	assert_true(has_path(e, "$.c"));
+	json_decref(e);
+	/* the next validation compiles afresh (nothing is kept between calls) */
+	e = jsonschema_validate(schema, inst);
+	assert_int_equal(jsonschema_compile_count() - before, 4);
+	json_decref(e);
+	json_decref(inst);
+	json_decref(schema);
+	/* a string already longer than maxLength is not matched */
+	assert_int_equal(count("{\"maxLength\":3,\"pattern\":\"^[0-9]+$\"}", "\"abcd\""), 1);
+	assert_int_equal(count("{\"maxLength\":4,\"pattern\":\"^[0-9]+$\"}", "\"abcd\""), 1);
+	assert_int_equal(count("{\"maxLength\":4,\"pattern\":\"^[a-z]+$\"}", "\"abcd\""), 0);
+}
+
 static void test_formats(void **state)
 {
 	(void)state;
@@ -288,6 +393,8 @@ int main(void)
 	    cmocka_unit_test(test_messages_bilingual),
 	    cmocka_unit_test(test_nested_paths_and_all_errors),
 	    cmocka_unit_test(test_strings),
+	    cmocka_unit_test(test_pattern_caps),
+	    cmocka_unit_test(test_pattern_compiled_once),
 	    cmocka_unit_test(test_formats),
 	    cmocka_unit_test(test_numbers),
 	    cmocka_unit_test(test_enum_const),

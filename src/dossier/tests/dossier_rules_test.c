@@ -1,7 +1,9 @@
 /* dossier_rules_test.c - unit tests of the dossier lifecycle rules
  * (dossier_rules.h): every (status, action) pair against an independent
  * expectation table, actor kinds, allowed-action lists, required members,
- * once-only supplement request and apology, due-date arithmetic with a fake
+ * once-only supplement request and apology, blank required texts, members
+ * an action does not define (refused, and never copied into the history),
+ * the range of an apology date, due-date arithmetic with a fake
  * calendar (weekends and a few holidays) and the 766 on-time rule. */
 #include "dossier/dossier_rules.h"
 
@@ -9,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -351,6 +354,130 @@ static void test_required_members(void **state)
 	assert_int_equal(validate(DA_PROCESS, "{\"note\": 5}", "$.note"), 1);
 }
 
+static void test_blank_text(void **state)
+{
+	(void)state;
+	/* a required text of white space only is empty, whatever the blanks */
+	assert_int_equal(validate(DA_REFUSE, "{\"reason\": \" \\t\\n \"}", "$.reason"), 1);
+	assert_int_equal(validate(DA_REFUSE, "{\"reason\": \"\u00a0\u3000\u200b\"}", "$.reason"),
+	                 1);
+	assert_int_equal(validate(DA_STOP, "{\"reason\": \"  \"}", "$.reason"), 1);
+	assert_int_equal(validate(DA_TRANSFER, "{\"agency\": \" \", \"reason\": \"\\r\"}", NULL),
+	                 2);
+	assert_int_equal(
+	    validate(DA_REQUEST_PAYMENT, "{\"amount\": 5, \"reason\": \"\\t\"}", "$.reason"), 1);
+	assert_int_equal(validate(DA_APOLOGIZE,
+	                          "{\"new_due_date\": \"2026-03-11\", \"reason\": \" \"}",
+	                          "$.reason"),
+	                 1);
+	assert_int_equal(validate(DA_REQUEST_SUPPLEMENT, "{\"items\": [{\"field\": \"  \"}]}",
+	                          "$.items[0].field"),
+	                 1);
+	assert_int_equal(validate(DA_REQUEST_SUPPLEMENT, "{\"items\": [{\"component\": \"\\t\"}]}",
+	                          "$.items[0].component"),
+	                 1);
+	/* text around blanks is fine; optional texts may be blank */
+	assert_int_equal(validate(DA_REFUSE, "{\"reason\": \"  Sai thẩm quyền \"}", NULL), 0);
+	assert_int_equal(validate(DA_WITHDRAW, "{\"reason\": \" \"}", NULL), 0);
+	assert_int_equal(validate(DA_PROCESS, "{\"note\": \" \"}", NULL), 0);
+}
+
+static void test_unknown_members(void **state)
+{
+	(void)state;
+	/* members the action does not define are refused, each at its path */
+	assert_int_equal(validate(DA_RECEIVE,
+	                          "{\"action\": \"receive\", \"timeliness\": \"late\", "
+	                          "\"from_agency\": \"BCA\", \"forged\": {\"x\": 1}}",
+	                          "$.timeliness"),
+	                 3);
+	assert_int_equal(validate(DA_REFUSE, "{\"reason\": \"x\", \"amount\": 5}", "$.amount"), 1);
+	assert_int_equal(validate(DA_PAY, "{\"reference\": \"GD-1\", \"due_date\": \"2026-01-01\"}",
+	                          "$.due_date"),
+	                 1);
+	assert_int_equal(validate(DA_PROCESS, "{\"a b\": 1}", "$['a b']"), 1);
+	/* every defined member is accepted, "action" and "note" on every action */
+	assert_int_equal(validate(DA_PAY,
+	                          "{\"action\": \"pay\", \"reference\": \"GD-1\", "
+	                          "\"note\": \"đã nộp\"}",
+	                          NULL),
+	                 0);
+	assert_int_equal(
+	    validate(DA_SUPPLEMENT, "{\"form\": {}, \"components\": [], \"note\": \"x\"}", NULL),
+	    0);
+	assert_int_equal(validate(DA_WITHDRAW, "{\"reason\": \"không cần nữa\"}", NULL), 0);
+	/* at most 20 unknown members are listed */
+	json_t *big = json_object();
+	char key[16];
+	for (int i = 0; i < 50; i++) {
+		snprintf(key, sizeof key, "k%d", i);
+		json_object_set_new(big, key, json_true());
+	}
+	dossier_facts f = facts(DS_PROCESSING);
+	mc_diag d = {0};
+	assert_int_equal(dossier_action_validate(&f, DA_PROCESS, big, &d), MC_ERR_UNPROCESSABLE);
+	assert_int_equal(json_array_size(json_object_get(d.ext, "errors")), 20);
+	mc_diag_clear(&d);
+	json_decref(big);
+	/* the member table */
+	assert_true(dossier_action_member(DA_TRANSFER, "agency"));
+	assert_true(dossier_action_member(DA_TRANSFER, "note"));
+	assert_true(dossier_action_member(DA_TRANSFER, "action"));
+	assert_false(dossier_action_member(DA_TRANSFER, "from_agency"));
+	assert_false(dossier_action_member(DA_RECEIVE, "due_date"));
+	assert_false(dossier_action_member(DA_FINISH, "timeliness"));
+	assert_false(dossier_action_member(DA_APOLOGIZE, "previous_due_date"));
+}
+
+static void test_action_details(void **state)
+{
+	(void)state;
+	json_t *body = json_loads("{\"action\": \"transfer\", \"agency\": \"UBND-00008\", "
+	                          "\"reason\": \"liên thông\", \"note\": \"n\", "
+	                          "\"from_agency\": \"BCA\", \"timeliness\": \"late\"}",
+	                          0, NULL);
+	assert_non_null(body);
+	json_t *d = dossier_action_details(DA_TRANSFER, body);
+	assert_int_equal(json_object_size(d), 3);
+	assert_string_equal(json_string_value(json_object_get(d, "agency")), "UBND-00008");
+	assert_string_equal(json_string_value(json_object_get(d, "reason")), "liên thông");
+	assert_string_equal(json_string_value(json_object_get(d, "note")), "n");
+	json_decref(d);
+	d = dossier_action_details(DA_RECEIVE, body);
+	assert_int_equal(json_object_size(d), 1); /* note only */
+	json_decref(d);
+	json_decref(body);
+}
+
+static void test_apology_range(void **state)
+{
+	(void)state;
+	/* the current due date is 2026-03-10: at most CALENDAR_MAX_SPAN (1830)
+	 * days later, i.e. 2031-03-14 */
+	assert_int_equal(
+	    validate(DA_APOLOGIZE, "{\"new_due_date\": \"2031-03-14\", \"reason\": \"x\"}", NULL),
+	    0);
+	assert_int_equal(validate(DA_APOLOGIZE,
+	                          "{\"new_due_date\": \"2031-03-15\", \"reason\": \"x\"}",
+	                          "$.new_due_date"),
+	                 1);
+	assert_int_equal(validate(DA_APOLOGIZE,
+	                          "{\"new_due_date\": \"9999-12-31\", \"reason\": \"x\"}",
+	                          "$.new_due_date"),
+	                 1);
+	/* never after the last day of the calendar */
+	dossier_facts f = facts(DS_PROCESSING);
+	f.due_date = date_from_ymd(2199, 6, 1);
+	json_t *b = json_loads("{\"new_due_date\": \"2200-01-01\", \"reason\": \"x\"}", 0, NULL);
+	mc_diag d = {0};
+	assert_int_equal(dossier_action_validate(&f, DA_APOLOGIZE, b, &d), MC_ERR_UNPROCESSABLE);
+	mc_diag_clear(&d);
+	json_decref(b);
+	b = json_loads("{\"new_due_date\": \"2199-12-31\", \"reason\": \"x\"}", 0, NULL);
+	assert_int_equal(dossier_action_validate(&f, DA_APOLOGIZE, b, &d), MC_OK);
+	json_decref(b);
+}
+
 /* Fake calendar: Monday-Friday, minus 2026-04-30 and 2026-05-01. */
 static bool fake_working(mc_day d)
 {
@@ -520,6 +647,10 @@ int main(void)
 	    cmocka_unit_test(test_allowed_lists),
 	    cmocka_unit_test(test_status_names),
 	    cmocka_unit_test(test_required_members),
+	    cmocka_unit_test(test_blank_text),
+	    cmocka_unit_test(test_unknown_members),
+	    cmocka_unit_test(test_action_details),
+	    cmocka_unit_test(test_apology_range),
 	    cmocka_unit_test(test_limit_conversion),
 	    cmocka_unit_test(test_due_on_receive),
 	    cmocka_unit_test(test_due_after_supplement),

@@ -6,8 +6,10 @@
  * envelope types, unknown procedure/agency, agency level, foreign
  * documents, idempotency), the lifecycle with permissions (404 for
  * strangers, 403 for the wrong actor, 409 with allowed actions), transfer
- * and reading by the former agency, apology, the 766 timeliness, history,
- * the queue filters and paging, and the demo seed. The clock is fixed with
+ * and reading by the former agency, apology, the 766 timeliness, history
+ * and its pages, due dates the calendar cannot count (no due date on
+ * receipt, unchanged after a supplement), the queue filters and paging,
+ * and the demo seed. The clock is fixed with
  * MOTCUA_NOW at Monday 2026-03-02 09:00 Vietnam time. */
 #include "document/document.h"
 #include "dossier/dossier.h"
@@ -46,7 +48,11 @@ static const char pdf[] = "%PDF-1.4\n% test document\n%%EOF\n";
 static char doc_citizen[40], doc_citizen2[40];
 
 /* Copies the records of the two test procedures from the shipped
- * .jsonl.gz into a small .jsonl file. */
+ * .jsonl.gz into a small .jsonl file, plus LONG_PROC: the birth
+ * registration with a time limit of 1500 working days, more than the
+ * calendar counts (the import keeps what the source says; an admin could
+ * not store it, but such procedures may exist). */
+#define LONG_PROC "9.000001"
 static int extract_procedures(const char *src, const char *dst)
 {
 	gzFile in = gzopen(src, "rb");
@@ -64,6 +70,16 @@ static int extract_procedures(const char *src, const char *dst)
 		if (code && (strcmp(code, "1.001193") == 0 || strcmp(code, "1.000656") == 0)) {
 			fputs(line, out);
 			found++;
+		}
+		if (code && strcmp(code, "1.001193") == 0) {
+			json_object_set_new(rec, "ma_thu_tuc", json_string(LONG_PROC));
+			json_object_set_new(rec, "cach_thuc_thuc_hien",
+			                    json_string("Hình thức nộpThời gianPhí, lệ phíMô tả"
+			                                "Trực tuyến1500 Ngày làm việcMiễn phí"));
+			json_object_del(rec, "raw_text");
+			char *text = json_dumps(rec, JSON_COMPACT);
+			fprintf(out, "%s\n", text);
+			free(text);
 		}
 		json_decref(rec);
 	}
@@ -95,7 +111,7 @@ static int group_setup(void **state)
 	mc_err e = catalog_import_file(app.db, jsonl, &rep, &d);
 	unlink(jsonl);
 	free(jsonl);
-	if (e || rep.imported != 2) {
+	if (e || rep.imported != 3) {
 		fprintf(stderr, "import: %s (%ld)\n", d.detail, rep.imported);
 		return -1;
 	}
@@ -703,7 +719,9 @@ static void test_full_lifecycle(void **state)
 
 	/* history in time order */
 	json_t *items = NULL;
-	assert_int_equal(dossier_history(&app, &citizen, code, &items, &d), MC_OK);
+	bool more = true;
+	assert_int_equal(dossier_history(&app, &citizen, code, 0, 100, &items, &more, &d), MC_OK);
+	assert_false(more);
 	const char *expect[] = {"submit",     "receive",      "request_supplement",
 	                        "supplement", "process",      "request_payment",
 	                        "pay",        "apologize",    "transfer",
@@ -719,7 +737,28 @@ static void test_full_lifecycle(void **state)
 	assert_string_equal(sget(tr, "note"), "Liên thông");
 	assert_string_equal(sget(json_array_get(items, 3), "to_status"), "received");
 	json_decref(items);
-	assert_int_equal(dossier_history(&app, &citizen2, code, &items, &d), MC_ERR_NOT_FOUND);
+	/* pages of 4 events by seq: 1-4, 5-8, 9-11 */
+	int64_t after = 0;
+	size_t seen = 0;
+	for (int page = 0; page < 3; page++) {
+		assert_int_equal(dossier_history(&app, &citizen, code, after, 4, &items, &more, &d),
+		                 MC_OK);
+		assert_int_equal(json_array_size(items), page < 2 ? 4 : 3);
+		assert_int_equal(more, page < 2);
+		for (size_t i = 0; i < json_array_size(items); i++) {
+			json_t *ev = json_array_get(items, i);
+			assert_string_equal(sget(ev, "action"), expect[seen++]);
+			after = json_integer_value(json_object_get(ev, "seq"));
+		}
+		json_decref(items);
+	}
+	assert_int_equal(seen, sizeof expect / sizeof expect[0]);
+	assert_int_equal(dossier_history(&app, &citizen, code, after, 4, &items, &more, &d), MC_OK);
+	assert_int_equal(json_array_size(items), 0);
+	assert_false(more);
+	json_decref(items);
+	assert_int_equal(dossier_history(&app, &citizen2, code, 0, 100, &items, &more, &d),
+	                 MC_ERR_NOT_FOUND);
 }
 
 typedef struct due_ctx {
@@ -733,6 +772,76 @@ static mc_err set_due_fn(store_conn *c, void *vctx, mc_diag *diag)
 	due_ctx *x = vctx;
 	const char *p[] = {x->due, x->code};
 	return store_execv(c, "UPDATE dossier SET due_date = ?1 WHERE code = ?2", 2, p);
+}
+
+/* Test-only: sets the day a supplement was requested (own table). */
+static mc_err set_since_fn(store_conn *c, void *vctx, mc_diag *diag)
+{
+	(void)diag;
+	due_ctx *x = vctx;
+	const char *p[] = {x->due, x->code};
+	return store_execv(c, "UPDATE dossier SET supplement_since = ?1 WHERE code = ?2", 2, p);
+}
+
+/* The details of the newest history event of `code` (new reference). */
+static json_t *last_details(const char *code)
+{
+	json_t *items = NULL;
+	bool more = true;
+	mc_diag d = {0};
+	assert_int_equal(dossier_history(&app, &admin, code, 0, 100, &items, &more, &d), MC_OK);
+	assert_false(more);
+	json_t *det = json_incref(
+	    json_object_get(json_array_get(items, json_array_size(items) - 1), "details"));
+	json_decref(items);
+	return det;
+}
+
+/* A limit or a due date the calendar cannot count never blocks a dossier:
+ * it is received without a due date, and a supplement keeps the due date it
+ * cannot extend; the event says so. */
+static void test_calendar_out_of_range(void **state)
+{
+	(void)state;
+	mc_diag d = {0};
+	json_t *out = NULL;
+	json_t *body = submit_body("UBND-00004", doc_citizen);
+	json_object_set_new(body, "procedure", json_string(LONG_PROC));
+	assert_int_equal(submit(&citizen, body, NULL, &out, NULL, &d), MC_OK);
+	char code[128];
+	snprintf(code, sizeof code, "%s", sget(out, "code"));
+	json_decref(out);
+	assert_int_equal(act(&officer, code, "{\"action\": \"receive\"}", &out, &d), MC_OK);
+	assert_string_equal(sget(out, "status"), "received");
+	assert_true(json_is_null(json_object_get(out, "due_date")));
+	json_decref(out);
+	json_t *det = last_details(code);
+	assert_true(json_is_true(json_object_get(det, "due_date_unavailable")));
+	assert_true(json_is_null(json_object_get(det, "due_date")));
+	json_decref(det);
+
+	/* a due date at the end of the calendar cannot be extended */
+	const char *c2 = new_dossier();
+	snprintf(code, sizeof code, "%s", c2);
+	assert_int_equal(act(&officer, code, "{\"action\": \"receive\"}", NULL, &d), MC_OK);
+	assert_int_equal(act(&officer, code,
+	                     "{\"action\": \"request_supplement\", \"items\": "
+	                     "[{\"field\": \"child\"}]}",
+	                     NULL, &d),
+	                 MC_OK);
+	due_ctx dc = {code, "2199-12-31"};
+	assert_int_equal(store_write(app.db, set_due_fn, &dc, NULL), MC_OK);
+	dc.due = "2026-02-27"; /* Friday: one working day spent in status 5 */
+	assert_int_equal(store_write(app.db, set_since_fn, &dc, NULL), MC_OK);
+	assert_int_equal(
+	    act(&citizen, code, "{\"action\": \"supplement\", \"form\": {}}", &out, &d), MC_OK);
+	assert_string_equal(sget(out, "status"), "received");
+	assert_string_equal(sget(out, "due_date"), "2199-12-31");
+	json_decref(out);
+	det = last_details(code);
+	assert_true(json_is_true(json_object_get(det, "due_date_unavailable")));
+	assert_string_equal(sget(det, "due_date"), "2199-12-31");
+	json_decref(det);
 }
 
 static void test_late_and_queue(void **state)
@@ -900,6 +1009,7 @@ int main(void)
 	    cmocka_unit_test(test_idempotency),
 	    cmocka_unit_test(test_permissions),
 	    cmocka_unit_test(test_full_lifecycle),
+	    cmocka_unit_test(test_calendar_out_of_range),
 	    cmocka_unit_test(test_late_and_queue),
 	    cmocka_unit_test(test_seed_demo),
 	};
