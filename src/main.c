@@ -157,6 +157,7 @@ static int cmd_init(int argc, char **argv)
 		return bad_arg("init", "--data DIR is required");
 	if (!source)
 		source = MOTCUA_SOURCE_DATA;
+	log_set_quiet(1); /* the report below says what init did */
 	mc_app app;
 	if (app_open(&app, data, true))
 		return 1;
@@ -169,7 +170,8 @@ static int cmd_init(int argc, char **argv)
 		fprintf(stderr, "motcua init: units: %s\n", d.detail);
 		goto out;
 	}
-	printf("administrative units: %d, People's Committees: %d\n", units, agencies);
+	printf("administrative units (provinces and communes): %d, People's Committees: %d\n",
+	       units, agencies);
 	catalog_import_report rep = {0};
 	if (catalog_import_file(app.db, proc_path, &rep, &d) != MC_OK) {
 		fprintf(stderr, "motcua init: procedures: %s\n", d.detail);
