@@ -662,23 +662,11 @@ out:
 }
 
 /* Does an agency of `agency_level` (central | province | commune) handle a
- * procedure of these levels? The catalog names them "level" (array of
- * ministry | province | commune | other; "levels" and a single string are
- * accepted too). No level known: any agency. */
+ * procedure of these levels (the catalog's "level": an array of ministry |
+ * province | commune)? No level known: any agency. */
 static bool level_matches(json_t *proc, const char *agency_level)
 {
 	json_t *levels = json_object_get(proc, "level");
-	if (!levels)
-		levels = json_object_get(proc, "levels");
-	if (json_is_string(levels)) {
-		json_t *one = json_array();
-		json_array_append(one, levels);
-		bool ok = false;
-		json_t *tmp = json_pack("{s:o}", "level", one);
-		ok = level_matches(tmp, agency_level);
-		json_decref(tmp);
-		return ok;
-	}
 	if (!json_is_array(levels) || json_array_size(levels) == 0 || !agency_level)
 		return true;
 	const char *want = strcmp(agency_level, "central") == 0 ? "ministry" : agency_level;
@@ -687,7 +675,7 @@ static bool level_matches(json_t *proc, const char *agency_level)
 	json_array_foreach(levels, i, l)
 	{
 		const char *s = json_string_value(l);
-		if (s && (strcmp(s, want) == 0 || strcmp(s, agency_level) == 0))
+		if (s && strcmp(s, want) == 0)
 			return true;
 	}
 	return false;
