@@ -27,7 +27,7 @@
 #define IMPORT_BATCH 200
 #define IMPORT_MAX_LINE (4L << 20) /* bytes of one record */
 #define IMPORT_MAX_ERRORS_LOGGED 10
-#define PARSER_VERSION "motcua-catalog-parse/1"
+#define PARSER_VERSION "motcua-catalog-parse/2" /* 2: components classified */
 #define SEARCH_MAX_HITS 1000
 #define TEXT_INDEX "procedure"
 #define IMPORT_ACTOR "system:import"
@@ -682,6 +682,26 @@ static void count_flags(catalog_import_report *rep, unsigned f)
 		rep->complete++;
 }
 
+/* Counts the components of a parsed document by class. */
+static void count_components(catalog_import_report *rep, json_t *doc)
+{
+	size_t i;
+	json_t *c;
+	json_array_foreach(json_object_get(doc, "components"), i, c)
+	{
+		rep->components++;
+		const char *kind = json_string_value(json_object_get(c, "kind"));
+		if (kind && !strcmp(kind, "note"))
+			rep->notes++;
+		else if (json_is_true(json_object_get(c, "required")))
+			rep->required_documents++;
+		else
+			rep->conditional_documents++;
+		if (json_is_true(json_object_get(c, "presentation")))
+			rep->shown++;
+	}
+}
+
 /* Handles one line; counts it. */
 static void import_line(char *line, size_t len, long lineno, import_batch *b,
                         catalog_import_report *rep)
@@ -707,6 +727,7 @@ static void import_line(char *line, size_t len, long lineno, import_batch *b,
 		return;
 	}
 	count_flags(rep, flags);
+	count_components(rep, doc);
 	import_item *it = &b->items[b->n++];
 	it->code = mc_xstrdup(json_string_value(json_object_get(doc, "code")));
 	doc_finish(doc);
@@ -788,6 +809,11 @@ void catalog_report_print(const catalog_import_report *rep, FILE *f)
 	        "  time limits: unit assumed (bare number) in %ld records, taken from a "
 	        "description in %ld\n",
 	        rep->unit_assumed, rep->time_from_text);
+	fprintf(f,
+	        "  components: %ld: documents required %ld, conditional %ld; notes %ld; shown "
+	        "(not handed in) %ld\n",
+	        rep->components, rep->required_documents, rep->conditional_documents, rep->notes,
+	        rep->shown);
 }
 
 /* ---- owner agencies ---- */
@@ -1127,8 +1153,8 @@ typedef struct admin_ctx {
 	json_t *out;  /* out */
 } admin_ctx;
 
-/* Fills defaults of a new document and computes the online level when the
- * admin gave none. */
+/* Fills defaults of a new document (empty arrays, agency from the
+ * ministry, classification of components given without a kind). */
 static void doc_defaults(json_t *doc)
 {
 	static const char *const arrays[] = {"level", "agency",      "channels", "components",
@@ -1142,6 +1168,7 @@ static void doc_defaults(json_t *doc)
 		json_array_append_new(json_object_get(doc, "agency"), json_string(m));
 	if (!json_object_get(doc, "ministry"))
 		json_object_set_new(doc, "ministry", json_null());
+	catalog_components_classify(json_object_get(doc, "components"));
 }
 
 /* Adds the problems of an admin's eForm to `errors`, their paths under
@@ -1321,6 +1348,9 @@ static mc_err update_fn(store_conn *c, void *vctx, mc_diag *diag)
 		errors = NULL;
 		goto out;
 	}
+	/* components sent without a kind are classified like imported ones */
+	if (json_object_get(x->body, "components"))
+		catalog_components_classify(json_object_get(doc, "components"));
 	bool online_custom = st.online_custom || json_object_get(x->body, "online_level") != NULL;
 	online_default(doc, online_custom);
 	bool form_custom = st.form_custom || new_form != NULL;

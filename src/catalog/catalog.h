@@ -24,6 +24,10 @@ typedef struct catalog_import_report {
 	long complete;       /* records with a time limit and a component list */
 	long unit_assumed;   /* records where a bare number got the default unit */
 	long time_from_text; /* records whose limit came from a description */
+	/* components of the parsed records by class (catalog_components_classify):
+	 * documents needed in every case, conditional documents, notes, and
+	 * those shown rather than handed in */
+	long components, required_documents, conditional_documents, notes, shown;
 } catalog_import_report;
 
 /* Imports a .jsonl or .jsonl.gz file in the portal's format, in write

@@ -2,8 +2,9 @@
  * records, whose tables were flattened into text when they were scraped:
  * the channel table ("Hình thức nộpThời gianPhí, lệ phíMô tảTrực tuyến5
  * Ngày làm việc25 USD..."), the component tables ("Tên giấy tờMẫu đơn, tờ
- * khaiSố lượng<name>1 bản chính..."), levels, steps, results and legal
- * basis. Pure functions on strings; the heuristics are documented in
+ * khaiSố lượng<name>1 bản chính...") and the classification of their rows
+ * (documents, notes, conditions), levels, steps, results and legal basis.
+ * Pure functions on strings; the heuristics are documented in
  * docs/CATALOG.md and exercised on real samples by
  * tests/catalog_parse_test.c. */
 #include "catalog/catalog_parse.h"
@@ -1057,7 +1058,573 @@ json_t *catalog_parse_components(const char *text)
 		h = next;
 	}
 	free(group);
+	catalog_components_classify(out);
 	return out;
+}
+
+/* ---- component classification ---- */
+
+#define MAX_CONDITION 500 /* bytes of a condition split off a name or group */
+
+/* Base letter of a code point for matching without diacritics: ASCII
+ * lower case, Vietnamese vowels without their marks, đ -> d; 0 for a
+ * combining mark (skipped); ' ' for anything else (a separator). */
+static int fold_cp(uint32_t c)
+{
+	if (c >= 0x300 && c <= 0x36F)
+		return 0;
+	if (c < 0x80)
+		return c >= 'A' && c <= 'Z' ? (int)(c + 32) : (int)c;
+	c = cp_lower(c);
+	static const struct {
+		uint32_t lo, hi;
+		char base;
+	} ranges[] = {
+	    {0xE0, 0xE3, 'a'},     {0xE8, 0xEA, 'e'},     {0xEC, 0xED, 'i'},
+	    {0xF2, 0xF5, 'o'},     {0xF9, 0xFA, 'u'},     {0xFD, 0xFD, 'y'},
+	    {0x103, 0x103, 'a'},   {0x111, 0x111, 'd'},   {0x129, 0x129, 'i'},
+	    {0x169, 0x169, 'u'},   {0x1A1, 0x1A1, 'o'},   {0x1B0, 0x1B0, 'u'},
+	    {0x1EA1, 0x1EB7, 'a'}, {0x1EB9, 0x1EC7, 'e'}, {0x1EC9, 0x1ECB, 'i'},
+	    {0x1ECD, 0x1EE3, 'o'}, {0x1EE5, 0x1EF1, 'u'}, {0x1EF3, 0x1EF9, 'y'},
+	};
+	for (size_t i = 0; i < sizeof ranges / sizeof *ranges; i++) {
+		if (c >= ranges[i].lo && c <= ranges[i].hi)
+			return ranges[i].base;
+	}
+	return ' ';
+}
+
+static bool fold_alnum(int f)
+{
+	return (f >= 'a' && f <= 'z') || (f >= '0' && f <= '9');
+}
+
+/* Folded character at p (< end) skipping combining marks; *n = bytes read
+ * (0 at end). */
+static int fold_next(const char *p, const char *end, size_t *n)
+{
+	const char *q = p;
+	while (q < end && *q) {
+		size_t l;
+		int f = fold_cp(u8_get(q, &l));
+		q += l;
+		if (f) {
+			*n = (size_t)(q - p);
+			return f;
+		}
+	}
+	*n = (size_t)(q - p);
+	return 0;
+}
+
+/* Matches `lit` (lower case ASCII without diacritics; a space matches a run
+ * of white space) at p, ignoring case and Vietnamese diacritics, ending on
+ * a word boundary. Returns the bytes matched, 0 when no match. */
+static size_t match_fold(const char *p, const char *end, const char *lit)
+{
+	const char *q = p;
+	size_t n;
+	while (*lit) {
+		if (*lit == ' ') {
+			const char *r = q;
+			while (r < end && (is_space(*r) || starts(r, "\xC2\xA0")))
+				r += is_space(*r) ? 1 : 2;
+			if (r == q)
+				return 0;
+			q = r;
+			lit++;
+			continue;
+		}
+		int f = fold_next(q, end, &n);
+		if (f != (unsigned char)*lit)
+			return 0;
+		q += n;
+		lit++;
+	}
+	if (fold_alnum((unsigned char)lit[-1]) && fold_alnum(fold_next(q, end, &n)))
+		return 0;
+	return (size_t)(q - p);
+}
+
+/* True when p starts with one of `lits` (NULL-terminated). */
+static bool starts_any(const char *p, const char *end, const char *const *lits)
+{
+	for (; *lits; lits++) {
+		if (match_fold(p, end, *lits))
+			return true;
+	}
+	return false;
+}
+
+/* "nếu" (if), told apart from "nêu" (state) by its acute accent, in
+ * precomposed or decomposed form. */
+static size_t match_neu(const char *p)
+{
+	size_t n = match_ci(p, "nếu");
+	if (!n)
+		n = match_ci(p, "n\xC3\xAA\xCC\x81u");
+	if (!n)
+		return 0;
+	size_t l;
+	uint32_t c = u8_get(p + n, &l);
+	return cp_is_lower(c) || cp_is_upper(c) || is_digit(p[n]) ? 0 : n;
+}
+
+/* First word start in [p, end) where one of `lits` matches (or "nếu" when
+ * `neu`); *at and *len receive the match. */
+static bool find_any(const char *p, const char *end, const char *const *lits, bool neu,
+                     const char **at, size_t *len)
+{
+	bool word = false; /* the previous character is a letter or digit */
+	for (const char *q = p; q < end && *q;) {
+		size_t l;
+		int f = fold_cp(u8_get(q, &l));
+		if (!f) {
+			q += l;
+			continue;
+		}
+		if (!word || !fold_alnum(f)) {
+			size_t m = neu ? match_neu(q) : 0;
+			for (const char *const *k = lits; !m && k && *k; k++)
+				m = match_fold(q, end, *k);
+			if (m) {
+				*at = q;
+				*len = m;
+				return true;
+			}
+		}
+		word = fold_alnum(f);
+		q += l;
+	}
+	return false;
+}
+
+/* Length of an enumeration label at p ("a)", "đ)", "(1)", "(ii)", "1.",
+ * "3.3.", "(1.1)", "IV.", "2/"), 0 when none. */
+static size_t label_len(const char *p, const char *end)
+{
+	bool paren = *p == '(';
+	const char *r = p + paren;
+	if (r < end && is_digit(*r)) {
+		while (r < end && (is_digit(*r) || (*r == '.' && r + 1 < end && is_digit(r[1]))))
+			r++;
+	} else {
+		int letters = 0, roman = 0;
+		size_t l;
+		int f;
+		while (r < end && fold_alnum(f = fold_next(r, end, &l)) && !is_digit(*r)) {
+			letters++;
+			roman += f == 'i' || f == 'v' || f == 'x';
+			r += l;
+		}
+		if (!(letters == 1 || (letters <= 4 && roman == letters)))
+			return 0;
+	}
+	if (paren && r < end && *r == '*')
+		r++; /* "(*)" */
+	if (r == p + paren || r >= end)
+		return 0;
+	if (paren)
+		return *r == ')' ? (size_t)(r + 1 - p) : 0;
+	if (*r == ')')
+		return (size_t)(r + 1 - p);
+	if ((*r == '.' || *r == '/') && (r + 1 >= end || is_space(r[1])))
+		return (size_t)(r + 1 - p);
+	return 0;
+}
+
+/* Skips bullets, enumeration labels and one opening parenthesis. */
+static const char *skip_enum(const char *p, const char *end)
+{
+	for (int round = 0; round < 4; round++) {
+		while (p < end && (is_space(*p) || *p == '-' || *p == '+' || *p == '*' ||
+		                   *p == '.' || starts(p, "\xE2\x80\xA2") ||
+		                   starts(p, "\xE2\x80\x93") || starts(p, "\xEF\x83\xBC")))
+			p += (unsigned char)*p < 0x80 ? 1 : 3;
+		size_t n = label_len(p, end);
+		if (!n)
+			break;
+		p += n;
+	}
+	if (p < end && *p == '(')
+		p++;
+	while (p < end && is_space(*p))
+		p++;
+	return p;
+}
+
+/* End of the first clause of a name: the first ';', ". " or line break. */
+static const char *clause_end(const char *p, const char *end)
+{
+	for (const char *q = p; q < end; q++) {
+		if (*q == ';' || *q == '\n' || (*q == '.' && (q + 1 == end || is_space(q[1]))))
+			return q;
+	}
+	return end;
+}
+
+/* Names that start a note rather than a document (after enumeration). */
+static const char *const NOTE_STARTS[] = {"luu y",
+                                          "ghi chu",
+                                          "chu y",
+                                          "vi du",
+                                          "trong do",
+                                          "viec",
+                                          "so luong",
+                                          "nguoi tiep nhan",
+                                          "can bo tiep nhan",
+                                          "cong chuc",
+                                          "co quan",
+                                          "he thong",
+                                          "ca nhan co quyen",
+                                          "nguoi uy quyen va nguoi duoc uy quyen",
+                                          "khong",
+                                          "cham nhat",
+                                          "don vi",
+                                          "bao gom",
+                                          "gom",
+                                          NULL};
+
+/* Rules about other rows ("Tài liệu quy định tại điểm k Mục 1.3.1.1 được
+ * nộp sau ..."): notes when they have no quantity of their own. */
+static const char *const RULE_STARTS[] = {"tai lieu quy dinh tai", "cac tai lieu quy dinh tai",
+                                          "giay to quy dinh tai", "cac giay to quy dinh tai", NULL};
+
+/* Phrases of the first clause that make an instruction or explanation:
+ * what need not be handed in, what the agency does. */
+static const char *const NOTE_PHRASES[] = {"khong phai nop",
+                                           "khong phai xuat trinh",
+                                           "khong phai tai len",
+                                           "khong phai cung cap",
+                                           "khong phai co",
+                                           "khong phai gui",
+                                           "khong phai chung thuc",
+                                           "khong phai dich",
+                                           "khong phai thuc hien",
+                                           "thi khong yeu cau",
+                                           "khong yeu cau bat buoc",
+                                           "khong duoc yeu cau",
+                                           "thi khong can",
+                                           "co trach nhiem",
+                                           "thi co quan",
+                                           "thi nguoi tiep nhan",
+                                           "thi viec",
+                                           "thi he thong",
+                                           NULL};
+
+/* Words after "không phải nộp" that are money, not papers ("không phải
+ * nộp thuế thu nhập cá nhân" describes who is exempt from a tax). */
+static const char *const MONEY_WORDS[] = {"thue", "phi", "le phi", "tien", NULL};
+
+/* True when the first clause [p, ce) holds one of NOTE_PHRASES. */
+static bool note_phrase(const char *p, const char *ce)
+{
+	const char *at;
+	size_t len;
+	while (p < ce && find_any(p, ce, NOTE_PHRASES, false, &at, &len)) {
+		const char *w = at + len;
+		while (w < ce && is_space(*w))
+			w++;
+		if (!match_fold(at, ce, "khong phai nop") || !starts_any(w, ce, MONEY_WORDS))
+			return true;
+		p = at + len;
+	}
+	return false;
+}
+
+/* How papers must be: a note when said of papers in general ("Giấy tờ do
+ * cơ quan nước ngoài cấp phải được hợp pháp hóa lãnh sự"), not when said of
+ * a named document ("Quy định nội bộ ... phải đảm bảo tuân thủ ..."). */
+static const char *const RULE_PHRASES[] = {"phai bao dam", "phai dam bao", "phai duoc hop phap hoa",
+                                           NULL};
+static const char *const GENERIC_STARTS[] = {
+    "giay to", "cac giay to", "tai lieu", "cac tai lieu", "ban chup cac", "ho so", NULL};
+
+/* Names that start like a document (used when the quantity is 0 or
+ * unknown, as the customs tables give 0 for real documents). */
+static const char *const DOC_STARTS[] = {"van ban",
+                                         "ban",
+                                         "don",
+                                         "to khai",
+                                         "to trinh",
+                                         "to ban do",
+                                         "giay",
+                                         "bao cao",
+                                         "quyet dinh",
+                                         "quy dinh",
+                                         "hop dong",
+                                         "ho so",
+                                         "danh sach",
+                                         "danh muc",
+                                         "phuong an",
+                                         "bien ban",
+                                         "thong bao",
+                                         "bang",
+                                         "cong van",
+                                         "du thao",
+                                         "nghi quyet",
+                                         "dieu le",
+                                         "de an",
+                                         "anh",
+                                         "chung tu",
+                                         "chung chi",
+                                         "chung nhan",
+                                         "chung thu",
+                                         "phu luc",
+                                         "ke hoach",
+                                         "cam ket",
+                                         "hoa don",
+                                         "so do",
+                                         "so",
+                                         "phieu",
+                                         "mau",
+                                         "the",
+                                         "ho chieu",
+                                         "tai lieu",
+                                         "cac tai lieu",
+                                         "cac giay",
+                                         "cac van ban",
+                                         "cac chung tu",
+                                         "mot trong",
+                                         "hinh anh",
+                                         "trich luc",
+                                         "trich sao",
+                                         "van don",
+                                         "van tai don",
+                                         "bieu mau",
+                                         "thiet ke",
+                                         "quy trinh",
+                                         "quy che",
+                                         "ly lich",
+                                         "thu moi",
+                                         "thu bao lanh",
+                                         "thu xac nhan",
+                                         "thu gioi thieu",
+                                         "thu de nghi",
+                                         "luan chung",
+                                         "y kien",
+                                         "xac nhan",
+                                         "manh trich do",
+                                         "de nghi",
+                                         "ket qua",
+                                         "hoc ba",
+                                         "bang ke",
+                                         "can cuoc",
+                                         NULL};
+
+/* Names and groups that state the case in which a document is needed. */
+static const char *const COND_STARTS[] = {
+    "truong hop",  "trong truong hop", "doi voi",  "rieng", "khi",
+    "chi ap dung", "ap dung doi voi",  "mien nop", NULL};
+
+/* The same inside the first clause of a name (with "nếu"). */
+static const char *const COND_PHRASES[] = {"trong truong hop",
+                                           "doi voi truong hop",
+                                           "(truong hop",
+                                           ", truong hop",
+                                           "(doi voi",
+                                           "(ap dung",
+                                           "(chi ap dung",
+                                           "(khi",
+                                           NULL};
+
+/* Inside a group title, a case ("Hồ sơ đối với tàu cải hoán gồm"), or a
+ * channel at its start ("Nộp trực tiếp"): the group is one of several
+ * alternatives when the table has more than one group. */
+static const char *const GROUP_CASE_PHRASES[] = {"doi voi", "truong hop", NULL};
+static const char *const GROUP_CASE_STARTS[] = {"nop truc tiep", "nop truc tuyen", "nop qua", NULL};
+
+/* Group titles of papers shown rather than handed in. */
+static const char *const PRESENT_STARTS[] = {"giay to phai xuat trinh",
+                                             "cac giay to phai xuat trinh", "giay to xuat trinh",
+                                             "xuat trinh", NULL};
+static const char *const PRESENT_PHRASES[] = {
+    "phai xuat trinh cac giay to", "xuat trinh mot trong cac giay to", "phai xuat trinh cho", NULL};
+static const char *const SUBMIT_STARTS[] = {"giay to phai nop", "cac giay to phai nop", NULL};
+
+/* Words after a comma that end a leading condition ("Trường hợp ..., hồ
+ * sơ gồm"). */
+static const char *const COND_CUTS[] = {"ho so", "cac tai lieu", "cac giay to",
+                                        "ngoai", "bo sung",      NULL};
+
+/* Where the condition at the start of a name ends: before " thì ", ":",
+ * " phải ", a comma before COND_CUTS or a closing parenthesis when `paren`. NULL
+ * when none is found before `end`. */
+static const char *cond_cut(const char *p, const char *end, bool paren)
+{
+	for (const char *q = p; q < end; q++) {
+		if ((paren && *q == ')') || *q == ':')
+			return q;
+		if (!is_space(*q) && *q != ',')
+			continue;
+		const char *w = q + 1;
+		while (w < end && is_space(*w))
+			w++;
+		size_t n = match_ci(w, "thì");
+		if (!n)
+			n = match_ci(w, "thi\xCC\x80");
+		if ((n && (w + n >= end || is_space(w[n]))) || match_fold(w, end, "phai"))
+			return q;
+		if (*q == ',' && starts_any(w, end, COND_CUTS))
+			return q;
+	}
+	return NULL;
+}
+
+/* Sets "condition" on c to s[0..n) trimmed of punctuation, unless empty or
+ * longer than MAX_CONDITION. */
+static void set_condition(json_t *c, const char *s, size_t n)
+{
+	while (n && (is_space(*s) || *s == '(' || *s == ',')) {
+		s++;
+		n--;
+	}
+	while (n && (is_space(s[n - 1]) || s[n - 1] == ')' || s[n - 1] == ',' || s[n - 1] == ':' ||
+	             s[n - 1] == ';' || s[n - 1] == '.'))
+		n--;
+	if (n && n <= MAX_CONDITION)
+		json_object_set_new(c, "condition", json_stringn(s, n));
+}
+
+/* Condition of a document stated in its name: a name that starts with a
+ * case ("Trường hợp ... thì", "Đối với ...:") or a first clause holding
+ * one ("... trong trường hợp ...", "(nếu có)", "(áp dụng ...)"). */
+static bool name_condition(json_t *c, const char *name, const char *p, const char *ce)
+{
+	bool paren = p > name && p[-1] == '(';
+	if (starts_any(p, ce, COND_STARTS) || match_neu(p)) {
+		const char *cut = cond_cut(p, ce, paren);
+		if (cut)
+			set_condition(c, p, (size_t)(cut - p));
+		return true;
+	}
+	const char *at;
+	size_t len;
+	if (!find_any(p, ce, COND_PHRASES, true, &at, &len))
+		return false;
+	/* after a list of names ("Bản khai chung theo mẫu, Danh sách thuyền
+	 * viên theo mẫu, Danh sách hành khách (nếu có)": two or more ", " and
+	 * a capital) the case qualifies the last one only */
+	int listed = 0;
+	for (const char *q = p; q + 2 < at; q++) {
+		size_t l;
+		if (*q == ',' && q[1] == ' ' && cp_is_upper(u8_get(q + 2, &l)))
+			listed++;
+	}
+	if (listed >= 2)
+		return false;
+	/* inside parentheses: up to the closing one; otherwise up to a colon
+	 * (the quantity follows) or the end of the clause */
+	int depth = 0;
+	for (const char *q = p; q < at; q++)
+		depth += *q == '(' ? 1 : *q == ')' ? -1 : 0;
+	const char *e = ce;
+	if (depth > 0 || *at == '(') {
+		const char *close = memchr(at, ')', (size_t)(ce - at));
+		if (close)
+			e = close;
+	} else {
+		const char *colon = memchr(at, ':', (size_t)(ce - at));
+		if (colon)
+			e = colon;
+	}
+	set_condition(c, at, (size_t)(e - at));
+	return true;
+}
+
+/* Classifies one component (see catalog_components_classify and
+ * docs/CATALOG.md). `several_groups`: the table has more than one group
+ * title, so a case inside a title makes its rows conditional. *shown is the
+ * presentation state of the rows since the last "Giấy tờ phải xuất trình:"
+ * / "Giấy tờ phải nộp:" row of the same group. */
+static void classify_one(json_t *c, bool several_groups, bool *shown)
+{
+	const char *name = json_string_value(json_object_get(c, "name"));
+	const char *group = json_string_value(json_object_get(c, "group"));
+	if (!name)
+		name = "";
+	json_t *jo = json_object_get(c, "originals"), *jc = json_object_get(c, "copies");
+	long qty = -1; /* unknown: a row cut before its quantity */
+	if (json_is_integer(jo) || json_is_integer(jc))
+		qty = (long)(json_integer_value(jo) + json_integer_value(jc));
+	else if (!jo && !jc)
+		qty = 1; /* an admin's component without quantities: something to hand in */
+	const char *end = name + strlen(name);
+	const char *p = skip_enum(name, end);
+	const char *ce = clause_end(p, end);
+	const char *last = end;
+	while (last > name && is_space(last[-1]))
+		last--;
+	bool heading = last > name && last[-1] == ':';
+
+	const char *gend = group ? group + strlen(group) : NULL;
+	const char *g = group ? skip_enum(group, gend) : NULL;
+	bool group_note = g && (match_fold(g, gend, "luu y") || match_fold(g, gend, "ghi chu") ||
+	                        match_fold(g, gend, "chu y"));
+	const char *at;
+	size_t len;
+	bool group_cond =
+	    g && (starts_any(g, gend, COND_STARTS) || match_neu(g) ||
+	          (several_groups && (starts_any(g, gend, GROUP_CASE_STARTS) ||
+	                              find_any(g, gend, GROUP_CASE_PHRASES, false, &at, &len))));
+	bool group_shown = g && (starts_any(g, gend, PRESENT_STARTS) ||
+	                         find_any(g, gend, PRESENT_PHRASES, false, &at, &len));
+
+	const char *ne;
+	size_t nl;
+	bool doc_start = is_digit(*p) || starts_any(p, end, DOC_STARTS);
+	bool generic = !doc_start || starts_any(p, end, GENERIC_STARTS);
+	bool note = group_note || starts_any(p, end, NOTE_STARTS) ||
+	            (qty <= 0 && starts_any(p, end, RULE_STARTS)) ||
+	            (generic && find_any(p, ce, RULE_PHRASES, false, &ne, &nl)) ||
+	            note_phrase(p, ce) || (heading && qty <= 0) || (qty <= 0 && !doc_start);
+	if (note && heading) {
+		if (starts_any(p, end, PRESENT_STARTS))
+			*shown = true;
+		else if (starts_any(p, end, SUBMIT_STARTS))
+			*shown = false;
+	}
+	bool presentation = group_shown || *shown || match_fold(p, end, "xuat trinh") ||
+	                    match_fold(p, end, "trinh");
+	json_object_set_new(c, "kind", json_string(note ? "note" : "document"));
+	bool required = false;
+	if (!note) {
+		bool cond = name_condition(c, name, p, ce);
+		if (!cond && group_cond) {
+			cond = true;
+			set_condition(c, g, (size_t)(gend - g));
+		}
+		required = !cond;
+	}
+	json_object_set_new(c, "required", json_boolean(required));
+	json_object_set_new(c, "presentation", json_boolean(presentation));
+}
+
+void catalog_components_classify(json_t *components)
+{
+	const char *prev = NULL, *first = NULL;
+	bool shown = false, several = false;
+	size_t i;
+	json_t *c;
+	json_array_foreach(components, i, c)
+	{
+		const char *group = json_string_value(json_object_get(c, "group"));
+		if (i == 0)
+			first = group;
+		else if (group ? !first || strcmp(group, first) != 0 : first != NULL)
+			several = true;
+	}
+	json_array_foreach(components, i, c)
+	{
+		if (!json_is_object(c))
+			continue;
+		const char *group = json_string_value(json_object_get(c, "group"));
+		if (i == 0 || (group ? !prev || strcmp(group, prev) != 0 : prev != NULL))
+			shown = false;
+		prev = group;
+		if (!json_object_get(c, "kind"))
+			classify_one(c, several, &shown);
+	}
 }
 
 char *catalog_raw_section(const char *raw, const char *after, const char *title,

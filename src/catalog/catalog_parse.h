@@ -61,9 +61,21 @@ json_t *catalog_parse_channels(const char *text, const char *context, unsigned *
 json_t *catalog_parse_fee(const char *s, size_t *len);
 
 /* Parses the component table(s) (thanh_phan_ho_so) into a JSON array of
- * {id "c1".., name, group, originals, copies, quantity, template}. Empty
- * array when none. */
+ * {id "c1".., name, group, originals, copies, quantity, template, kind,
+ * required, presentation, condition} (classified as below). Empty array
+ * when none. */
 json_t *catalog_parse_components(const char *text);
+
+/* Classifies, in place, every component object of the array that has no
+ * "kind" yet (ids, names and the order are left unchanged): "kind"
+ * "document" (something to hand in or show) or "note" (an instruction or
+ * explanation), "required" (true only for a document needed in every
+ * case), "presentation" (shown, not handed in: the group "Giấy tờ phải
+ * xuất trình" and rows after such a heading), and "condition" (the case in
+ * which a conditional document is needed, when it can be split off the
+ * name or group; at most 500 bytes). Rules and measured precision in
+ * docs/CATALOG.md. */
+void catalog_components_classify(json_t *components);
 
 /* The text of raw_text between `title` and `next_title` (malloc'ed), title
  * searched after `after` when given; NULL when absent. */

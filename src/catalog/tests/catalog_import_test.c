@@ -101,6 +101,16 @@ static void test_parse_rate(void **state)
 	assert_true(first.unparsed_components * 100 <= first.read * 5);
 	assert_int_equal(first.unparsed_level, 0);
 	assert_int_equal(first.unparsed_channels, 0);
+	/* every component is classified once; no row is dropped; notes are a
+	 * minority but present (the civil-status "Lưu ý" tables alone have
+	 * hundreds); documents shown are counted among the others */
+	assert_true(first.components > 14000);
+	assert_int_equal(first.required_documents + first.conditional_documents + first.notes,
+	                 first.components);
+	assert_true(first.notes > 445 && first.notes * 100 < first.components * 15);
+	assert_true(first.required_documents > first.components / 3);
+	assert_true(first.conditional_documents > 0);
+	assert_true(first.shown > 0 && first.shown < first.components);
 }
 
 static void test_search_spellings(void **state)
@@ -306,6 +316,12 @@ static void test_procedure_json(void **state)
 	assert_true(json_array_size(comps) > 5);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(comps, 0), "id")),
 	                    "c1");
+	/* stored classified: c1 a conditional document, c3 a note */
+	assert_string_equal(json_string_value(json_object_get(json_array_get(comps, 0), "kind")),
+	                    "document");
+	assert_true(json_is_false(json_object_get(json_array_get(comps, 0), "required")));
+	assert_string_equal(json_string_value(json_object_get(json_array_get(comps, 2), "kind")),
+	                    "note");
 	double amount;
 	assert_int_equal(catalog_time_limit(p, "online", &amount), LIMIT_WORKING_DAYS);
 	assert_true(amount == 1);
@@ -513,9 +529,17 @@ static void test_admin_create(void **state)
 	    "\"level\":[\"commune\"],\"ministry\":\"BTP\",\"field\":\"Chứng thực\","
 	    "\"channels\":[{\"channel\":\"in_person\",\"time_limit\":{\"amount\":2,\"unit\":"
 	    "\"working_days\"},\"fees\":[{\"text\":\"Miễn phí\",\"free\":true,\"amount_vnd\":0}]}],"
-	    "\"components\":[{\"id\":\"c1\",\"name\":\"Tờ khai\"}]}",
+	    "\"components\":[{\"id\":\"c1\",\"name\":\"Tờ khai\"},{\"id\":\"c2\",\"name\":"
+	    "\"Giấy phép (nếu có)\",\"kind\":\"document\",\"required\":true}]}",
 	    0, NULL);
 	assert_int_equal(catalog_create(db, "admin", good, &out, &d), MC_OK);
+	/* a component without a kind is classified, an admin's kind is kept */
+	json_t *oc = json_object_get(out, "components");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(oc, 0), "kind")),
+	                    "document");
+	assert_true(json_is_true(json_object_get(json_array_get(oc, 0), "required")));
+	assert_true(json_is_true(json_object_get(json_array_get(oc, 1), "required")));
+	assert_null(json_object_get(json_array_get(oc, 1), "condition"));
 	assert_int_equal(json_integer_value(json_object_get(out, "version")), 1);
 	assert_string_equal(json_string_value(json_object_get(out, "online_level")), "none");
 	assert_string_equal(json_string_value(json_array_get(json_object_get(out, "agency"), 0)),
@@ -528,8 +552,28 @@ static void test_admin_create(void **state)
 	assert_string_equal(json_string_value(json_array_get(codes, 0)), "9.000001");
 	json_decref(codes);
 
+	/* components replaced by an update are classified too */
+	json_t *body = json_loads("{\"components\":[{\"id\":\"c1\",\"name\":\"Tờ khai\"},"
+	                          "{\"id\":\"c2\",\"name\":\"Giấy phép (nếu có)\"}]}",
+	                          0, NULL);
+	assert_int_equal(catalog_update(db, "admin", "9.000001", body, &out, &d), MC_OK);
+	oc = json_object_get(out, "components");
+	assert_true(json_is_false(json_object_get(json_array_get(oc, 1), "required")));
+	assert_string_equal(json_string_value(json_object_get(json_array_get(oc, 1), "condition")),
+	                    "nếu có");
+	json_decref(out);
+	json_decref(body);
+	/* a kind outside the enumeration is refused */
+	body = json_loads("{\"components\":[{\"id\":\"c1\",\"name\":\"Tờ khai\",\"kind\":"
+	                  "\"form\"}]}",
+	                  0, NULL);
+	assert_int_equal(catalog_update(db, "admin", "9.000001", body, &out, &d),
+	                 MC_ERR_UNPROCESSABLE);
+	mc_diag_clear(&d);
+	json_decref(body);
+
 	/* update with a different code in the body is refused */
-	json_t *body = json_pack("{s:s}", "code", "9.000002");
+	body = json_pack("{s:s}", "code", "9.000002");
 	assert_int_equal(catalog_update(db, "admin", "9.000001", body, &out, &d),
 	                 MC_ERR_UNPROCESSABLE);
 	mc_diag_clear(&d);

@@ -3,7 +3,9 @@
  * channel rows, time limits (units, bare numbers glued to fees, months,
  * ranges, descriptions), fees (free, no information, VND in thousands,
  * USD, notes that contradict "Miễn phí"), component tables (groups,
- * templates, quantities), levels, results, legal basis, the online-level
+ * templates, quantities), the classification of components (documents and
+ * notes, required or conditional, shown), levels, results, legal basis, the
+ * online-level
  * heuristic, eForm derivation and the schema/document checks (costly
  * patterns, time limits the calendar cannot count, blank names, duplicate
  * levels). */
@@ -11,6 +13,7 @@
 
 #include "core/jsonschema.h"
 #include "core/text.h"
+#include "testsupport/testsupport.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +25,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <zlib.h>
 
 #define H "Hình thức nộpThời gianPhí, lệ phíMô tả"
 
@@ -496,6 +500,308 @@ static void test_components_quantities(void **state)
 	json_decref(c);
 }
 
+/* ---- component classification ---- */
+
+static const char *kind(json_t *c)
+{
+	return sget(c, "kind");
+}
+
+static bool required(json_t *c)
+{
+	json_t *r = json_object_get(c, "required");
+	assert_true(json_is_boolean(r));
+	return json_is_true(r);
+}
+
+static bool shown(json_t *c)
+{
+	json_t *r = json_object_get(c, "presentation");
+	assert_true(json_is_boolean(r));
+	return json_is_true(r);
+}
+
+/* A conditional document with the given condition (NULL: none split off). */
+static void assert_conditional(json_t *c, const char *condition)
+{
+	assert_string_equal(kind(c), "document");
+	assert_false(required(c));
+	if (condition)
+		assert_string_equal(sget(c, "condition"), condition);
+	else
+		assert_null(json_object_get(c, "condition"));
+}
+
+static void assert_required(json_t *c)
+{
+	assert_string_equal(kind(c), "document");
+	assert_true(required(c));
+	assert_null(json_object_get(c, "condition"));
+}
+
+static void assert_note(json_t *c)
+{
+	assert_string_equal(kind(c), "note");
+	assert_false(required(c));
+	assert_null(json_object_get(c, "condition"));
+}
+
+/* The record of `code` in the shipped data file (MOTCUA_DATA_SOURCE). */
+static json_t *shipped_record(const char *code)
+{
+	char *path = testsupport_data_path("procedures-vn.jsonl.gz");
+	gzFile f = gzopen(path, "rb");
+	free(path);
+	assert_non_null(f);
+	size_t cap = 1 << 20;
+	char *line = malloc(cap);
+	assert_non_null(line);
+	char key[64];
+	snprintf(key, sizeof key, "\"ma_thu_tuc\": \"%s\"", code);
+	json_t *rec = NULL;
+	while (!rec && gzgets(f, line, (int)cap)) {
+		if (strstr(line, key))
+			rec = json_loads(line, 0, NULL);
+	}
+	free(line);
+	gzclose(f);
+	assert_non_null(rec);
+	return rec;
+}
+
+/* 1.001193 (birth registration) as shipped: 33 rows, ids unchanged, notes
+ * told from documents, conditional documents with their case. */
+static void test_classify_birth_record(void **state)
+{
+	(void)state;
+	json_t *rec = shipped_record("1.001193");
+	unsigned flags;
+	mc_diag d = {0};
+	json_t *doc = catalog_from_portal(rec, &flags, &d);
+	assert_non_null(doc);
+	json_t *c = json_object_get(doc, "components");
+	assert_int_equal(json_array_size(c), 33);
+	for (size_t i = 0; i < 33; i++) {
+		char id[8];
+		snprintf(id, sizeof id, "c%zu", i + 1);
+		assert_string_equal(sget(json_array_get(c, i), "id"), id);
+	}
+	/* c1: a document needed in one case only */
+	assert_conditional(json_array_get(c, 0), "Trường hợp trẻ em bị bỏ rơi");
+	/* c2: the power of attorney, "trong trường hợp ủy quyền ..." */
+	assert_conditional(json_array_get(c, 1),
+	                   "trong trường hợp ủy quyền thực hiện việc đăng ký khai sinh");
+	/* c3: "... thì không phải nộp bản giấy" (0 bản chính) is a note */
+	assert_note(json_array_get(c, 2));
+	assert_false(shown(json_array_get(c, 2)));
+	/* c5: the birth certificate; the alternatives after ";" do not make it
+	 * conditional */
+	assert_true(text_starts_with(sget(json_array_get(c, 4), "name"), "Giấy chứng sinh;"));
+	assert_required(json_array_get(c, 4));
+	/* c6: what the registry does when data are missing, in the "shown" group */
+	assert_note(json_array_get(c, 5));
+	assert_true(shown(json_array_get(c, 5)));
+	/* c7: proof of residence, shown, only when the registry cannot look it up */
+	assert_string_equal(kind(json_array_get(c, 6)), "document");
+	assert_false(required(json_array_get(c, 6)));
+	assert_true(shown(json_array_get(c, 6)));
+	/* c11: the identity paper is shown, in every case */
+	assert_true(text_starts_with(sget(json_array_get(c, 10), "name"), "Hộ chiếu/Thẻ căn cước"));
+	assert_required(json_array_get(c, 10));
+	assert_true(shown(json_array_get(c, 10)));
+	/* c12..c30: the "Lưu ý" group */
+	for (size_t i = 11; i < 30; i++) {
+		assert_string_equal(sget(json_array_get(c, i), "group"), "Lưu ý");
+		assert_note(json_array_get(c, i));
+	}
+	/* c31: the heading "... các giấy tờ sau:" */
+	assert_note(json_array_get(c, 30));
+	/* c32/c33: the paper form for in-person and post, the interactive form
+	 * online */
+	assert_true(
+	    text_starts_with(sget(json_array_get(c, 31), "name"), "Tờ khai đăng ký khai sinh"));
+	assert_conditional(json_array_get(c, 31),
+	                   "nếu người có yêu cầu lựa chọn nộp hồ sơ theo hình thức trực tiếp hoặc "
+	                   "gửi hồ sơ qua hệ thống bưu chính");
+	assert_false(shown(json_array_get(c, 31)));
+	assert_true(text_starts_with(sget(json_array_get(c, 32), "name"), "Mẫu hộ tịch điện tử"));
+	assert_conditional(json_array_get(c, 32),
+	                   "nếu người có yêu cầu lựa chọn nộp hồ sơ theo hình thức trực tuyến");
+	/* the imported document passes the admin document check */
+	json_t *e = catalog_doc_check(doc);
+	assert_int_equal(json_array_size(e), 0);
+	json_decref(e);
+	json_decref(doc);
+	json_decref(rec);
+}
+
+/* Quantities are not the whole story: customs tables give 0 for real
+ * documents (1.007844, 1.007863), and "Số lượng hồ sơ: 01 (bộ)" has a
+ * quantity (1.010337). */
+static void test_classify_quantities(void **state)
+{
+	(void)state;
+	json_t *c = catalog_parse_components(
+	    "--Tên giấy tờMẫu đơn, tờ khaiSố lượnga) Tờ khai hàng hóa xuất khẩu;0 bản chínhb) Văn "
+	    "bản chấp nhận nhận lại hàng của chủ hàng nước ngoài (nếu hàng xuất khẩu trả lại cho "
+	    "chủ hàng bán lô hàng này): nộp 01 bản chụp;0 bản chính+ Hóa đơn thương mại trong "
+	    "trường hợp người mua phải thanh toán cho người bán: 01 bản chụp;0 bản chínhĐối với "
+	    "chứng từ quy định tại điểm d, điểm đ khoản này, nếu áp dụng cơ chế một cửa quốc gia, "
+	    "cơ quan quản lý nhà nước chuyên ngành gửi giấy phép nhập khẩu0 bản chínhSố lượng hồ "
+	    "sơ: 01 (bộ).1 bản chính5. Đơn vị nhận hồ sơ dự thi chỉ nhận hồ sơ khi người đăng ký "
+	    "dự thi nộp đầy đủ giấy tờ trên và nộp đủ chi phí dự thi.0 bản chính");
+	assert_int_equal(json_array_size(c), 6);
+	assert_required(json_array_get(c, 0));
+	/* the enumeration label is skipped, the case ends at the parenthesis */
+	assert_conditional(json_array_get(c, 1),
+	                   "nếu hàng xuất khẩu trả lại cho chủ hàng bán lô hàng này");
+	/* ... or at the colon before the quantity */
+	assert_conditional(json_array_get(c, 2),
+	                   "trong trường hợp người mua phải thanh toán cho người bán");
+	assert_note(json_array_get(c, 3));
+	assert_note(json_array_get(c, 4));
+	/* "Đơn vị" (unit) is not "Đơn" (application) */
+	assert_note(json_array_get(c, 5));
+	json_decref(c);
+}
+
+/* Instructions with a quantity, and documents whose names mention
+ * exemptions or requirements (1.010029, 1.008759, 1.007695, 1.009284,
+ * 1.001477, 1.007657). */
+static void test_classify_notes(void **state)
+{
+	(void)state;
+	json_t *c = catalog_parse_components(
+	    "--Tên giấy tờMẫu đơn, tờ khaiSố lượngTrường hợp ủy quyền cho đơn vị cung cấp dịch vụ "
+	    "bưu chính không phải là bưu chính công ích thực hiện thủ tục đăng ký doanh nghiệp thì "
+	    "việc ủy quyền thực hiện theo quy định tại điểm b khoản 2 Điều 12.1 bản chínhNgười ủy "
+	    "quyền và người được ủy quyền thực hiện thủ tục đăng ký doanh nghiệp chịu trách nhiệm "
+	    "trước pháp luật về tính hợp pháp.1 bản chính+++ Bản sao không yêu cầu chứng thực "
+	    "Quyết định chia/Hợp đồng hợp nhất/Hợp đồng sáp nhập hoặc văn bản tương đương;0 bản "
+	    "chính,1 bản saoBản sao các giấy tờ chứng minh thuộc diện được miễn, giảm thuế (nếu "
+	    "có)0 bản chính,1 bản saoGiấy tờ  do cơ quan, tổ chức nước ngoài cấp hoặc công chứng, "
+	    "chứng thực ở nước ngoài phải được hợp pháp hóa lãnh sự theo quy định của pháp luật "
+	    "Việt Nam.1 bản chính+ Quy định nội bộ của ngân hàng được phép về hoạt động xuất "
+	    "khẩu, nhập khẩu ngoại tệ tiền mặt phải đảm bảo tuân thủ theo quy định của Ngân hàng "
+	    "Nhà nước Việt Nam;1 bản chínhCông văn đề nghị miễn thuế của bộ, cơ quan ngang bộ, "
+	    "trong đó nêu rõ lý do, số lượng, chủng loại và trị giá hàng hóa1 bản chínhHồ sơ xác "
+	    "định đối tượng được miễn thuế thu nhập cá nhân, không phải nộp thuế thu nhập cá nhân "
+	    "theo quy định1 bản chính,1 bản sao");
+	assert_int_equal(json_array_size(c), 8);
+	assert_note(json_array_get(c, 0));
+	assert_note(json_array_get(c, 1));
+	assert_required(json_array_get(c, 2));
+	assert_conditional(json_array_get(c, 3), "nếu có");
+	/* a rule about papers in general */
+	assert_note(json_array_get(c, 4));
+	/* the same words about a named document */
+	assert_required(json_array_get(c, 5));
+	/* "nêu rõ" (state) is not "nếu" (if) */
+	assert_required(json_array_get(c, 6));
+	/* "không phải nộp thuế" is about a tax, not about papers */
+	assert_required(json_array_get(c, 7));
+	json_decref(c);
+
+	/* "nếu" written with a combining acute accent (as in 429 names) */
+	c = catalog_parse_components("--Tên giấy tờMẫu đơn, tờ khaiSố lượngGiấy phép hàng quá "
+	                             "cảnh (n\xC3\xAA\xCC\x81u có)1 bản chính");
+	assert_conditional(json_array_get(c, 0), "n\xC3\xAA\xCC\x81u có");
+	json_decref(c);
+}
+
+/* Leading cases, group cases and lists (1.001695, 1.014466, 1.003878,
+ * 1.013205). */
+static void test_classify_conditions(void **state)
+{
+	(void)state;
+	json_t *c = catalog_parse_components(
+	    "--Tên giấy tờMẫu đơn, tờ khaiSố lượngTrường hợp không có Giấy chứng sinh thì nộp văn "
+	    "bản của người làm chứng xác nhận về việc sinh.1 bản chínhTrường hợp tổ chức, cá nhân "
+	    "nộp hồ sơ bằng bản giấy, các tài liệu gồm: Báo cáo kết quả thăm dò khoáng sản1 bản "
+	    "chínhTrường hợp khai sinh cho trẻ em sinh ra do mang thai hộ phải có văn bản xác nhận "
+	    "của cơ sở y tế.1 bản chính+ Nộp cho Cảng vụ hàng hải/Cảng vụ đường thủy nội địa: Bản "
+	    "khai chung theo mẫu, Danh sách thuyền viên theo mẫu, Danh sách hành khách (nếu có) "
+	    "theo mẫu, Bản khai hàng hóa nguy hiểm (nếu có) theo mẫu;1 bản chính");
+	assert_int_equal(json_array_size(c), 4);
+	assert_conditional(json_array_get(c, 0), "Trường hợp không có Giấy chứng sinh");
+	assert_conditional(json_array_get(c, 1),
+	                   "Trường hợp tổ chức, cá nhân nộp hồ sơ bằng bản giấy");
+	assert_conditional(json_array_get(c, 2),
+	                   "Trường hợp khai sinh cho trẻ em sinh ra do mang thai hộ");
+	/* "(nếu có)" after a list of names qualifies the last name only */
+	assert_required(json_array_get(c, 3));
+	json_decref(c);
+
+	/* the group states the case; "Giấy tờ phải xuất trình:" rows switch the
+	 * following rows of the group to "shown" until "Giấy tờ phải nộp:" */
+	c = catalog_parse_components(
+	    "* Trường hợp kiểm định lần đầuTên giấy tờMẫu đơn, tờ khaiSố lượng- Giấy tờ phải "
+	    "nộp:0 bản chínhBản chà số khung, số động cơ của xe1 bản chính- Giấy tờ phải xuất "
+	    "trình:0 bản chínhBản chính giấy chứng nhận cải tạo của xe (đối với xe cải tạo)1 bản "
+	    "chính* Trường hợp kiểm định định kỳTên giấy tờMẫu đơn, tờ khaiSố lượngBản chà số "
+	    "khung, số động cơ của xe1 bản chính");
+	assert_int_equal(json_array_size(c), 5);
+	assert_note(json_array_get(c, 0));
+	assert_false(shown(json_array_get(c, 0)));
+	assert_conditional(json_array_get(c, 1), "Trường hợp kiểm định lần đầu");
+	assert_false(shown(json_array_get(c, 1)));
+	assert_note(json_array_get(c, 2));
+	assert_conditional(json_array_get(c, 3), "đối với xe cải tạo");
+	assert_true(shown(json_array_get(c, 3)));
+	/* a new group starts "handed in" again */
+	assert_conditional(json_array_get(c, 4), "Trường hợp kiểm định định kỳ");
+	assert_false(shown(json_array_get(c, 4)));
+	json_decref(c);
+
+	/* a case inside a group title counts when the table has several groups
+	 * (1.003650); "(*)" is an enumeration label (1.008596) */
+	static const char ships[] =
+	    "1) Hồ sơ đối với tàu đóng mới gồmTên giấy tờMẫu đơn, tờ khaiSố lượngTờ khai đăng ký "
+	    "tàu biển1 bản chính2) Hồ sơ đối với tàu cải hoán gồmTên giấy tờMẫu đơn, tờ khaiSố "
+	    "lượngHợp đồng cải hoán tàu1 bản sao(*) Trường hợp xóa nợ tiền thuế phát sinh trước "
+	    "ngày 01/7/2007Tên giấy tờMẫu đơn, tờ khaiSố lượngCác thông báo về thực hiện nộp tiền "
+	    "thuế nợ0 bản chính,1 bản sao";
+	c = catalog_parse_components(ships);
+	assert_int_equal(json_array_size(c), 3);
+	assert_conditional(json_array_get(c, 0), "Hồ sơ đối với tàu đóng mới gồm");
+	assert_conditional(json_array_get(c, 1), "Hồ sơ đối với tàu cải hoán gồm");
+	assert_conditional(json_array_get(c, 2), "Trường hợp xóa nợ tiền thuế phát sinh trước "
+	                                         "ngày 01/7/2007");
+	json_decref(c);
+	/* the only group of a table states the procedure's scope, not a case */
+	c = catalog_parse_components("Hồ sơ miễn thuế đối với Tài sản di chuyểnTên giấy tờMẫu đơn, "
+	                             "tờ khaiSố lượngCông văn đề nghị miễn thuế1 bản chính");
+	assert_required(json_array_get(c, 0));
+	json_decref(c);
+}
+
+/* Components that already have a kind (an admin's) are left alone; others
+ * are classified without a quantity. */
+static void test_classify_given(void **state)
+{
+	(void)state;
+	json_t *c =
+	    json_loads("[{\"id\":\"a\",\"name\":\"Giấy phép (nếu có)\",\"kind\":\"document\","
+	               "\"required\":true},{\"id\":\"b\",\"name\":\"Tờ khai\"},{\"id\":\"c\","
+	               "\"name\":\"Lưu ý: nộp bản chụp rõ nét\"},{\"id\":\"d\",\"name\":"
+	               "\"Chứng minh nhân dân\"},{\"id\":\"e\",\"name\":\"Chứng minh nhân "
+	               "dân\",\"originals\":0,\"copies\":0}]",
+	               0, NULL);
+	catalog_components_classify(c);
+	json_t *a = json_array_get(c, 0);
+	assert_true(required(a));
+	assert_null(json_object_get(a, "condition"));
+	assert_null(json_object_get(a, "presentation"));
+	assert_required(json_array_get(c, 1));
+	assert_note(json_array_get(c, 2));
+	/* without quantities (an admin's row) a name is a document unless it
+	 * reads as a note; with a 0 quantity it must read as a document */
+	assert_required(json_array_get(c, 3));
+	assert_note(json_array_get(c, 4));
+	assert_string_equal(sget(json_array_get(c, 1), "id"), "b");
+	json_decref(c);
+}
+
 static void test_raw_section(void **state)
 {
 	(void)state;
@@ -882,6 +1188,11 @@ int main(void)
 	    cmocka_unit_test(test_components_templates),
 	    cmocka_unit_test(test_components_groups),
 	    cmocka_unit_test(test_components_quantities),
+	    cmocka_unit_test(test_classify_birth_record),
+	    cmocka_unit_test(test_classify_quantities),
+	    cmocka_unit_test(test_classify_notes),
+	    cmocka_unit_test(test_classify_conditions),
+	    cmocka_unit_test(test_classify_given),
 	    cmocka_unit_test(test_raw_section),
 	    cmocka_unit_test(test_levels),
 	    cmocka_unit_test(test_results_legal_steps),
