@@ -115,6 +115,58 @@ catalog_unit catalog_time_limit(json_t *procedure, const char *channel, double *
 	return LIMIT_NONE;
 }
 
+json_t *catalog_component(json_t *procedure, const char *id)
+{
+	size_t i;
+	json_t *c;
+	json_array_foreach(json_object_get(procedure, "components"), i, c)
+	{
+		const char *cid = json_string_value(json_object_get(c, "id"));
+		if (cid && id && strcmp(cid, id) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+bool catalog_component_is_document(json_t *component)
+{
+	const char *kind = json_string_value(json_object_get(component, "kind"));
+	return !kind || strcmp(kind, "note") != 0;
+}
+
+bool catalog_offers_channel(json_t *procedure, const char *channel)
+{
+	json_t *chs = json_object_get(procedure, "channels");
+	if (!json_is_array(chs) || json_array_size(chs) == 0)
+		return true;
+	size_t i;
+	json_t *ch;
+	json_array_foreach(chs, i, ch)
+	{
+		const char *s = json_string_value(json_object_get(ch, "channel"));
+		if (s && channel && strcmp(s, channel) == 0)
+			return true;
+	}
+	return false;
+}
+
+bool catalog_handled_at(json_t *procedure, const char *agency_level)
+{
+	json_t *levels = json_object_get(procedure, "level");
+	if (!json_is_array(levels) || json_array_size(levels) == 0 || !agency_level)
+		return true;
+	const char *want = strcmp(agency_level, "central") == 0 ? "ministry" : agency_level;
+	size_t i;
+	json_t *l;
+	json_array_foreach(levels, i, l)
+	{
+		const char *s = json_string_value(l);
+		if (s && strcmp(s, want) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* Members computed by motcua, never taken from a client. */
 static const char *const readonly_members[] = {
     "version", "current_version", "versioned_at", "time_limit",

@@ -6,6 +6,7 @@
 
 #include "http/http.h"
 #include "store/store.h"
+#include <stdbool.h>
 #include <stdio.h>
 
 typedef enum catalog_unit {
@@ -51,6 +52,19 @@ mc_err catalog_procedure_get(store_conn *c, const char *code, int version, json_
 /* Time limit of `channel` ("online", "in_person", "post") in a procedure
  * JSON from catalog_procedure_get. Falls back to any channel's limit. */
 catalog_unit catalog_time_limit(json_t *procedure, const char *channel, double *amount);
+
+/* Component `id` of a procedure JSON (borrowed), or NULL. */
+json_t *catalog_component(json_t *procedure, const char *id);
+/* True when the component is a document to hand in (not an explanatory
+ * note; see docs/CATALOG.md for the classification). */
+bool catalog_component_is_document(json_t *component);
+/* True when the procedure offers `channel` ("online", "in_person", "post");
+ * a procedure whose channels are unknown offers every channel. */
+bool catalog_offers_channel(json_t *procedure, const char *channel);
+/* True when an agency of `agency_level` ("central", "province", "commune")
+ * may handle the procedure (its "level": ministry | province | commune); a
+ * procedure of unknown level may be handled at any level. */
+bool catalog_handled_at(json_t *procedure, const char *agency_level);
 
 /* Codes of the agencies that own the catalog's procedures (ministries), with
  * names, for territory to create at init. Calls fn per distinct agency. */

@@ -348,20 +348,6 @@ static void hash_hex(const char *s, size_t n, char out[65])
 	sodium_bin2hex(out, 65, h, sizeof h);
 }
 
-/* Name of component `id` in a procedure JSON, or NULL when it has none. */
-static json_t *procedure_component(json_t *proc, const char *id)
-{
-	size_t i;
-	json_t *c;
-	json_array_foreach(json_object_get(proc, "components"), i, c)
-	{
-		const char *cid = json_string_value(json_object_get(c, "id"));
-		if (cid && strcmp(cid, id) == 0)
-			return c;
-	}
-	return NULL;
-}
-
 /* Checks components [{component, document}] against the procedure and the
  * documents of `owner`; appends errors under `base` ("$.components"). Fills
  * `names` (array aligned with comps) with component names when given. */
@@ -375,11 +361,17 @@ static mc_err check_components(store_conn *c, json_t *proc, json_t *comps, int64
 		const char *cid = json_string_value(json_object_get(it, "component"));
 		const char *did = json_string_value(json_object_get(it, "document"));
 		char path[96];
-		json_t *pc = proc && cid ? procedure_component(proc, cid) : NULL;
+		json_t *pc = proc && cid ? catalog_component(proc, cid) : NULL;
 		if (proc && !pc) {
 			snprintf(path, sizeof path, "%s[%zu].component", base, i);
 			mc_errors_add(errors, path, "unknown component of this procedure",
 			              "thủ tục không có thành phần hồ sơ này");
+		} else if (pc && !catalog_component_is_document(pc)) {
+			snprintf(path, sizeof path, "%s[%zu].component", base, i);
+			mc_errors_add(errors, path,
+			              "this item is an explanatory note of the procedure, not a "
+			              "document to hand in",
+			              "mục này là ghi chú của thủ tục, không phải giấy tờ cần nộp");
 		}
 		if (names)
 			json_array_append_new(names,
@@ -661,42 +653,6 @@ out:
 	return e;
 }
 
-/* Does an agency of `agency_level` (central | province | commune) handle a
- * procedure of these levels (the catalog's "level": an array of ministry |
- * province | commune)? No level known: any agency. */
-static bool level_matches(json_t *proc, const char *agency_level)
-{
-	json_t *levels = json_object_get(proc, "level");
-	if (!json_is_array(levels) || json_array_size(levels) == 0 || !agency_level)
-		return true;
-	const char *want = strcmp(agency_level, "central") == 0 ? "ministry" : agency_level;
-	size_t i;
-	json_t *l;
-	json_array_foreach(levels, i, l)
-	{
-		const char *s = json_string_value(l);
-		if (s && strcmp(s, want) == 0)
-			return true;
-	}
-	return false;
-}
-
-static bool channel_offered(json_t *proc, const char *channel)
-{
-	json_t *chs = json_object_get(proc, "channels");
-	if (!json_is_array(chs) || json_array_size(chs) == 0)
-		return true;
-	size_t i;
-	json_t *ch;
-	json_array_foreach(chs, i, ch)
-	{
-		const char *s = json_string_value(json_object_get(ch, "channel"));
-		if (s && strcmp(s, channel) == 0)
-			return true;
-	}
-	return false;
-}
-
 /* Read phase: idempotent replay or full validation. */
 static mc_err submit_check_fn(store_conn *c, void *vctx, mc_diag *diag)
 {
@@ -732,11 +688,11 @@ static mc_err submit_check_fn(store_conn *c, void *vctx, mc_diag *diag)
 		mc_errors_add(errors, "$.channel", "must be one of online, in_person, post",
 		              "phải là một trong online, in_person, post");
 	if (proc && agency &&
-	    !level_matches(proc, json_string_value(json_object_get(agency, "level"))))
+	    !catalog_handled_at(proc, json_string_value(json_object_get(agency, "level"))))
 		mc_errors_add(errors, "$.agency",
 		              "this agency's level does not handle this procedure",
 		              "cơ quan ở cấp này không giải quyết thủ tục này");
-	if (proc && channel_known && !channel_offered(proc, x->channel))
+	if (proc && channel_known && !catalog_offers_channel(proc, x->channel))
 		mc_errors_add(errors, "$.channel", "this procedure is not offered on this channel",
 		              "thủ tục không được cung cấp qua hình thức này");
 	if (proc) {

@@ -155,11 +155,23 @@ static const demo demos[] = {
     {"1.000656", "demo-seed-6", {"receive", "process", "finish", "return_result", NULL}},
 };
 
+/* Id of the procedure's first document component (not a note), or NULL. */
+static const char *first_document(json_t *proc)
+{
+	size_t i;
+	json_t *c;
+	json_array_foreach(json_object_get(proc, "components"), i, c)
+	{
+		if (catalog_component_is_document(c))
+			return json_string_value(json_object_get(c, "id"));
+	}
+	return NULL;
+}
+
 static json_t *action_body(const char *action, json_t *proc)
 {
 	if (strcmp(action, "request_supplement") == 0) {
-		json_t *first = json_array_get(json_object_get(proc, "components"), 0);
-		const char *cid = json_string_value(json_object_get(first, "id"));
+		const char *cid = first_document(proc);
 		json_t *item = cid ? json_pack("{s:s, s:s}", "component", cid, "note",
 		                               "Bản chụp không rõ; đề nghị nộp lại bản rõ nét.")
 		                   : json_pack("{s:s, s:s}", "field", "ho_ten", "note",
@@ -193,8 +205,7 @@ static mc_err seed_one(mc_app *app, const mc_principal *citizen, const mc_princi
 		form = json_object();
 	}
 	json_t *comps = json_array();
-	json_t *first = json_array_get(json_object_get(pc.proc, "components"), 0);
-	const char *cid = json_string_value(json_object_get(first, "id"));
+	const char *cid = first_document(pc.proc);
 	if (cid && doc_id)
 		json_array_append_new(
 		    comps, json_pack("{s:s, s:s}", "component", cid, "document", doc_id));

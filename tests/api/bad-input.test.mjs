@@ -147,6 +147,18 @@ test('unknown procedure, agency, channel and documents are 422 with errors by pa
 	assert.ok(paths.some((p) => p.startsWith('$.agency')) && paths.some((p) => p.startsWith('$.channel')), `all listed: ${paths}`);
 });
 
+test('a document attached to an explanatory note of the procedure is 422', async () => {
+	await setup();
+	const p = await srv.api('GET', '/api/v1/procedures/1.001193');
+	const note = p.body.components.find((c) => c.kind === 'note');
+	assert.ok(note, 'birth registration has explanatory notes among its components');
+	const doc = body.components[0].document;
+	const r = await srv.api('POST', '/api/v1/dossiers', { token: citizen, json: { ...body, components: [{ component: note.id, document: doc }] } });
+	assertProblem(r, 422, 'note as a component');
+	assertConforms(r, 'submitDossier');
+	assert.deepEqual(r.body.errors.map((e) => e.path), ['$.components[0].component']);
+});
+
 test('an empty form lists every required field of the eForm', async () => {
 	await setup();
 	const required = formSchema.required || [];

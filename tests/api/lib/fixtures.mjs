@@ -115,7 +115,7 @@ function sampleString(s, name) {
 
 /* Everything a valid submission of `procedure` needs, for `token`'s
  * citizen: {procedure, agency, channel, form, components}. Uploads one
- * document per component. */
+ * document per document component (notes take none). */
 export async function validSubmission(srv, token, { procedure = '1.001193', agency = 'UBND-00004', channel = 'online', seed = 1 } = {}) {
 	const p = await srv.api('GET', `/api/v1/procedures/${procedure}`);
 	assert.equal(p.status, 200, `procedure ${procedure}: ${p.text}`);
@@ -124,7 +124,7 @@ export async function validSubmission(srv, token, { procedure = '1.001193', agen
 	const form = sample(f.body, 'form');
 	const components = [];
 	const doc = await uploadPng(srv, token, seed);
-	for (const c of p.body.components || []) components.push({ component: c.id, document: doc });
+	for (const c of p.body.components || []) if (c.kind !== 'note') components.push({ component: c.id, document: doc });
 	return { procedure, agency, channel, form, components };
 }
 
