@@ -45,7 +45,9 @@ void catalog_report_print(const catalog_import_report *rep, FILE *f);
 /* Loads a procedure as its API JSON (see GET /api/v1/procedures/{code}),
  * version 0 = current. Includes "version", "channels" [{channel, time_limit:
  * {amount, unit}, fees}], "components" [{id, name, ...}], "form" (JSON
- * Schema), "agency" codes. NOT_FOUND when absent. */
+ * Schema), "agency" codes. NOT_FOUND when absent. The caller owns *out,
+ * a shallow copy: its top-level members may be replaced, but the values
+ * are shared with a process-wide cache and must never be modified. */
 mc_err catalog_procedure_get(store_conn *c, const char *code, int version, json_t **out,
                              mc_diag *diag);
 
