@@ -39,6 +39,22 @@ void log_info(const char *fmt, ...)
 	va_end(ap);
 }
 
+void log_request(const char *method, const char *route, int status, double ms)
+{
+	if (quiet)
+		return;
+	char ts[32];
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:f}", "ts",
+	                      ts_format(time(NULL), ts), "level", "info", "msg", "request",
+	                      "method", method, "route", route, "status", status, "ms", ms);
+	char *line = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(4));
+	if (line) {
+		fprintf(stderr, "%s\n", line);
+		free(line);
+	}
+	json_decref(o);
+}
+
 void log_error(const char *fmt, ...)
 {
 	va_list ap;

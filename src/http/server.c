@@ -288,7 +288,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	mc_resp resp = {0};
 	dispatch(rs, &resp);
-	metrics_record(rs->route, resp.status, elapsed(&rs->start));
+	double took = elapsed(&rs->start);
+	metrics_record(rs->route, resp.status, took);
+	const http_route *rt = routes_at(rs->route);
+	log_request(rs->req.method, rt ? rt->pattern : "(no route)", resp.status, took * 1000.0);
 	return queue(c, &resp);
 }
 
