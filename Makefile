@@ -36,7 +36,7 @@ check-clang:
 
 check-format:
 	@scripts/deps.sh check
-	clang-format --dry-run --Werror $$(git ls-files 'src/*.c' 'src/*.h' 'bench/*.c')
+	clang-format --dry-run --Werror $$(find src bench -name '*.[ch]' | sort)
 
 unit: check-build
 	cd build-check && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS)
@@ -52,7 +52,7 @@ bench: build
 	bench/run
 
 format:
-	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h')
+	clang-format -i $$(find src bench -name '*.[ch]' | sort)
 
 clean:
 	rm -rf build build-check build-clang $(DEMO_DATA)
