@@ -1074,6 +1074,28 @@ out:
 	return e;
 }
 
+/* transfer: the dossier moves to another existing agency (interlinked
+ * procedures); the history keeps where it came from. */
+static mc_err apply_transfer(store_conn *c, drow *d, const char *to, json_t *details, mc_diag *diag)
+{
+	json_t *ag = NULL;
+	mc_err e = territory_agency_get(c, to, &ag, NULL);
+	json_decref(ag);
+	if (e && e != MC_ERR_NOT_FOUND)
+		return e;
+	if (e || strcmp(to, d->agency) == 0) {
+		json_t *errors = json_array();
+		mc_errors_add(errors, "$.agency",
+		              e ? "unknown agency" : "the dossier is already at this agency",
+		              e ? "không có cơ quan này" : "hồ sơ đang ở cơ quan này");
+		return fail_errors(diag, MC_ERR_UNPROCESSABLE, errors,
+		                   "Cơ quan chuyển đến không hợp lệ.", "Invalid target agency.");
+	}
+	json_object_set_new(details, "from_agency", json_string(d->agency));
+	set_str(&d->agency, to);
+	return MC_OK;
+}
+
 static mc_err act_fn(store_conn *c, void *vctx, mc_diag *diag)
 {
 	act_ctx *x = vctx;
@@ -1139,30 +1161,9 @@ static mc_err act_fn(store_conn *c, void *vctx, mc_diag *diag)
 	case DA_SUPPLEMENT:
 		e = apply_supplement(c, &d, x->body, t, now, details, diag);
 		break;
-	case DA_TRANSFER: {
-		const char *to = body_str(x->body, "agency");
-		json_t *ag = NULL;
-		mc_err ge = territory_agency_get(c, to, &ag, NULL);
-		json_decref(ag);
-		if (ge && ge != MC_ERR_NOT_FOUND) {
-			e = ge;
-			break;
-		}
-		if (ge || strcmp(to, d.agency) == 0) {
-			json_t *errors = json_array();
-			mc_errors_add(errors, "$.agency",
-			              ge ? "unknown agency"
-			                 : "the dossier is already at this agency",
-			              ge ? "không có cơ quan này" : "hồ sơ đang ở cơ quan này");
-			e = fail_errors(diag, MC_ERR_UNPROCESSABLE, errors,
-			                "Cơ quan chuyển đến không hợp lệ.",
-			                "Invalid target agency.");
-			break;
-		}
-		json_object_set_new(details, "from_agency", json_string(d.agency));
-		set_str(&d.agency, to);
+	case DA_TRANSFER:
+		e = apply_transfer(c, &d, body_str(x->body, "agency"), details, diag);
 		break;
-	}
 	case DA_REQUEST_PAYMENT:
 		set_json(&d.payment,
 		         json_pack("{s:O, s:s, s:s, s:n}", "amount",
