@@ -13,12 +13,12 @@
 #include "audit/audit.h"
 #include "catalog/catalog_parse.h"
 #include "core/date.h"
+#include "core/jcache.h"
 #include "core/log.h"
 #include "core/mem.h"
 #include "core/text.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -414,57 +414,18 @@ out:
 /* ---- procedure JSON ---- */
 
 /* Adds version metadata and the form to a stored document. */
-/* Parsed procedure versions, shared between threads. A (code, version)
- * never changes once committed, so entries cannot go stale on any node;
- * the current version number is always read from the store. Direct-mapped
- * and bounded: a colliding version replaces the slot's entry. Entries are
- * read-only; callers get a shallow copy. */
-#define VERSION_CACHE_SLOTS 512
+/* Parsed procedure versions (core/jcache.h), keyed by store, code and
+ * version: a committed (code, version) never changes, so entries cannot go
+ * stale on any node; the current version number is always read from the
+ * store. Only filled from committed reads. */
+static jcache version_cache = JCACHE_INIT(512);
 
-static struct {
-	pthread_mutex_t mu;
-	struct {
-		uint64_t store; /* store_conn_instance */
-		char code[32];
-		int version;
-		json_t *doc; /* doc + version, versioned_at, form */
-	} slot[VERSION_CACHE_SLOTS];
-} version_cache = {.mu = PTHREAD_MUTEX_INITIALIZER};
-
-static unsigned cache_slot(const char *code, int version)
+/* Writes the cache key; false when it does not fit (then no caching). */
+static bool version_key(char *buf, size_t n, store_conn *c, const char *code, int version)
 {
-	unsigned h = 2166136261u;
-	for (const char *p = code; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	return (h ^ (unsigned)version) % VERSION_CACHE_SLOTS;
-}
-
-/* A new reference to the cached version, or NULL. */
-static json_t *cache_get(uint64_t store_id, const char *code, int version)
-{
-	unsigned i = cache_slot(code, version);
-	json_t *doc = NULL;
-	pthread_mutex_lock(&version_cache.mu);
-	if (version_cache.slot[i].doc && version_cache.slot[i].version == version &&
-	    version_cache.slot[i].store == store_id && !strcmp(version_cache.slot[i].code, code))
-		doc = json_incref(version_cache.slot[i].doc);
-	pthread_mutex_unlock(&version_cache.mu);
-	return doc;
-}
-
-static void cache_put(uint64_t store_id, const char *code, int version, json_t *doc)
-{
-	if (strlen(code) >= sizeof version_cache.slot[0].code)
-		return;
-	unsigned i = cache_slot(code, version);
-	pthread_mutex_lock(&version_cache.mu);
-	json_t *old = version_cache.slot[i].doc;
-	snprintf(version_cache.slot[i].code, sizeof version_cache.slot[i].code, "%s", code);
-	version_cache.slot[i].version = version;
-	version_cache.slot[i].store = store_id;
-	version_cache.slot[i].doc = json_incref(doc);
-	pthread_mutex_unlock(&version_cache.mu);
-	json_decref(old);
+	int k = snprintf(buf, n, "%llu/%s/%d", (unsigned long long)store_conn_instance(c), code,
+	                 version);
+	return k > 0 && (size_t)k < n;
 }
 
 mc_err catalog_procedure_get(store_conn *c, const char *code, int version, json_t **out,
@@ -479,7 +440,9 @@ mc_err catalog_procedure_get(store_conn *c, const char *code, int version, json_
 	if (e)
 		return e;
 	int v = version ? version : st.version;
-	json_t *doc = cache_get(store_conn_instance(c), code, v);
+	char key[160];
+	bool cacheable = version_key(key, sizeof key, c, code, v);
+	json_t *doc = cacheable ? jcache_get(&version_cache, key) : NULL;
 	if (!doc) {
 		json_t *form = NULL;
 		char created[32];
@@ -496,8 +459,8 @@ mc_err catalog_procedure_get(store_conn *c, const char *code, int version, json_
 		json_object_set_new(doc, "version", json_integer(v));
 		json_object_set_new(doc, "versioned_at", json_string(created));
 		json_object_set_new(doc, "form", form);
-		if (!store_conn_writable(c))
-			cache_put(store_conn_instance(c), code, v, doc);
+		if (cacheable && !store_conn_writable(c))
+			jcache_put(&version_cache, key, doc);
 	}
 	/* shallow copy: shared members, own current_version */
 	*out = json_object();
@@ -932,46 +895,20 @@ static bool list_has(const char *list, const char *v)
 	return false;
 }
 
-/* Parsed list items, keyed by their own stored text: the same text always
- * parses to the same value, so an entry can never be stale. Lists answer
- * from here instead of parsing every summary of every page again (it was a
- * quarter of a search's CPU). Direct-mapped and bounded; entries are shared
- * and read-only. */
-#define SUMMARY_CACHE_SLOTS 1024
+/* Parsed list items (core/jcache.h), keyed by their own stored text: the
+ * same text always parses to the same value, so an entry cannot be stale.
+ * Lists answer from here instead of parsing every summary of every page
+ * again (it was a quarter of a search's CPU). */
 #define SUMMARY_CACHE_MAX_TEXT 4096
-
-static struct {
-	pthread_mutex_t mu;
-	struct {
-		char *text;
-		json_t *value;
-	} slot[SUMMARY_CACHE_SLOTS];
-} summary_cache = {.mu = PTHREAD_MUTEX_INITIALIZER};
+static jcache summary_cache = JCACHE_INIT(1024);
 
 /* A new reference to the parsed summary `text`, or NULL when malformed. */
 static json_t *summary_parse(const char *text)
 {
-	size_t n = strlen(text);
-	unsigned h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)text[i]) * 16777619u;
-	unsigned i = h % SUMMARY_CACHE_SLOTS;
-	json_t *v = NULL;
-	pthread_mutex_lock(&summary_cache.mu);
-	if (summary_cache.slot[i].text && strcmp(summary_cache.slot[i].text, text) == 0)
-		v = json_incref(summary_cache.slot[i].value);
-	pthread_mutex_unlock(&summary_cache.mu);
-	if (v || !(v = json_loads(text, 0, NULL)) || n > SUMMARY_CACHE_MAX_TEXT)
+	json_t *v = jcache_get(&summary_cache, text);
+	if (v || !(v = json_loads(text, 0, NULL)) || strlen(text) > SUMMARY_CACHE_MAX_TEXT)
 		return v;
-	char *copy = mc_xstrdup(text);
-	pthread_mutex_lock(&summary_cache.mu);
-	char *old_text = summary_cache.slot[i].text;
-	json_t *old_value = summary_cache.slot[i].value;
-	summary_cache.slot[i].text = copy;
-	summary_cache.slot[i].value = json_incref(v);
-	pthread_mutex_unlock(&summary_cache.mu);
-	free(old_text);
-	json_decref(old_value);
+	jcache_put(&summary_cache, text, v);
 	return v;
 }
 
