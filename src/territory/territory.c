@@ -536,8 +536,8 @@ static mc_err parent_cycle(store_conn *c, const char *code, const char *start, b
 	return MC_OK;
 }
 
-mc_err territory_agency_put(store_conn *c, const char *actor, const char *code, json_t *body,
-                            bool create, json_t **out, mc_diag *diag)
+static mc_err agency_put(store_conn *c, const char *actor, const char *code, json_t *body,
+                         bool create, json_t **out, mc_diag *diag)
 {
 	static const char *const levels[] = {"central", "province", "commune", NULL};
 	json_t *errs = json_array(), *old = NULL, *unit = NULL, *after = NULL;
@@ -739,5 +739,34 @@ mc_err territory_ensure_agency(store_conn *c, const char *code, const char *name
 	e = audit_append(c, "system", "agency.create", object, d);
 	free(object);
 	json_decref(d);
+	return e;
+}
+
+typedef struct put_ctx {
+	const char *actor, *code;
+	json_t *body;
+	bool create;
+	json_t *out;
+} put_ctx;
+
+static mc_err put_fn(store_conn *c, void *vctx, mc_diag *diag)
+{
+	put_ctx *x = vctx;
+	json_decref(x->out);
+	x->out = NULL;
+	mc_diag_clear(diag);
+	return agency_put(c, x->actor, x->code, x->body, x->create, &x->out, diag);
+}
+
+mc_err territory_agency_save(store *s, const char *actor, const char *code, json_t *body,
+                             bool create, json_t **out, mc_diag *diag)
+{
+	put_ctx x = {.actor = actor, .code = code, .body = body, .create = create};
+	mc_err e = store_write(s, put_fn, &x, diag);
+	if (e) {
+		json_decref(x.out);
+		x.out = NULL;
+	}
+	*out = x.out;
 	return e;
 }

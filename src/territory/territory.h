@@ -57,10 +57,11 @@ mc_err territory_agency_list(store_conn *c, const territory_query *q, json_t **i
  * body.code, when present, must equal it, and absent members keep their
  * value (null clears unit/parent). UNPROCESSABLE with an "errors"
  * list on invalid fields (unknown unit or parent, unit level mismatch,
- * parent cycle...). Audits "agency.create"/"agency.update" as `actor`. Runs
- * inside store_write; *out receives the stored agency JSON. */
-mc_err territory_agency_put(store_conn *c, const char *actor, const char *code, json_t *body,
-                            bool create, json_t **out, mc_diag *diag);
+ * parent cycle...). Audits "agency.create"/"agency.update" as `actor`, in
+ * the same durable write; *out receives the stored agency JSON (NULL on
+ * error). */
+mc_err territory_agency_save(store *s, const char *actor, const char *code, json_t *body,
+                             bool create, json_t **out, mc_diag *diag);
 
 extern const http_route territory_routes[];
 

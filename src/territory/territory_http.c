@@ -98,46 +98,23 @@ static void get_agency(mc_req *req, mc_resp *resp)
 
 /* ---- admin changes ------------------------------------------------------------ */
 
-typedef struct put_ctx {
-	const char *actor;
-	const char *code;
-	json_t *body;
-	bool create;
-	json_t *out;
-} put_ctx;
-
-static mc_err put_fn(store_conn *c, void *vctx, mc_diag *diag)
-{
-	put_ctx *x = vctx;
-	json_decref(x->out);
-	x->out = NULL;
-	mc_diag_clear(diag);
-	return territory_agency_put(c, x->actor, x->code, x->body, x->create, &x->out, diag);
-}
-
 static void put(mc_req *req, mc_resp *resp, bool create)
 {
-	put_ctx x = {
-	    .actor = req->who.username,
-	    .code = create ? NULL : req->params[0],
-	    .body = http_json(req),
-	    .create = create,
-	};
+	json_t *out = NULL;
 	mc_diag diag = {0};
-	mc_err e = store_write(req->app->db, put_fn, &x, &diag);
+	mc_err e =
+	    territory_agency_save(req->app->db, req->who.username, create ? NULL : req->params[0],
+	                          http_json(req), create, &out, &diag);
 
 	if (e) {
 		http_reply_error(req, resp, e, &diag);
 	} else {
-		const char *loc =
-		    mc_arena_printf(req->arena, "/api/v1/agencies/%s",
-		                    json_string_value(json_object_get(x.out, "code")));
-		http_reply_json(resp, create ? 201 : 200, x.out);
-		x.out = NULL;
+		const char *loc = mc_arena_printf(req->arena, "/api/v1/agencies/%s",
+		                                  json_string_value(json_object_get(out, "code")));
+		http_reply_json(resp, create ? 201 : 200, out);
 		if (create)
 			http_add_header(resp, "Location", loc);
 	}
-	json_decref(x.out);
 	mc_diag_clear(&diag);
 }
 

@@ -320,29 +320,13 @@ static void test_pages(void **state)
 
 /* ---- agency changes ------------------------------------------------------------- */
 
-typedef struct put_ctx {
-	const char *code;
-	json_t *body;
-	bool create;
-	json_t *out;
-} put_ctx;
-
-static mc_err put_fn(store_conn *c, void *vctx, mc_diag *diag)
-{
-	put_ctx *x = vctx;
-	json_decref(x->out);
-	x->out = NULL;
-	mc_diag_clear(diag);
-	return territory_agency_put(c, "admin", x->code, x->body, x->create, &x->out, diag);
-}
-
 /* Runs a put; on 422 checks that `path` is among the errors. */
 static void put(const char *code, const char *body, bool create, mc_err want, const char *path)
 {
-	put_ctx x = {code, json_loads(body, 0, NULL), create, NULL};
+	json_t *in = json_loads(body, 0, NULL), *out = NULL;
 	mc_diag d = {0};
-	assert_non_null(x.body);
-	assert_int_equal(store_write(db, put_fn, &x, &d), want);
+	assert_non_null(in);
+	assert_int_equal(territory_agency_save(db, "admin", code, in, create, &out, &d), want);
 	if (want == MC_ERR_UNPROCESSABLE) {
 		json_t *errs = json_object_get(d.ext, "errors");
 		bool found = false;
@@ -352,9 +336,9 @@ static void put(const char *code, const char *body, bool create, mc_err want, co
 		assert_true(found);
 	}
 	if (want == MC_OK)
-		assert_non_null(x.out);
-	json_decref(x.out);
-	json_decref(x.body);
+		assert_non_null(out);
+	json_decref(out);
+	json_decref(in);
 	mc_diag_clear(&d);
 }
 
