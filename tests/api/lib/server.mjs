@@ -46,6 +46,7 @@ let dbSeq = 0;
 function psql(url, sql) {
 	return execFileSync(join(PG_BIN, 'psql'), ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', url, '-c', sql], {
 		encoding: 'utf8',
+		maxBuffer: 1 << 30,
 		stdio: ['ignore', 'pipe', 'pipe'],
 	}).trim();
 }
@@ -80,6 +81,20 @@ export function dbUrlOf(dataDir) {
 	return dbOf.get(resolve(dataDir));
 }
 
+/* Gives `dataDir` the PostgreSQL database at `url` (cli() and serve pass
+ * --db URL for it). */
+export function useDatabase(dataDir, url) {
+	dbOf.set(resolve(dataDir), url);
+}
+
+/* Names of every table of the database of `dataDir`. */
+export function tables(dataDir) {
+	const q = dbUrlOf(dataDir)
+		? "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
+		: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1";
+	return sql(dataDir, q).split('\n').filter(Boolean);
+}
+
 /* `--db URL` for a data directory that has a PostgreSQL database. */
 function dbArgs(dataDir) {
 	const url = dbUrlOf(dataDir);
@@ -91,7 +106,7 @@ function dbArgs(dataDir) {
 export function sql(dataDir, text) {
 	const url = dbUrlOf(dataDir);
 	if (url) return psql(url, text);
-	return execFileSync('sqlite3', [join(dataDir, 'motcua.db'), text], { encoding: 'utf8' }).trim();
+	return execFileSync('sqlite3', [join(dataDir, 'motcua.db'), text], { encoding: 'utf8', maxBuffer: 1 << 30 }).trim();
 }
 
 /* Copies a data directory and its database (no server may run on it). */
