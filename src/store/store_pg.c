@@ -921,13 +921,22 @@ static mc_err pg_open(const char *url, bool create, store **out, mc_diag *diag)
 		goto fail;
 	}
 	pool_give(s, c);
-	char *coll = query_value(s, "SELECT datcollate || ' ' || datctype FROM pg_database "
-	                            "WHERE datname = current_database()");
+	char *coll =
+	    query_value(s, "SELECT datcollate || ' ' || datctype || ' ' || datlocprovider::text "
+	                   "FROM pg_database "
+	                   "WHERE datname = current_database()");
 	char *enc = query_value(s, "SELECT pg_encoding_to_char(encoding) FROM pg_database "
 	                           "WHERE datname = current_database()");
-	bool bytewise = coll && (!strcmp(coll, "C C") || !strcmp(coll, "POSIX POSIX") ||
-	                         !strcmp(coll, "C POSIX") || !strcmp(coll, "POSIX C") ||
-	                         !strcmp(coll, "C C.UTF-8") || !strcmp(coll, "C C.utf8"));
+	/* C, POSIX and glibc's C.UTF-8 all order UTF-8 text by its bytes */
+	bool bytewise = false;
+	if (coll) {
+		char co[64] = "", ct[64] = "", prov[8] = "";
+		sscanf(coll, "%63s %63s %7s", co, ct, prov);
+		const char *ok[] = {"C", "POSIX", "C.UTF-8", "C.utf8"};
+		for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+			bytewise = bytewise || !strcmp(co, ok[i]);
+		bytewise = bytewise && !strcmp(prov, "c"); /* libc, not ICU */
+	}
 	bool utf8 = enc && !strcmp(enc, "UTF8");
 	if (!bytewise || !utf8) {
 		e = mc_fail(diag, MC_ERR_INVALID,
