@@ -25,7 +25,8 @@ CREATE TABLE registry_record (
 	PRIMARY KEY (registry, id)
 );
 CREATE INDEX registry_record_dup ON registry_record (registry, dup_key);
-CREATE INDEX registry_record_verified ON registry_record (registry, verified_at);
+-- covering index of the quality report's totals (one index-only scan)
+CREATE INDEX registry_record_quality ON registry_record (registry, verified_at, valid, filled, updated_at);
 
 CREATE TABLE registry_version (
 	registry TEXT NOT NULL,
