@@ -12,6 +12,7 @@
 #include "http/server.h"
 #include "http/server_internal.h"
 #include "territory/territory.h"
+#include "vault/vault.h"
 
 #include <getopt.h>
 #include <sodium.h>
@@ -35,6 +36,7 @@ static const char *usage_main =
     "  import    import data (motcua import procedures FILE)\n"
     "  user      manage accounts (motcua user add ...)\n"
     "  audit     verify the audit log (motcua audit verify --data DIR)\n"
+    "  vault     vault reports (motcua vault match-report --data DIR)\n"
     "  routes    print every HTTP route\n"
     "\n"
     "Run 'motcua COMMAND --help' for the options of a command.\n";
@@ -349,6 +351,8 @@ int main(int argc, char **argv)
 		return auth_cli_user(argc - 1, argv + 1);
 	if (strcmp(cmd, "audit") == 0)
 		return audit_cli(argc - 1, argv + 1);
+	if (strcmp(cmd, "vault") == 0)
+		return vault_cli(argc - 1, argv + 1);
 	if (strcmp(cmd, "routes") == 0)
 		return cmd_routes(argc - 1, argv + 1);
 	fprintf(stderr, "motcua: unknown command '%s' (try 'motcua --help')\n", cmd);
