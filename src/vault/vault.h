@@ -152,6 +152,22 @@ const char *vault_satisfied_by_name(vault_satisfied_by s);
 vault_satisfied_by vault_satisfy_rule(json_t *type, bool upload, bool chosen_item,
                                       bool registry_fact_available, int valid_items);
 
+/* Resolves, in the caller's snapshot or transaction, how the components
+ * of a dossier are satisfied for applicant `holder` (personal number; NULL
+ * or "": no vault, no registry facts) today. `procedure` is the catalog
+ * JSON of the version; `given` (nullable) the components the applicant
+ * gave: [{component, document} | {component, vault_item}]. With
+ * `all_required`, every required document component of the procedure gets
+ * a row (vault_satisfy_rule decides), otherwise only the given ones. A
+ * given vault_item that is not the holder's (or a business the holder
+ * represents), is revoked or out of validity, or has another type than the
+ * component's, gets an error at "<base>[i].vault_item" in `errors`.
+ * *out = array of {component, name, required, type, satisfied_by
+ * (upload|vault|registry|form|missing), vault_item, registry_fact,
+ * document, candidates (valid vault items of the type)}. */
+mc_err vault_resolve_components(store_conn *c, const char *holder, json_t *procedure, json_t *given,
+                                bool all_required, const char *base, json_t *errors, json_t **out);
+
 /* ---- rates (DESIGN §1) ---- */
 
 typedef struct vault_rate_counts {
