@@ -8,9 +8,9 @@
 #include "dossier/dossier.h"
 #include "http/server_internal.h"
 #include "territory/territory.h"
+#include "vault/vault.h"
 
 const http_route *routes_all[] = {
-    builtin_routes,  auth_routes,    territory_routes,
-    calendar_routes, catalog_routes, document_routes,
-    dossier_routes,  audit_routes,   NULL,
+    builtin_routes,  auth_routes,    territory_routes, calendar_routes, catalog_routes,
+    document_routes, dossier_routes, vault_routes,     audit_routes,    NULL,
 };
