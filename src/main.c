@@ -11,6 +11,7 @@
 #include "dossier/dossier.h"
 #include "http/server.h"
 #include "http/server_internal.h"
+#include "ocr/ocr.h"
 #include "result/result.h"
 #include "territory/territory.h"
 
@@ -341,7 +342,11 @@ static int cmd_serve(int argc, char **argv)
 		return 1;
 	app.max_upload = max_upload;
 	server_opts so = {.host = host, .port = (int)port, .threads = (int)threads};
+	mc_diag wd = {0};
+	if (ocr_worker_start(&app, &wd) != MC_OK)
+		fprintf(stderr, "motcua serve: warning: %s; scans are not read\n", wd.detail);
 	int rc = server_run(&app, &so);
+	ocr_worker_stop();
 	app_close(&app);
 	return rc;
 }

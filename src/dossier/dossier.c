@@ -1519,3 +1519,23 @@ mc_err dossier_count_by_status(store *s, long counts[11])
 	count_ctx x = {counts};
 	return store_read(s, count_fn, &x, NULL);
 }
+
+mc_err dossier_document_dossiers(store_conn *c, const char *document_id, json_t **out)
+{
+	*out = json_array();
+	store_stmt *st;
+	mc_err e = store_prepare(c,
+	                         "SELECT DISTINCT d.code, d.agency FROM dossier_component k JOIN "
+	                         "dossier d ON d.code = k.dossier_code WHERE k.document_id = ?1 "
+	                         "ORDER BY d.code",
+	                         &st);
+	if (e)
+		return e;
+	store_bind_text(st, 1, document_id);
+	bool row;
+	while (!(e = store_step(st, &row)) && row)
+		json_array_append_new(*out, json_pack("{s:s, s:s}", "code", store_col_text(st, 0),
+		                                      "agency", store_col_text(st, 1)));
+	store_finish(st);
+	return e;
+}
