@@ -12,6 +12,7 @@
 #include <leptonica/allheaders.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,9 +96,58 @@ static mc_err read_pix(PIX *pix, mc_buf *b, mc_diag *diag)
 	return MC_OK;
 }
 
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Dimensions from a PNG IHDR or a JPEG start-of-frame, read without any
+ * decoder (so that a huge image is refused before anything allocates).
+ * False when not found. */
+static bool raw_dims(const unsigned char *p, size_t n, int *w, int *h)
+{
+	if (n >= 24 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0 && memcmp(p + 12, "IHDR", 4) == 0) {
+		uint32_t pw = be32(p + 16), ph = be32(p + 20);
+		*w = pw > INT32_MAX ? INT32_MAX : (int)pw;
+		*h = ph > INT32_MAX ? INT32_MAX : (int)ph;
+		return true;
+	}
+	if (n < 4 || p[0] != 0xff || p[1] != 0xd8)
+		return false;
+	size_t i = 2;
+	while (i + 9 < n) {
+		if (p[i] != 0xff) {
+			i++;
+			continue;
+		}
+		unsigned m = p[i + 1];
+		if (m == 0xff) {
+			i++;
+			continue;
+		}
+		if (m == 0xd8 || m == 0x01 || (m >= 0xd0 && m <= 0xd7)) {
+			i += 2;
+			continue;
+		}
+		size_t len = (size_t)p[i + 2] << 8 | p[i + 3];
+		if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc) {
+			*h = p[i + 5] << 8 | p[i + 6];
+			*w = p[i + 7] << 8 | p[i + 8];
+			return true;
+		}
+		if (len < 2)
+			return false;
+		i += 2 + len;
+	}
+	return false;
+}
+
 static mc_err read_image(const void *p, size_t n, bool tiff, mc_buf *b, int *pages, mc_diag *diag)
 {
 	l_int32 format = 0, w = 0, h = 0, bps = 0, spp = 0, cmap = 0;
+	int rw = 0, rh = 0;
+	if (raw_dims(p, n, &rw, &rh) && !size_ok(rw, rh))
+		return too_big(diag, rw, rh);
 	if (pixReadHeaderMem(p, n, &format, &w, &h, &bps, &spp, &cmap) != 0)
 		return mc_fail2(diag, MC_ERR_UNPROCESSABLE, "Không đọc được ảnh.",
 		                "The image cannot be decoded.");
