@@ -12,8 +12,10 @@
 #include "http/server.h"
 #include "http/server_internal.h"
 #include "ocr/ocr.h"
+#include "registry/registry.h"
 #include "result/result.h"
 #include "territory/territory.h"
+#include "vault/vault.h"
 
 #include <getopt.h>
 #include <sodium.h>
@@ -25,6 +27,7 @@
 
 #define DEFAULT_MAX_BODY (1L << 20)    /* 1 MiB of JSON */
 #define DEFAULT_MAX_UPLOAD (20L << 20) /* 20 MiB per attachment */
+#define DEMO_PERSONS 2000              /* synthetic persons of init --demo */
 
 static const char *usage_main =
     "usage: motcua COMMAND [OPTIONS]\n"
@@ -37,6 +40,8 @@ static const char *usage_main =
     "  import    import data (motcua import procedures FILE)\n"
     "  user      manage accounts (motcua user add ...)\n"
     "  audit     verify the audit log (motcua audit verify --data DIR)\n"
+    "  registry  registries: quality report, synthetic population (seed)\n"
+    "  vault     vault reports (motcua vault match-report --data DIR)\n"
     "  result    signing keys of results (motcua result rotate-key AGENCY ...)\n"
     "  routes    print every HTTP route\n"
     "\n"
@@ -151,7 +156,8 @@ static int cmd_init(int argc, char **argv)
 			    "Creates DIR (SQLite in WAL mode), applies migrations, loads the\n"
 			    "34 provinces and 3,321 communes, their People's Committees, the\n"
 			    "ministries and the procedure catalog from --source (default: the\n"
-			    "project's data/ folder). --demo adds demo accounts and dossiers.\n"
+			    "project's data/ folder). --demo adds demo accounts, dossiers and a\n"
+			    "synthetic population of about 2,000 persons in the registries.\n"
 			    "The master key that encrypts agencies' signing keys is created\n"
 			    "(mode 0600) unless it exists: --master-key FILE, else\n"
 			    "$MOTCUA_MASTER_KEY_FILE, else DIR/master.key. Nodes sharing one\n"
@@ -224,6 +230,14 @@ static int cmd_init(int argc, char **argv)
 			goto out;
 		}
 		printf("demo dossiers created\n");
+		mc_diag_clear(&d);
+		if (registry_seed(app.db, DEMO_PERSONS, 2026, NULL, &d) != MC_OK) {
+			fprintf(stderr, "motcua init: demo registries: %s\n", d.detail);
+			goto out;
+		}
+		printf("demo registries: about %d synthetic persons with families and "
+		       "businesses\n",
+		       DEMO_PERSONS);
 	}
 	printf("data directory ready: %s\n", data);
 	rc = 0;
@@ -400,6 +414,10 @@ int main(int argc, char **argv)
 		return auth_cli_user(argc - 1, argv + 1);
 	if (strcmp(cmd, "audit") == 0)
 		return audit_cli(argc - 1, argv + 1);
+	if (strcmp(cmd, "registry") == 0)
+		return registry_cli(argc - 1, argv + 1);
+	if (strcmp(cmd, "vault") == 0)
+		return vault_cli(argc - 1, argv + 1);
 	if (strcmp(cmd, "routes") == 0)
 		return cmd_routes(argc - 1, argv + 1);
 	if (strcmp(cmd, "result") == 0)
