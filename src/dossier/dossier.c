@@ -1255,6 +1255,7 @@ static mc_err act_fn(store_conn *c, void *vctx, mc_diag *diag)
 		result_issue_in ri = {.dossier_code = d.code,
 		                      .procedure_code = d.procedure,
 		                      .procedure_name = d.procedure_name,
+		                      .procedure_version = d.procedure_version,
 		                      .agency = d.agency,
 		                      .applicant_username = d.applicant_username,
 		                      .applicant_person_id = d.applicant_person_id,

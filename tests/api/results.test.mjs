@@ -88,6 +88,17 @@ test('finish issues a signed result: structured document, signature, renderings,
 	assertConforms(text, 'getResultText');
 	assert.ok(text.text.includes(`so: ${content.so}`), text.text);
 
+	/* placed in the applicant's vault: verified, issued by the agency, same hash */
+	assert.match(result.vault_item, /^[0-9a-f]{32}$/);
+	const item = await srv.api('GET', `/api/v1/vault/items/${result.vault_item}`, { token: citizen });
+	assert.equal(item.status, 200, item.text);
+	assert.equal(item.body.status, 'verified');
+	assert.equal(item.body.source, 'result');
+	assert.equal(item.body.issuer, 'UBND-00004');
+	assert.equal(item.body.type, 'birth_certificate');
+	assert.equal(item.body.ref, id);
+	assert.equal(item.body.content_sha256, (await verifyJson(id)).body.document_sha256);
+
 	const hist = await srv.api('GET', `/api/v1/dossiers/${encodeURIComponent(code)}/history`, { token: citizen });
 	const fin = hist.body.items.find((e) => e.action === 'finish');
 	assert.equal(fin.details.result_id, id, 'the finish event names the result');
@@ -284,6 +295,9 @@ test('revocation: officers of the issuing agency with a reason; verify says revo
 	assert.ok(v.body.revoked_at);
 	const h = await verifyHtml(id);
 	assert.ok(h.text.includes('THU HỒI') && h.text.includes('REVOKED'));
+	const rid = (await srv.api('GET', `/api/v1/results/${id}`, { token: citizen })).body.vault_item;
+	const item = await srv.api('GET', `/api/v1/vault/items/${rid}`, { token: citizen });
+	assert.equal(item.body.status, 'revoked', 'the vault copy is revoked too');
 	const again = await srv.api('POST', url, { token: admin, json: { reason: 'again' } });
 	assertProblem(again, 409, 'already revoked');
 	const audit = await srv.api('GET', `/api/v1/audit?action=result.revoke&object=result/${id}`, { token: admin });
