@@ -224,12 +224,8 @@ static int cmd_init(int argc, char **argv)
 			printf("  %-9s password %-20s role %-8s%s%s\n", u->username, u->password,
 			       u->role, u->agency ? " agency " : "", u->agency ? u->agency : "");
 		}
-		mc_diag_clear(&d);
-		if (dossier_seed_demo(&app, &d) != MC_OK) {
-			fprintf(stderr, "motcua init: demo dossiers: %s\n", d.detail);
-			goto out;
-		}
-		printf("demo dossiers created\n");
+		/* registries and vaults first, so that the demo dossiers are
+		 * satisfied from them (once-only) */
 		mc_diag_clear(&d);
 		if (registry_seed(app.db, DEMO_PERSONS, 2026, NULL, &d) != MC_OK) {
 			fprintf(stderr, "motcua init: demo registries: %s\n", d.detail);
@@ -238,6 +234,18 @@ static int cmd_init(int argc, char **argv)
 		printf("demo registries: about %d synthetic persons with families and "
 		       "businesses\n",
 		       DEMO_PERSONS);
+		mc_diag_clear(&d);
+		if (vault_seed_demo(app.db, &d) != MC_OK) {
+			fprintf(stderr, "motcua init: demo vaults: %s\n", d.detail);
+			goto out;
+		}
+		printf("demo vaults: electronic results of the demo citizens\n");
+		mc_diag_clear(&d);
+		if (dossier_seed_demo(&app, &d) != MC_OK) {
+			fprintf(stderr, "motcua init: demo dossiers: %s\n", d.detail);
+			goto out;
+		}
+		printf("demo dossiers created\n");
 	}
 	printf("data directory ready: %s\n", data);
 	rc = 0;

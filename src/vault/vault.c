@@ -527,3 +527,51 @@ mc_err vault_match_report(store *s, int max_examples, json_t **out, mc_diag *dia
 	json_decref(x.untyped);
 	return MC_OK;
 }
+
+/* ---- demo data ---- */
+
+static mc_err seed_fn(store_conn *c, void *vctx, mc_diag *diag)
+{
+	(void)vctx;
+	static const vault_item demo[] = {
+	    {.holder = "001090012345",
+	     .doc_type = "birth_certificate",
+	     .title = "Giấy khai sinh (bản điện tử) / Birth certificate (electronic copy)",
+	     .issuer = "UBND-00004",
+	     .valid_from = "1990-05-10",
+	     .status = VAULT_VERIFIED,
+	     .source = VAULT_SRC_RESULT,
+	     .ref = "demo:birth-registration-1990",
+	     .actor = "system"},
+	    {.holder = "001090012345",
+	     .doc_type = "health_insurance_card",
+	     .title = "Thẻ bảo hiểm y tế / Health insurance card",
+	     .issuer = "UBND-00004",
+	     .valid_from = "2026-01-01",
+	     .valid_until = "2026-12-31",
+	     .status = VAULT_VERIFIED,
+	     .source = VAULT_SRC_RESULT,
+	     .ref = "demo:health-insurance-2026",
+	     .actor = "system"},
+	    {.holder = "079190012346",
+	     .doc_type = "marriage_certificate",
+	     .title = "Giấy chứng nhận kết hôn / Marriage certificate",
+	     .issuer = "UBND-00004",
+	     .valid_from = "2018-06-02",
+	     .status = VAULT_VERIFIED,
+	     .source = VAULT_SRC_RESULT,
+	     .ref = "demo:marriage-registration-2018",
+	     .actor = "system"},
+	};
+	for (size_t i = 0; i < sizeof demo / sizeof demo[0]; i++) {
+		mc_err e = vault_item_put(c, &demo[i], NULL, diag);
+		if (e)
+			return e;
+	}
+	return MC_OK;
+}
+
+mc_err vault_seed_demo(store *s, mc_diag *diag)
+{
+	return store_write(s, seed_fn, NULL, diag);
+}

@@ -10,12 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#if __has_include("registry/registry.h")
 #include "registry/registry.h"
-#define HAVE_REGISTRY 1
-#else
-#define HAVE_REGISTRY 0
-#endif
 
 static json_t *fact(const char *key, const char *type, const char *holder, const char *issuer,
                     json_t *data)
@@ -30,7 +25,6 @@ static json_t *fact(const char *key, const char *type, const char *holder, const
 	                 data, "computed", json_true());
 }
 
-#if HAVE_REGISTRY
 static json_t *data_of(json_t *rec)
 {
 	return json_object_get(rec, "data");
@@ -61,12 +55,10 @@ static json_t *pick(json_t *d, const char *const *keys)
 	}
 	return o;
 }
-#endif
 
 mc_err vault_registry_facts(store_conn *c, const char *holder, json_t *items, unsigned *have)
 {
 	*have = 0;
-#if HAVE_REGISTRY
 	const char *kind = NULL;
 	if (!vault_holder_kind(holder, &kind))
 		return MC_OK;
@@ -136,13 +128,6 @@ out:
 	json_decref(rec);
 	json_decref(rel);
 	return e;
-#else
-	(void)c;
-	(void)holder;
-	(void)items;
-	(void)fact;
-	return MC_OK;
-#endif
 }
 
 bool vault_fact_for_type(json_t *type, unsigned have)
@@ -162,7 +147,6 @@ bool vault_fact_for_type(json_t *type, unsigned have)
 mc_err vault_may_act_for(store_conn *c, const char *person_id, const char *holder, bool *ok)
 {
 	*ok = person_id && person_id[0] && holder && strcmp(person_id, holder) == 0;
-#if HAVE_REGISTRY
 	if (*ok || !person_id || !person_id[0] || !holder)
 		return MC_OK;
 	json_t *rel = NULL;
@@ -179,13 +163,9 @@ mc_err vault_may_act_for(store_conn *c, const char *person_id, const char *holde
 			*ok = true;
 	}
 	json_decref(rel);
-#else
-	(void)c;
-#endif
 	return MC_OK;
 }
 
-#if HAVE_REGISTRY
 /* Sets form[block][field] = v (borrowed) when the schema has that field. */
 static void prefill_set(json_t *schema, json_t *form, const char *block, const char *field,
                         json_t *v)
@@ -228,12 +208,10 @@ static mc_err prefill_person(store_conn *c, json_t *schema, json_t *form, const 
 	json_decref(rec);
 	return MC_OK;
 }
-#endif
 
 mc_err vault_prefill(store_conn *c, const char *person_id, json_t *schema, json_t **out)
 {
 	*out = json_object();
-#if HAVE_REGISTRY
 	if (!person_id || !person_id[0] || !json_is_object(schema))
 		return MC_OK;
 	mc_err e = prefill_person(c, schema, *out, "applicant", person_id, true);
@@ -274,10 +252,4 @@ mc_err vault_prefill(store_conn *c, const char *person_id, json_t *schema, json_
 		e = prefill_person(c, schema, *out, "spouse", spouse, false);
 	json_decref(rel);
 	return e;
-#else
-	(void)c;
-	(void)person_id;
-	(void)schema;
-	return MC_OK;
-#endif
 }
