@@ -5,13 +5,11 @@
 // whose chunks and pixels are checked); revocation rules; key rotation (API
 // and CLI) keeps old results verifiable; bad input.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { crc32, inflateSync } from 'node:zlib';
 import { actOk, submit, validSubmission } from './lib/fixtures.mjs';
 import { assertConforms, assertProblem } from './lib/openapi.mjs';
-import { cli, useServer } from './lib/server.mjs';
+import { cli, sql as sqlOn, useServer } from './lib/server.mjs';
 
 const PUBLIC_URL = 'https://dichvucong.example.vn';
 const srv = useServer({ args: ['--public-url', `${PUBLIC_URL}/`] });
@@ -47,9 +45,10 @@ async function finished(content) {
 const verifyJson = (id) => srv.api('GET', `/verify/${id}`, { headers: { accept: 'application/json' } });
 const verifyHtml = (id) => srv.api('GET', `/verify/${id}`, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
 
-/* Runs SQL on the server's SQLite database (the test edits stored bytes). */
+/* Runs SQL on the server's database, SQLite or PostgreSQL (the test edits
+ * stored bytes). */
 function sql(statement) {
-	return execFileSync('sqlite3', [join(srv.dataDir, 'motcua.db'), statement], { encoding: 'utf8' });
+	return sqlOn(srv.dataDir, statement);
 }
 
 test('finish issues a signed result: structured document, signature, renderings, history', async () => {
