@@ -302,6 +302,8 @@ test('a second dossier that needs the result of the first needs zero uploads', a
 	await actOk(srv, officer, b.code, 'receive', {}, 2);
 	let r = await act(srv, officer, b.code, 'request_supplement', { items: [{ component: birth.component, note: 'Nộp bản sao giấy khai sinh' }] });
 	assertProblem(r, 409, 'vault-satisfied component');
+	assertConforms(r, 'actOnDossier');
+	assert.ok(r.body.allowed_actions.includes('request_supplement'), 'the action itself is allowed, not for this component');
 	assert.deepEqual(r.body.satisfied_components, [{ component: birth.component, satisfied_by: 'vault' }]);
 	const ident = b.satisfaction.find((s) => s.type === 'identity_card');
 	r = await act(srv, officer, b.code, 'request_supplement', { items: [{ component: ident.component }, { field: 'ghi_chu' }] });
