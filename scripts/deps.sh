@@ -3,10 +3,12 @@
 # Usage: scripts/deps.sh build|check   (check adds test and lint tools)
 set -eu
 want="build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
-libpq-dev libsodium-dev zlib1g-dev"
+libpq-dev libsodium-dev zlib1g-dev libqrencode-dev libtesseract-dev libleptonica-dev
+tesseract-ocr-vie tesseract-ocr-eng poppler-utils"
 if [ "${1:-build}" = check ]; then
 	# postgresql: the API suite runs on PostgreSQL 15 too (scripts/pg-test.sh)
-	want="$want clang clang-format libcmocka-dev sqlite3 curl git postgresql"
+	want="$want clang clang-format libcmocka-dev sqlite3 curl git postgresql pango1.0-tools
+fonts-dejavu-core"
 fi
 if [ "${1:-build}" = bench ]; then
 	want="$want wrk sqlite3 curl postgresql"

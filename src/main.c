@@ -12,8 +12,11 @@
 #include "dossier/dossier.h"
 #include "http/server.h"
 #include "http/server_internal.h"
+#include "ocr/ocr.h"
 #include "registry/registry.h"
+#include "result/result.h"
 #include "territory/territory.h"
+#include "vault/vault.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -40,6 +43,8 @@ static const char *usage_main =
     "  user      manage accounts (motcua user add ...)\n"
     "  audit     verify the audit log (motcua audit verify --data DIR)\n"
     "  registry  registries: quality report, synthetic population (seed)\n"
+    "  vault     vault reports (motcua vault match-report --data DIR)\n"
+    "  result    signing keys of results (motcua result rotate-key AGENCY ...)\n"
     "  backup    copy the database and blobs (motcua backup --data DIR --to PATH)\n"
     "  restore   put a backup back (motcua restore --data DIR --from PATH)\n"
     "  routes    print every HTTP route\n"
@@ -132,11 +137,14 @@ static void add_ministry(const char *code, const char *name_vi, const char *name
 
 static int cmd_init(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"data", required_argument, 0, 'd'}, {"db", required_argument, 0, 'B'},
-	    {"demo", no_argument, 0, 'D'},       {"source", required_argument, 0, 's'},
-	    {"help", no_argument, 0, 'h'},       {0, 0, 0, 0}};
-	const char *data = NULL, *db = NULL, *source = getenv("MOTCUA_DATA_SOURCE");
+	static const struct option opts[] = {{"data", required_argument, 0, 'd'},
+	                                     {"db", required_argument, 0, 'B'},
+	                                     {"demo", no_argument, 0, 'D'},
+	                                     {"source", required_argument, 0, 's'},
+	                                     {"master-key", required_argument, 0, 'm'},
+	                                     {"help", no_argument, 0, 'h'},
+	                                     {0, 0, 0, 0}};
+	const char *data = NULL, *db = NULL, *source = getenv("MOTCUA_DATA_SOURCE"), *mkey = NULL;
 	bool demo = false;
 	int c;
 	optind = 1;
@@ -155,16 +163,24 @@ static int cmd_init(int argc, char **argv)
 		case 's':
 			source = optarg;
 			break;
+		case 'm':
+			mkey = optarg;
+			break;
 		case 'h':
 			printf(
-			    "usage: motcua init --data DIR [--db URL] [--demo] [--source DIR]\n\n"
+			    "usage: motcua init --data DIR [--db URL] [--demo] [--source DIR]\n"
+			    "                   [--master-key FILE]\n\n"
 			    "Creates DIR (SQLite in WAL mode, or the PostgreSQL database at\n"
 			    "--db postgresql://... with blobs in DIR), applies migrations, loads "
 			    "the\n"
 			    "34 provinces and 3,321 communes, their People's Committees, the\n"
 			    "ministries and the procedure catalog from --source (default: the\n"
 			    "project's data/ folder). --demo adds demo accounts, dossiers and a\n"
-			    "synthetic population of about 2,000 persons in the registries.\n");
+			    "synthetic population of about 2,000 persons in the registries.\n"
+			    "The master key that encrypts agencies' signing keys is created\n"
+			    "(mode 0600) unless it exists: --master-key FILE, else\n"
+			    "$MOTCUA_MASTER_KEY_FILE, else DIR/master.key. Nodes sharing one\n"
+			    "database must share this file.\n");
 			return 0;
 		default:
 			return bad_option("init", c, argv);
@@ -184,6 +200,15 @@ static int cmd_init(int argc, char **argv)
 	mc_diag d = {0};
 	char *units_path = mc_xasprintf("%s/admin-units-vn.json", source);
 	char *proc_path = mc_xasprintf("%s/procedures-vn.jsonl.gz", source);
+	char *key_path = result_master_key_path(mkey, data);
+	bool key_created = false;
+	if (result_master_key_create(key_path, &key_created, &d) != MC_OK ||
+	    result_master_key_load(key_path, &d) != MC_OK) {
+		fprintf(stderr, "motcua init: %s\n", d.detail);
+		goto out;
+	}
+	printf("master key for signing keys: %s (%s)\n", key_path,
+	       key_created ? "created" : "kept");
 	int units = 0, agencies = 0;
 	if (territory_load_units(app.db, units_path, &units, &agencies, &d) != MC_OK) {
 		fprintf(stderr, "motcua init: units: %s\n", d.detail);
@@ -218,12 +243,8 @@ static int cmd_init(int argc, char **argv)
 			printf("  %-9s password %-20s role %-8s%s%s\n", u->username, u->password,
 			       u->role, u->agency ? " agency " : "", u->agency ? u->agency : "");
 		}
-		mc_diag_clear(&d);
-		if (dossier_seed_demo(&app, &d) != MC_OK) {
-			fprintf(stderr, "motcua init: demo dossiers: %s\n", d.detail);
-			goto out;
-		}
-		printf("demo dossiers created\n");
+		/* registries and vaults first, so that the demo dossiers are
+		 * satisfied from them (once-only) */
 		mc_diag_clear(&d);
 		if (registry_seed(app.db, DEMO_PERSONS, 2026, NULL, &d) != MC_OK) {
 			fprintf(stderr, "motcua init: demo registries: %s\n", d.detail);
@@ -232,6 +253,18 @@ static int cmd_init(int argc, char **argv)
 		printf("demo registries: about %d synthetic persons with families and "
 		       "businesses\n",
 		       DEMO_PERSONS);
+		mc_diag_clear(&d);
+		if (vault_seed_demo(app.db, &d) != MC_OK) {
+			fprintf(stderr, "motcua init: demo vaults: %s\n", d.detail);
+			goto out;
+		}
+		printf("demo vaults: electronic results of the demo citizens\n");
+		mc_diag_clear(&d);
+		if (dossier_seed_demo(&app, &d) != MC_OK) {
+			fprintf(stderr, "motcua init: demo dossiers: %s\n", d.detail);
+			goto out;
+		}
+		printf("demo dossiers created\n");
 	}
 	printf("data directory ready: %s (database: %s)\n", data, store_backend(app.db));
 	rc = 0;
@@ -239,6 +272,7 @@ out:
 	mc_diag_clear(&d);
 	free(units_path);
 	free(proc_path);
+	free(key_path);
 	app_close(&app);
 	return rc;
 }
@@ -253,10 +287,12 @@ static int cmd_serve(int argc, char **argv)
 	                                     {"threads", required_argument, 0, 't'},
 	                                     {"max-upload", required_argument, 0, 'u'},
 	                                     {"token-ttl", required_argument, 0, 'T'},
+	                                     {"master-key", required_argument, 0, 'm'},
+	                                     {"public-url", required_argument, 0, 'P'},
 	                                     {"quiet", no_argument, 0, 'q'},
 	                                     {"help", no_argument, 0, 'h'},
 	                                     {0, 0, 0, 0}};
-	const char *data = NULL, *db = NULL, *listen_at = "127.0.0.1:8080";
+	const char *data = NULL, *db = NULL, *listen_at = "127.0.0.1:8080", *mkey = NULL;
 	long threads = 4, max_upload = DEFAULT_MAX_UPLOAD;
 	int c;
 	char *end;
@@ -293,6 +329,15 @@ static int cmd_serve(int argc, char **argv)
 			auth_set_limits(&lim);
 			break;
 		}
+		case 'm':
+			mkey = optarg;
+			break;
+		case 'P':
+			if (result_set_public_url(optarg, NULL) != MC_OK)
+				return bad_arg("serve",
+				               "--public-url must be an http:// or https:// "
+				               "address (at most 200 characters)");
+			break;
 		case 'q':
 			log_set_quiet(1);
 			break;
@@ -300,14 +345,19 @@ static int cmd_serve(int argc, char **argv)
 			printf("usage: motcua serve --data DIR [--db URL] [--listen HOST:PORT] "
 			       "[--threads N]\n"
 			       "                    [--max-upload BYTES] [--token-ttl SECONDS] "
-			       "[--quiet]\n\n"
+			       "[--quiet]\n"
+			       "                    [--master-key FILE] [--public-url URL]\n\n"
 			       "Serves the API on HOST:PORT (default 127.0.0.1:8080) with a pool\n"
 			       "of N worker threads (default 4). SIGTERM or SIGINT stops it after\n"
 			       "the requests in flight finish. Bearer tokens live --token-ttl\n"
 			       "seconds (default 43200). With --db postgresql://... the data\n"
 			       "lives in PostgreSQL (a pool of N + 2 connections) and DIR holds\n"
 			       "the blobs: several nodes may serve one database when they share\n"
-			       "DIR/blobs.\n");
+			       "DIR/blobs. The master key that decrypts agencies' signing keys:\n"
+			       "--master-key FILE, else $MOTCUA_MASTER_KEY_FILE, else\n"
+			       "DIR/master.key (every node must use the same one). --public-url\n"
+			       "is the base of the verification addresses in QR codes (default\n"
+			       "http://127.0.0.1:8080).\n");
 			return 0;
 		default:
 			return bad_option("serve", c, argv);
@@ -325,13 +375,27 @@ static int cmd_serve(int argc, char **argv)
 		return bad_arg("serve", "--listen must be HOST:PORT");
 	memcpy(host, listen_at, (size_t)(colon - listen_at));
 	host[colon - listen_at] = '\0';
+	mc_diag kd = {0};
+	char *key_path = result_master_key_path(mkey, data);
+	mc_err ke = result_master_key_load(key_path, &kd);
+	free(key_path);
+	if (ke != MC_OK) {
+		/* verification still works; issuing results answers 503 until a
+		 * master key is given */
+		fprintf(stderr, "motcua serve: warning: %s; results cannot be signed\n", kd.detail);
+		mc_diag_clear(&kd);
+	}
 	mc_app app;
 	if (app_open(&app, data, db, false))
 		return 1;
 	store_set_pool(app.db, (int)threads + 2);
 	app.max_upload = max_upload;
 	server_opts so = {.host = host, .port = (int)port, .threads = (int)threads};
+	mc_diag wd = {0};
+	if (ocr_worker_start(&app, &wd) != MC_OK)
+		fprintf(stderr, "motcua serve: warning: %s; scans are not read\n", wd.detail);
 	int rc = server_run(&app, &so);
+	ocr_worker_stop();
 	app_close(&app);
 	return rc;
 }
@@ -387,12 +451,16 @@ int main(int argc, char **argv)
 		return audit_cli(argc - 1, argv + 1);
 	if (strcmp(cmd, "registry") == 0)
 		return registry_cli(argc - 1, argv + 1);
+	if (strcmp(cmd, "vault") == 0)
+		return vault_cli(argc - 1, argv + 1);
 	if (strcmp(cmd, "backup") == 0)
 		return backup_cli(argc - 1, argv + 1);
 	if (strcmp(cmd, "restore") == 0)
 		return restore_cli(argc - 1, argv + 1);
 	if (strcmp(cmd, "routes") == 0)
 		return cmd_routes(argc - 1, argv + 1);
+	if (strcmp(cmd, "result") == 0)
+		return result_cli(argc - 1, argv + 1);
 	fprintf(stderr, "motcua: unknown command '%s' (try 'motcua --help')\n", cmd);
 	return 2;
 }

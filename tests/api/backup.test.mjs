@@ -26,6 +26,19 @@ function snapshot(dataDir) {
 	return out;
 }
 
+/* The OCR worker extracts the text of an uploaded scan in the background
+ * (docs/RESULTS.md) and writes its job row and an audit entry when done.
+ * Waits, bounded, until no job is queued or running, so that the snapshot
+ * is the state the backup copies. The pause is only between polls. */
+async function ocrIdle(dataDir) {
+	if (!tables(dataDir).includes('ocr_job')) return;
+	for (let i = 0; i < 1200; i++) {
+		if (sql(dataDir, "SELECT COUNT(*) FROM ocr_job WHERE state IN ('queued', 'running')") === '0') return;
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	assert.fail('OCR jobs still queued or running after 120 s');
+}
+
 test('backup while serving, restore into a new place and over the original: every table compares equal', async () => {
 	const c = await srv.login('citizen');
 	const body = await validSubmission(srv, c, { seed: 3 });
@@ -33,6 +46,7 @@ test('backup while serving, restore into a new place and over the original: ever
 	const docId = body.components[0].document;
 	const docBytes = (await srv.api('GET', `/api/v1/documents/${docId}/content`, { token: c })).bytes;
 
+	await ocrIdle(srv.dataDir);
 	const before = snapshot(srv.dataDir);
 	assert.ok(Object.keys(before).length >= 15, `tables: ${Object.keys(before)}`);
 	assert.ok(before.dossier.rows >= 1 && before.audit_log.rows >= 1);
