@@ -330,26 +330,36 @@ mc_err vault_list_for_holder(store_conn *c, const char *holder, const char *doc_
 	*more = false;
 	if (limit < 1 || limit > 100)
 		limit = 100;
+	/* placeholders numbered without gaps (PostgreSQL types each one) */
+	int n = 1;
 	mc_buf sql = {0};
 	mc_buf_puts(&sql, "SELECT " ITEM_COLUMNS " FROM vault_item WHERE holder = ?1");
-	if (doc_type)
-		mc_buf_puts(&sql, " AND doc_type = ?2");
-	if (after_created && after_id)
-		mc_buf_puts(&sql, " AND (created_at < ?3 OR (created_at = ?3 AND id < ?4))");
-	mc_buf_puts(&sql, " ORDER BY created_at DESC, id DESC LIMIT ?5");
+	int i_type = 0, i_after = 0;
+	if (doc_type) {
+		i_type = ++n;
+		mc_buf_printf(&sql, " AND doc_type = ?%d", i_type);
+	}
+	if (after_created && after_id) {
+		i_after = ++n;
+		mc_buf_printf(&sql, " AND (created_at < ?%d OR (created_at = ?%d AND id < ?%d))",
+		              i_after, i_after, i_after + 1);
+		n++;
+	}
+	int i_limit = ++n;
+	mc_buf_printf(&sql, " ORDER BY created_at DESC, id DESC LIMIT ?%d", i_limit);
 	store_stmt *st;
 	mc_err e = store_prepare(c, mc_buf_cstr(&sql), &st);
 	mc_buf_free(&sql);
 	if (e)
 		return e;
 	store_bind_text(st, 1, holder);
-	if (doc_type)
-		store_bind_text(st, 2, doc_type);
-	if (after_created && after_id) {
-		store_bind_text(st, 3, after_created);
-		store_bind_text(st, 4, after_id);
+	if (i_type)
+		store_bind_text(st, i_type, doc_type);
+	if (i_after) {
+		store_bind_text(st, i_after, after_created);
+		store_bind_text(st, i_after + 1, after_id);
 	}
-	store_bind_int(st, 5, (int64_t)limit + 1);
+	store_bind_int(st, i_limit, (int64_t)limit + 1);
 	bool row;
 	while (!(e = store_step(st, &row)) && row) {
 		if ((int)json_array_size(*items) == limit) {

@@ -109,6 +109,19 @@ test("a citizen's vault lists registry facts (computed) and issued results", asy
 	const f = await srv.api('GET', '/api/v1/vault/items/registry:identity', { token: citizen });
 	assert.equal(f.status, 200, f.text);
 	assert.equal(f.body.data.id, CITIZEN);
+	// pages: facts on the first page, then stored items by cursor
+	const stored = list.filter((i) => !i.computed);
+	assert.ok(stored.length >= 2, 'the demo results');
+	const p1 = await srv.api('GET', '/api/v1/vault/items?limit=1', { token: citizen });
+	assert.equal(p1.body.items.filter((i) => !i.computed).length, 1);
+	assert.ok(p1.body.next_cursor, 'a next page');
+	const p2 = await srv.api('GET', `/api/v1/vault/items?limit=1&cursor=${p1.body.next_cursor}`, { token: citizen });
+	assert.equal(p2.status, 200, p2.text);
+	assert.equal(p2.body.items.length, 1);
+	assert.ok(!p2.body.items[0].computed, 'facts only on the first page');
+	assert.notEqual(p2.body.items[0].id, p1.body.items.at(-1).id);
+	assert.equal(p2.body.items[0].id, stored[1].id, 'newest first');
+	assertProblem(await srv.api('GET', '/api/v1/vault/items?cursor=abc', { token: citizen }), 400, 'bad cursor');
 	// type filter and bad parameters
 	const only = await items(citizen, '?type=birth_certificate');
 	assert.ok(only.length >= 1 && only.every((i) => i.type === 'birth_certificate'));
