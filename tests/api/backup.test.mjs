@@ -45,8 +45,8 @@ test('backup while serving, restore into a new place and over the original: ever
 	const d = await submit(srv, c, body);
 	const docId = body.components[0].document;
 	const docBytes = (await srv.api('GET', `/api/v1/documents/${docId}/content`, { token: c })).bytes;
-
 	await ocrIdle(srv.dataDir);
+
 	const before = snapshot(srv.dataDir);
 	assert.ok(Object.keys(before).length >= 15, `tables: ${Object.keys(before)}`);
 	assert.ok(before.dossier.rows >= 1 && before.audit_log.rows >= 1);
