@@ -3,11 +3,14 @@
 #   make demo   install what is missing, build, create demo data, serve on :8080
 #   make check  install what is missing, build with -Werror + sanitizers (gcc)
 #               and -Werror (clang), run unit, API and lint tests
+#   make check-ha  install etcd/Patroni/PostgreSQL/HAProxy, build, run
+#               deploy/ha/failover-test (three sites on loopback, kill -9 of
+#               the leader's PostgreSQL under load; docs/OPERATIONS.md)
 JOBS ?= 2
 DEMO_DATA ?= demo-data
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all build deps demo check check-build check-clang check-format unit api bench clean format
+.PHONY: all build deps demo check check-build check-clang check-format unit api bench clean format check-ha
 
 all: build
 
@@ -47,6 +50,11 @@ api: check-build
 
 check: check-format check-build check-clang unit api
 	@echo "make check: all tests passed"
+
+check-ha:
+	@scripts/deps.sh ha
+	@$(MAKE) --no-print-directory build
+	MOTCUA_BIN=$(CURDIR)/build/motcua deploy/ha/failover-test
 
 bench: build
 	bench/run
