@@ -20,6 +20,13 @@
 //        It tests the database tier alone (used before the PostgreSQL
 //        backend of motcua existed, still useful to tell tiers apart).
 //
+// --control (sql mode only) is the negative control that shows the check
+// can fail: the writes commit with synchronous_commit = local (not waiting
+// for a standby) and, for two seconds before the kill, the leader's WAL
+// senders are paused (SIGSTOP; killed with the postmaster). Those commits
+// exist on the killed primary only, so the run must report them lost; it
+// exits 0 when it does and 1 when it does not notice.
+//
 // Output: a report on stdout (and as JSON in --report): writes
 // acknowledged, found afterwards, lost (must be 0), duplicate codes (must be
 // 0), the longest time without a successful write, the time from the kill
@@ -37,9 +44,11 @@ import { validSubmission } from '../../tests/api/lib/fixtures.mjs';
 const argv = process.argv.slice(2);
 const opt = { mode: 'api', clients: 8, warmup: 5, after: 10, 'failover-deadline': 120, report: '' };
 let haDir = '';
+let control = false;
 for (let i = 0; i < argv.length; i++) {
 	const a = argv[i];
-	if (a.startsWith('--')) {
+	if (a === '--control') control = true;
+	else if (a.startsWith('--')) {
 		const k = a.slice(2);
 		if (!(k in opt) || i + 1 >= argv.length) usage(`unknown option or missing value: ${a}`);
 		opt[k] = argv[++i];
@@ -47,13 +56,14 @@ for (let i = 0; i < argv.length; i++) {
 }
 if (!haDir) usage('HA_DIR is required');
 if (!['api', 'sql'].includes(opt.mode)) usage('--mode is api or sql');
+if (control && opt.mode !== 'sql') usage('--control needs --mode sql');
 for (const k of ['clients', 'warmup', 'after', 'failover-deadline']) {
 	opt[k] = Number(opt[k]);
 	if (!Number.isInteger(opt[k]) || opt[k] < 1 || opt[k] > 1000) usage(`--${k} must be an integer 1..1000`);
 }
 
 function usage(msg) {
-	console.error(`failover.mjs: ${msg}\nusage: node deploy/ha/failover.mjs HA_DIR [--mode api|sql] [--clients N] [--warmup S] [--after S] [--failover-deadline S] [--report FILE]`);
+	console.error(`failover.mjs: ${msg}\nusage: node deploy/ha/failover.mjs HA_DIR [--mode api|sql] [--clients N] [--warmup S] [--after S] [--failover-deadline S] [--report FILE] [--control]`);
 	process.exit(2);
 }
 
@@ -217,13 +227,19 @@ async function apiVerify() {
 /* ---- sql mode --------------------------------------------------------- */
 
 const PSQL = '/usr/lib/postgresql/15/bin/psql';
-const conninfo = (port) => `host=127.0.0.1 port=${port} user=motcua dbname=motcua connect_timeout=3`;
+/* The probe table lives in the `postgres` database, away from motcua's. */
+const conninfo = (port) => `host=127.0.0.1 port=${port} user=postgres dbname=postgres connect_timeout=3`;
 
-/* Runs psql with `sql`; resolves {code, out, err}. */
-function psql(sql, port = env.WRITE_PORT) {
+/* Runs psql with `sql`; resolves {code, out, err}. `local` commits with
+ * synchronous_commit = local (the negative control). */
+function psql(sql, port = env.WRITE_PORT, local = false) {
 	return new Promise((res) => {
 		const p = spawn(PSQL, ['-X', '-tAq', '-v', 'ON_ERROR_STOP=1', conninfo(port), '-c', sql], {
-			env: { ...process.env, PGPASSFILE: join(haDir, 'secrets/pgpass') },
+			env: {
+				...process.env,
+				PGPASSFILE: join(haDir, 'secrets/pgpass'),
+				PGOPTIONS: local ? '-c synchronous_commit=local' : '',
+			},
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		let out = '';
@@ -249,6 +265,8 @@ async function sqlWrite(_ctx, _c, key) {
 		const t0 = now();
 		const r = await psql(
 			`INSERT INTO failover_probe (key) VALUES ('${key}') ON CONFLICT (key) DO UPDATE SET key = EXCLUDED.key RETURNING id`,
+			env.WRITE_PORT,
+			control,
 		);
 		if (r.code === 0 && /^\d+$/.test(r.out)) {
 			acked.push({ key, id: r.out, t0, t1: now() });
@@ -266,13 +284,32 @@ async function sqlVerify() {
 	const deadline = now() + 60;
 	let r;
 	for (;;) {
-		r = await psql('SELECT id FROM failover_probe');
+		r = await psql("SELECT id || ' ' || key FROM failover_probe");
 		if (r.code === 0 || now() > deadline) break;
 		await pause(200);
 	}
 	if (r.code !== 0) throw new Error(`cannot read the probe table back: ${r.err}`);
+	/* a row counts only with its own key: after a loss, the new primary
+	 * can hand a lost row's id to another key */
 	const have = new Set(r.out.split('\n').filter(Boolean));
-	return acked.filter((a) => !have.has(a.id)).map((a) => ({ id: a.id, status: 404 }));
+	return acked.filter((a) => !have.has(`${a.id} ${a.key}`)).map((a) => ({ id: a.id, status: 404 }));
+}
+
+/* Pids of the WAL senders of the leader at `port`. */
+async function walSenders(port) {
+	const r = await psql('SELECT pid FROM pg_stat_replication', port);
+	return r.code === 0 ? r.out.split('\n').filter((x) => /^\d+$/.test(x)).map(Number) : [];
+}
+
+/* Sends `sig` to each pid, ignoring processes already gone. */
+function signalAll(pids, sig) {
+	for (const p of pids) {
+		try {
+			process.kill(p, sig);
+		} catch {
+			/* already gone */
+		}
+	}
 }
 
 /* ---- the run ---------------------------------------------------------- */
@@ -295,10 +332,23 @@ async function main() {
 	if (!before) throw new Error('no running leader before the kill');
 	const pidFile = join(haDir, `site${before.site}`, 'pgdata', 'postmaster.pid');
 	const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+	const paused = [];
+	process.on('exit', () => signalAll(paused, 'SIGCONT')); /* never leave one stopped */
+	if (control) {
+		paused.push(...(await walSenders(env[`PG_PORT_${before.site}`])));
+		if (paused.length === 0) throw new Error('control: no WAL sender found on the leader');
+		signalAll(paused, 'SIGSTOP');
+		const n0 = acked.length;
+		log(`control: WAL senders ${paused.join(', ')} paused; writes commit on the primary only for 2s`);
+		const until = now() + 2;
+		while (now() < until) await pause(100);
+		log(`control: ${acked.length - n0} writes acknowledged while the replicas received nothing`);
+	}
 	const ackedAtKill = acked.length;
 	log(`${ackedAtKill} writes acknowledged; kill -9 of ${before.name}'s postmaster (pid ${pid})`);
 	const tKill = now();
 	process.kill(pid, 'SIGKILL');
+	signalAll(paused.splice(0), 'SIGKILL'); /* the paused senders die with their primary */
 
 	/* new leader: another member running as leader (bounded wait) */
 	let after = null;
@@ -369,6 +419,12 @@ async function main() {
 	if (missingRetryAfter) bad.push(`${missingRetryAfter} answers 503 without Retry-After`);
 	if (acked.length - ackedAtKill < 1) bad.push('no write acknowledged after the kill');
 	report.verdict = bad.length ? `FAIL: ${bad.join('; ')}` : 'PASS';
+	if (control) {
+		report.verdict =
+			report.lost > 0
+				? `CONTROL PASS: the check caught ${report.lost} lost writes (asynchronous commits)`
+				: 'CONTROL FAIL: asynchronous commits were lost on purpose, but the check saw none';
+	}
 
 	console.log('\n== failover-test report');
 	console.log(`  mode                               ${report.mode} (${report.clients} concurrent clients)`);
@@ -378,7 +434,9 @@ async function main() {
 	console.log(`  acknowledged writes lost           ${report.lost}`);
 	console.log(`  ids given to two keys              ${report.duplicate_ids}`);
 	console.log(`  idempotent replays (201 again)     ${report.idempotent_replays}`);
-	console.log(`  seconds without a successful write ${report.seconds_without_successful_write} (from ${report.longest_gap_starts_after_kill_s}s after the kill)`);
+	const at = report.longest_gap_starts_after_kill_s;
+	const when = at >= 0 ? `${at}s after the kill` : `${-at}s before the kill`;
+	console.log(`  seconds without a successful write ${report.seconds_without_successful_write} (starting ${when})`);
 	console.log(`  kill -> new leader (Patroni)       ${report.seconds_kill_to_new_leader}s`);
 	console.log(`  kill -> first acknowledged write   ${report.seconds_kill_to_first_write}s`);
 	console.log(`  client errors by status            ${JSON.stringify(report.errors_by_status)}`);
@@ -387,6 +445,7 @@ async function main() {
 	console.log(`  verdict                            ${report.verdict}`);
 	if (report.lost) console.log(`  lost: ${JSON.stringify(report.lost_examples)}`);
 	if (opt.report) writeFileSync(opt.report, JSON.stringify(report, null, 2) + '\n');
+	if (control) return report.lost > 0 ? 0 : 1;
 	return bad.length ? 1 : 0;
 }
 
