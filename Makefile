@@ -2,7 +2,9 @@
 #   make        build ./build/motcua
 #   make demo   install what is missing, build, create demo data, serve on :8080
 #   make check  install what is missing, build with -Werror + sanitizers (gcc)
-#               and -Werror (clang), run unit, API and lint tests
+#               and -Werror (clang), run unit, API and lint tests; the store
+#               unit tests and the whole API suite run on SQLite and again on
+#               PostgreSQL 15 (a temporary cluster, scripts/pg-test.sh)
 #   make check-ha  install etcd/Patroni/PostgreSQL/HAProxy, build, run
 #               deploy/ha/failover-test (three sites on loopback, kill -9 of
 #               the leader's PostgreSQL under load; docs/OPERATIONS.md)
@@ -10,7 +12,7 @@ JOBS ?= 2
 DEMO_DATA ?= demo-data
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all build deps demo check check-build check-clang check-format unit api bench clean format check-ha
+.PHONY: all build deps demo check check-build check-clang check-format unit api api-sqlite api-pg bench clean format check-ha
 
 all: build
 
@@ -42,11 +44,18 @@ check-format:
 	clang-format --dry-run --Werror $$(find src bench -name '*.[ch]' | sort)
 
 unit: check-build
-	cd build-check && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS)
+	cd build-check && ASAN_OPTIONS=detect_leaks=1 ../scripts/pg-test.sh run ctest --output-on-failure -j $(JOBS)
 
-api: check-build
+api: api-sqlite api-pg
+
+api-sqlite: check-build
 	npm ci --no-audit --no-fund --loglevel=error
 	MOTCUA_BIN=$(CURDIR)/build-check/motcua tests/api/run.sh
+
+# The same suite on PostgreSQL: each test file's server gets its own database.
+api-pg: check-build
+	npm ci --no-audit --no-fund --loglevel=error
+	MOTCUA_BIN=$(CURDIR)/build-check/motcua scripts/pg-test.sh run tests/api/run.sh
 
 check: check-format check-build check-clang unit api
 	@echo "make check: all tests passed"

@@ -5,12 +5,13 @@
 #   Patroni, PostgreSQL 15, HAProxy) and Node.js for its load driver.
 set -eu
 want="build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
-libsodium-dev zlib1g-dev"
+libpq-dev libsodium-dev zlib1g-dev"
 if [ "${1:-build}" = check ]; then
-	want="$want clang clang-format libcmocka-dev sqlite3 curl git"
+	# postgresql: the API suite runs on PostgreSQL 15 too (scripts/pg-test.sh)
+	want="$want clang clang-format libcmocka-dev sqlite3 curl git postgresql"
 fi
 if [ "${1:-build}" = bench ]; then
-	want="$want wrk sqlite3 curl"
+	want="$want wrk sqlite3 curl postgresql"
 fi
 if [ "${1:-build}" = ha ]; then
 	want="$want etcd-server patroni postgresql-15 postgresql-client-15 haproxy curl python3

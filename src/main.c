@@ -4,6 +4,7 @@
 #include "app.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "backup/backup.h"
 #include "catalog/catalog.h"
 #include "core/cli.h"
 #include "core/log.h"
@@ -13,6 +14,7 @@
 #include "http/server_internal.h"
 #include "territory/territory.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -35,9 +37,13 @@ static const char *usage_main =
     "  import    import data (motcua import procedures FILE)\n"
     "  user      manage accounts (motcua user add ...)\n"
     "  audit     verify the audit log (motcua audit verify --data DIR)\n"
+    "  backup    copy the database and blobs (motcua backup --data DIR --to PATH)\n"
+    "  restore   put a backup back (motcua restore --data DIR --from PATH)\n"
     "  routes    print every HTTP route\n"
     "\n"
-    "Run 'motcua COMMAND --help' for the options of a command.\n";
+    "Run 'motcua COMMAND --help' for the options of a command.\n"
+    "Every command that opens data takes --db URL (postgresql://...) to use\n"
+    "PostgreSQL instead of DIR/motcua.db (SQLite); $MOTCUA_DB is its default.\n";
 
 static int bad_arg(const char *cmd, const char *msg)
 {
@@ -53,12 +59,17 @@ static int bad_option(const char *cmd, int c, char **argv)
 	return bad_arg(cmd, msg);
 }
 
-/* Opens the store and fills the application context. */
-static int app_open(mc_app *app, const char *data, bool create)
+/* Opens the store (`db` when given, else $MOTCUA_DB, else SQLite in
+ * `data`) and fills the application context; blobs live in DATA/blobs. */
+static int app_open(mc_app *app, const char *data, const char *db, bool create)
 {
 	mc_diag d = {0};
 	memset(app, 0, sizeof *app);
-	if (store_open(data, create, &app->db, &d) != MC_OK) {
+	if (create && mkdir(data, 0750) != 0 && errno != EEXIST) {
+		fprintf(stderr, "motcua: cannot create %s: %s\n", data, strerror(errno));
+		return 1;
+	}
+	if (store_open(cli_db(db, data), create, &app->db, &d) != MC_OK) {
 		fprintf(stderr, "motcua: %s\n", d.detail);
 		return 1;
 	}
@@ -118,12 +129,11 @@ static void add_ministry(const char *code, const char *name_vi, const char *name
 
 static int cmd_init(int argc, char **argv)
 {
-	static const struct option opts[] = {{"data", required_argument, 0, 'd'},
-	                                     {"demo", no_argument, 0, 'D'},
-	                                     {"source", required_argument, 0, 's'},
-	                                     {"help", no_argument, 0, 'h'},
-	                                     {0, 0, 0, 0}};
-	const char *data = NULL, *source = getenv("MOTCUA_DATA_SOURCE");
+	static const struct option opts[] = {
+	    {"data", required_argument, 0, 'd'}, {"db", required_argument, 0, 'B'},
+	    {"demo", no_argument, 0, 'D'},       {"source", required_argument, 0, 's'},
+	    {"help", no_argument, 0, 'h'},       {0, 0, 0, 0}};
+	const char *data = NULL, *db = NULL, *source = getenv("MOTCUA_DATA_SOURCE");
 	bool demo = false;
 	int c;
 	optind = 1;
@@ -136,13 +146,18 @@ static int cmd_init(int argc, char **argv)
 		case 'D':
 			demo = true;
 			break;
+		case 'B':
+			db = optarg;
+			break;
 		case 's':
 			source = optarg;
 			break;
 		case 'h':
 			printf(
-			    "usage: motcua init --data DIR [--demo] [--source DIR]\n\n"
-			    "Creates DIR (SQLite in WAL mode), applies migrations, loads the\n"
+			    "usage: motcua init --data DIR [--db URL] [--demo] [--source DIR]\n\n"
+			    "Creates DIR (SQLite in WAL mode, or the PostgreSQL database at\n"
+			    "--db postgresql://... with blobs in DIR), applies migrations, loads "
+			    "the\n"
 			    "34 provinces and 3,321 communes, their People's Committees, the\n"
 			    "ministries and the procedure catalog from --source (default: the\n"
 			    "project's data/ folder). --demo adds demo accounts and dossiers.\n");
@@ -159,7 +174,7 @@ static int cmd_init(int argc, char **argv)
 		source = MOTCUA_SOURCE_DATA;
 	log_set_quiet(1); /* the report below says what init did */
 	mc_app app;
-	if (app_open(&app, data, true))
+	if (app_open(&app, data, db, true))
 		return 1;
 	int rc = 1;
 	mc_diag d = {0};
@@ -206,7 +221,7 @@ static int cmd_init(int argc, char **argv)
 		}
 		printf("demo dossiers created\n");
 	}
-	printf("data directory ready: %s\n", data);
+	printf("data directory ready: %s (database: %s)\n", data, store_backend(app.db));
 	rc = 0;
 out:
 	mc_diag_clear(&d);
@@ -221,6 +236,7 @@ out:
 static int cmd_serve(int argc, char **argv)
 {
 	static const struct option opts[] = {{"data", required_argument, 0, 'd'},
+	                                     {"db", required_argument, 0, 'B'},
 	                                     {"listen", required_argument, 0, 'l'},
 	                                     {"threads", required_argument, 0, 't'},
 	                                     {"max-upload", required_argument, 0, 'u'},
@@ -228,7 +244,7 @@ static int cmd_serve(int argc, char **argv)
 	                                     {"quiet", no_argument, 0, 'q'},
 	                                     {"help", no_argument, 0, 'h'},
 	                                     {0, 0, 0, 0}};
-	const char *data = NULL, *listen_at = "127.0.0.1:8080";
+	const char *data = NULL, *db = NULL, *listen_at = "127.0.0.1:8080";
 	long threads = 4, max_upload = DEFAULT_MAX_UPLOAD;
 	int c;
 	char *end;
@@ -238,6 +254,9 @@ static int cmd_serve(int argc, char **argv)
 		switch (c) {
 		case 'd':
 			data = optarg;
+			break;
+		case 'B':
+			db = optarg;
 			break;
 		case 'l':
 			listen_at = optarg;
@@ -266,13 +285,17 @@ static int cmd_serve(int argc, char **argv)
 			log_set_quiet(1);
 			break;
 		case 'h':
-			printf("usage: motcua serve --data DIR [--listen HOST:PORT] [--threads N]\n"
+			printf("usage: motcua serve --data DIR [--db URL] [--listen HOST:PORT] "
+			       "[--threads N]\n"
 			       "                    [--max-upload BYTES] [--token-ttl SECONDS] "
 			       "[--quiet]\n\n"
 			       "Serves the API on HOST:PORT (default 127.0.0.1:8080) with a pool\n"
 			       "of N worker threads (default 4). SIGTERM or SIGINT stops it after\n"
 			       "the requests in flight finish. Bearer tokens live --token-ttl\n"
-			       "seconds (default 43200).\n");
+			       "seconds (default 43200). With --db postgresql://... the data\n"
+			       "lives in PostgreSQL (a pool of N + 2 connections) and DIR holds\n"
+			       "the blobs: several nodes may serve one database when they share\n"
+			       "DIR/blobs.\n");
 			return 0;
 		default:
 			return bad_option("serve", c, argv);
@@ -291,8 +314,9 @@ static int cmd_serve(int argc, char **argv)
 	memcpy(host, listen_at, (size_t)(colon - listen_at));
 	host[colon - listen_at] = '\0';
 	mc_app app;
-	if (app_open(&app, data, false))
+	if (app_open(&app, data, db, false))
 		return 1;
+	store_set_pool(app.db, (int)threads + 2);
 	app.max_upload = max_upload;
 	server_opts so = {.host = host, .port = (int)port, .threads = (int)threads};
 	int rc = server_run(&app, &so);
@@ -349,6 +373,10 @@ int main(int argc, char **argv)
 		return auth_cli_user(argc - 1, argv + 1);
 	if (strcmp(cmd, "audit") == 0)
 		return audit_cli(argc - 1, argv + 1);
+	if (strcmp(cmd, "backup") == 0)
+		return backup_cli(argc - 1, argv + 1);
+	if (strcmp(cmd, "restore") == 0)
+		return restore_cli(argc - 1, argv + 1);
 	if (strcmp(cmd, "routes") == 0)
 		return cmd_routes(argc - 1, argv + 1);
 	fprintf(stderr, "motcua: unknown command '%s' (try 'motcua --help')\n", cmd);
