@@ -169,6 +169,8 @@ ha_load_env() {
 rest_port() { eval "echo \$REST_PORT_$1"; }
 pg_port() { eval "echo \$PG_PORT_$1"; }
 node_port() { eval "echo \$NODE_PORT_$1"; }
+etcd_client_port() { eval "echo \$ETCD_CLIENT_PORT_$1"; }
+etcd_peer_port() { eval "echo \$ETCD_PEER_PORT_$1"; }
 
 # Name of the current leader according to the Patroni REST API of any
 # reachable site (empty if none).
