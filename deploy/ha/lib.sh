@@ -238,3 +238,8 @@ sys.exit(0 if n >= 2 else 1)
 	done
 	return 1
 }
+
+# Prints the header comment of script $1 (its --help).
+ha_help() {
+	awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$1"
+}
