@@ -4,8 +4,16 @@
 // keeps the load going until a new leader serves writes and some seconds
 // after, then checks that every acknowledged write is still there.
 //
-//   node deploy/ha/failover.mjs HA_DIR [--mode api|sql] [--clients N]
-//        [--warmup S] [--after S] [--failover-deadline S] [--report FILE]
+//   node deploy/ha/failover.mjs HA_DIR [--mode api|sql] [--kill postgres|site]
+//        [--clients N] [--warmup S] [--after S] [--failover-deadline S]
+//        [--report FILE] [--control]
+//
+// --kill postgres (default) kills the leader's postmaster; --kill site
+// kills, all at once with SIGKILL, everything of the leader's site: its
+// Patroni, its postmaster, its etcd member and its motcua node (a data
+// center lost). Patroni's leader key then has to expire (ttl 10 s) before
+// another site takes over, and requests in flight on the dead node get a
+// 502 from HAProxy (retried by the client with the same key).
 //
 // Modes:
 //   api  (default) citizens submit dossiers through HAProxy's HTTP port to
@@ -43,7 +51,7 @@ import { validSubmission } from '../../tests/api/lib/fixtures.mjs';
 /* ---- options ---------------------------------------------------------- */
 
 const argv = process.argv.slice(2);
-const opt = { mode: 'api', clients: 8, warmup: 5, after: 10, 'failover-deadline': 120, report: '' };
+const opt = { mode: 'api', kill: 'postgres', clients: 8, warmup: 5, after: 10, 'failover-deadline': 120, report: '' };
 let haDir = '';
 let control = false;
 for (let i = 0; i < argv.length; i++) {
@@ -58,13 +66,14 @@ for (let i = 0; i < argv.length; i++) {
 if (!haDir) usage('HA_DIR is required');
 if (!['api', 'sql'].includes(opt.mode)) usage('--mode is api or sql');
 if (control && opt.mode !== 'sql') usage('--control needs --mode sql');
+if (!['postgres', 'site'].includes(opt.kill)) usage('--kill is postgres or site');
 for (const k of ['clients', 'warmup', 'after', 'failover-deadline']) {
 	opt[k] = Number(opt[k]);
 	if (!Number.isInteger(opt[k]) || opt[k] < 1 || opt[k] > 1000) usage(`--${k} must be an integer 1..1000`);
 }
 
 function usage(msg) {
-	console.error(`failover.mjs: ${msg}\nusage: node deploy/ha/failover.mjs HA_DIR [--mode api|sql] [--clients N] [--warmup S] [--after S] [--failover-deadline S] [--report FILE] [--control]`);
+	console.error(`failover.mjs: ${msg}\nusage: node deploy/ha/failover.mjs HA_DIR [--mode api|sql] [--kill postgres|site] [--clients N] [--warmup S] [--after S] [--failover-deadline S] [--report FILE] [--control]`);
 	process.exit(2);
 }
 
@@ -346,9 +355,20 @@ async function main() {
 		log(`control: ${acked.length - n0} writes acknowledged while the replicas received nothing`);
 	}
 	const ackedAtKill = acked.length;
-	log(`${ackedAtKill} writes acknowledged; kill -9 of ${before.name}'s postmaster (pid ${pid})`);
+	const victims = [pid];
+	if (opt.kill === 'site') {
+		for (const d of ['patroni', 'etcd', 'motcua']) {
+			try {
+				victims.push(Number(readFileSync(join(haDir, 'run', `${d}${before.site}.pid`), 'utf8')));
+			} catch {
+				/* not started (sql mode has no motcua node) */
+			}
+		}
+	}
+	const what = opt.kill === 'site' ? `the whole of ${before.name} (Patroni, postmaster, etcd, motcua)` : `${before.name}'s postmaster`;
+	log(`${ackedAtKill} writes acknowledged; kill -9 of ${what}: pids ${victims.join(' ')}`);
 	const tKill = now();
-	process.kill(pid, 'SIGKILL');
+	signalAll(victims, 'SIGKILL');
 	signalAll(paused.splice(0), 'SIGKILL'); /* the paused senders die with their primary */
 
 	/* new leader: another member running as leader (bounded wait) */
@@ -396,6 +416,7 @@ async function main() {
 		mode: opt.mode,
 		clients: opt.clients,
 		killed: before.name,
+		kill: opt.kill,
 		new_leader: after.name,
 		acknowledged: acked.length,
 		acknowledged_before_kill: ackedAtKill,
@@ -419,7 +440,9 @@ async function main() {
 	if (errors['500']) bad.push(`${errors['500']} answers 500 (must be 503 with Retry-After)`);
 	/* a failover may delay a write (503, retried), never refuse it otherwise:
 	 * e.g. a 401 would log a citizen out because the database was away */
-	const other = Object.keys(errors).filter((k) => /^\d+$/.test(k) && k !== '503' && k !== '500');
+	/* 502: HAProxy's answer for a request in flight on a node that died */
+	const expected = opt.kill === 'site' ? ['503', '500', '502'] : ['503', '500'];
+	const other = Object.keys(errors).filter((k) => /^\d+$/.test(k) && !expected.includes(k));
 	if (other.length) bad.push(`unexpected answers ${other.map((k) => `${k} x${errors[k]}`).join(', ')} (first: ${countError.first})`);
 	if (missingRetryAfter) bad.push(`${missingRetryAfter} answers 503 without Retry-After`);
 	if (acked.length - ackedAtKill < 1) bad.push('no write acknowledged after the kill');
@@ -433,7 +456,7 @@ async function main() {
 
 	console.log('\n== failover-test report');
 	console.log(`  mode                               ${report.mode} (${report.clients} concurrent clients)`);
-	console.log(`  killed (kill -9 of the postmaster) ${report.killed}; new leader ${report.new_leader}`);
+	console.log(`  killed (kill -9 of ${opt.kill === 'site' ? 'the site' : 'the postmaster'})${opt.kill === 'site' ? '      ' : ''} ${report.killed}; new leader ${report.new_leader}`);
 	console.log(`  writes acknowledged                ${report.acknowledged} (${ackedAtKill} before the kill)`);
 	console.log(`  found afterwards                   ${report.found_afterwards}`);
 	console.log(`  acknowledged writes lost           ${report.lost}`);
