@@ -5,11 +5,15 @@
 #               and -Werror (clang), run unit, API and lint tests; the store
 #               unit tests and the whole API suite run on SQLite and again on
 #               PostgreSQL 15 (a temporary cluster, scripts/pg-test.sh)
+#               and deploy/ha/failover-test on the sanitizer build (~2 min)
+#   make check-ha  install etcd/Patroni/PostgreSQL/HAProxy, build, run
+#               deploy/ha/failover-test (three sites on loopback, kill -9 of
+#               the leader's PostgreSQL under load; docs/OPERATIONS.md)
 JOBS ?= 2
 DEMO_DATA ?= demo-data
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all build deps demo check check-build check-clang check-format unit api api-sqlite api-pg bench clean format
+.PHONY: all build deps demo check check-build check-clang check-format unit api api-sqlite api-pg bench clean format check-ha ha
 
 all: build
 
@@ -54,8 +58,19 @@ api-pg: check-build
 	npm ci --no-audit --no-fund --loglevel=error
 	MOTCUA_BIN=$(CURDIR)/build-check/motcua scripts/pg-test.sh run tests/api/run.sh
 
-check: check-format check-build check-clang unit api
+check: check-format check-build check-clang unit api ha
 	@echo "make check: all tests passed"
+
+check-ha:
+	@scripts/deps.sh ha
+	@$(MAKE) --no-print-directory build
+	MOTCUA_BIN=$(CURDIR)/build/motcua deploy/ha/failover-test
+
+# The failover test inside `make check`, on the ASan/UBSan build (it takes
+# about two minutes on two cores: docs/OPERATIONS.md).
+ha: check-build
+	@scripts/deps.sh ha
+	MOTCUA_BIN=$(CURDIR)/build-check/motcua deploy/ha/failover-test
 
 bench: build
 	bench/run

@@ -1,6 +1,8 @@
 #!/bin/sh
 # deps.sh - installs the Debian 12 packages motcua needs that are missing.
-# Usage: scripts/deps.sh build|check   (check adds test and lint tools)
+# Usage: scripts/deps.sh build|check|bench|ha
+#   check adds test and lint tools; ha adds what deploy/ha needs (etcd,
+#   Patroni, PostgreSQL 15, HAProxy) and Node.js for its load driver.
 set -eu
 want="build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
 libpq-dev libsodium-dev zlib1g-dev libqrencode-dev libtesseract-dev libleptonica-dev
@@ -13,12 +15,16 @@ fi
 if [ "${1:-build}" = bench ]; then
 	want="$want wrk sqlite3 curl postgresql"
 fi
+if [ "${1:-build}" = ha ]; then
+	want="$want etcd-server patroni postgresql-15 postgresql-client-15 haproxy curl python3
+util-linux"
+fi
 missing=""
 for p in $want; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 		missing="$missing $p"
 done
-if [ "${1:-build}" = check ] && ! command -v node >/dev/null 2>&1; then
+if { [ "${1:-build}" = check ] || [ "${1:-build}" = ha ]; } && ! command -v node >/dev/null 2>&1; then
 	missing="$missing nodejs npm"
 fi
 [ -z "$missing" ] && exit 0
