@@ -160,8 +160,10 @@ static void leaf_input(wiz *w, mc_buf *b, const char *path, const char *name, js
 		mc_buf_puts(b, "</select>");
 		return;
 	}
+	/* dates are typed as text (YYYY-MM-DD, said in a hint): the same in
+	 * every browser and with the keyboard alone */
+	bool date = fmt && !strcmp(fmt, "date");
 	const char *itype = !strcmp(type, "integer") || !strcmp(type, "number") ? "number"
-	                    : fmt && !strcmp(fmt, "date")                       ? "date"
 	                    : fmt && !strcmp(fmt, "email")                      ? "email"
 	                                                                        : "text";
 	const char *ac = "";
@@ -170,6 +172,13 @@ static void leaf_input(wiz *w, mc_buf *b, const char *path, const char *name, js
 	else if (!strcmp(name, "email"))
 		ac = " autocomplete=\"email\"";
 	json_t *ml = json_object_get(s, "maxLength");
+	if (date) {
+		html_fmt(
+		    b, "<span class=\"hint\" id=\"%s-hint\">%s</span>", id,
+		    PT_T(c, "Năm-tháng-ngày, ví dụ 2026-03-02", "Year-month-day, e.g. 2026-03-02"));
+		ac = mc_arena_printf(c->req->arena,
+		                     " inputmode=\"numeric\" aria-describedby=\"%s-hint\"", id);
+	}
 	html_fmt(b, "<input type=\"%s\" id=\"%s\" name=\"f:%s\" value=\"%s\"%R%R%R>", itype, id,
 	         path, v ? v : "", required ? " required" : "", ac,
 	         json_is_integer(ml) ? mc_arena_printf(c->req->arena, " maxlength=\"%lld\"",
