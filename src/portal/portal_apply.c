@@ -187,8 +187,10 @@ static void leaf_input(wiz *w, mc_buf *b, const char *path, const char *name, js
 }
 
 /* Inputs for every leaf under an object schema (nested objects become
- * fieldsets). */
-static void object_inputs(wiz *w, mc_buf *b, const char *path, json_t *s, json_t *value)
+ * fieldsets). A leaf is marked required only when every object above it
+ * is required too: the members of an optional group may stay empty. */
+static void object_inputs(wiz *w, mc_buf *b, const char *path, json_t *s, json_t *value,
+                          bool required)
 {
 	json_t *props = json_object_get(s, "properties");
 	json_t *req = json_object_get(s, "required");
@@ -200,12 +202,12 @@ static void object_inputs(wiz *w, mc_buf *b, const char *path, json_t *s, json_t
 		json_t *v = json_object_get(value, k);
 		if (!strcmp(type_of(ps), "object")) {
 			html_fmt(b, "<fieldset><legend>%s</legend>", pt_schema_title(w->c, ps, k));
-			object_inputs(w, b, p, ps, v);
+			object_inputs(w, b, p, ps, v, required && in_list(req, k));
 			mc_buf_puts(b, "</fieldset>");
 		} else if (!strcmp(type_of(ps), "array")) {
 			continue; /* lists are not asked in the wizard */
 		} else {
-			leaf_input(w, b, p, k, ps, v, in_list(req, k));
+			leaf_input(w, b, p, k, ps, v, required && in_list(req, k));
 		}
 	}
 }
@@ -316,7 +318,8 @@ static void group_step(wiz *w, mc_buf *b)
 	if (!strcmp(type_of(gs), "object")) {
 		html_fmt(b, "<fieldset><legend><span class=\"h2\">%s</span></legend>",
 		         pt_schema_title(w->c, gs, key));
-		object_inputs(w, b, key, gs, v);
+		object_inputs(w, b, key, gs, v,
+		              in_list(json_object_get(w->schema, "required"), key));
 		mc_buf_puts(b, "</fieldset>");
 	} else {
 		leaf_input(w, b, key, key, gs, v,

@@ -3,6 +3,7 @@
  * at-risk highlighted), the dossier page (components, form, supplement
  * request, result, status timeline) with one form per lifecycle action
  * the caller may take, and the download of attached files. */
+#include "calendar/calendar.h"
 #include "catalog/catalog.h"
 #include "core/date.h"
 #include "core/text.h"
@@ -10,6 +11,7 @@
 #include "dossier/dossier.h"
 #include "portal/portal_internal.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -412,9 +414,78 @@ static void history(pt_ctx *c, mc_buf *b, const char *code)
 	json_decref(items);
 }
 
+typedef struct due_ctx {
+	mc_day from;
+	int n;
+	mc_day out;
+} due_ctx;
+
+static mc_err add_days(store_conn *conn, void *ctx, mc_diag *d)
+{
+	(void)d;
+	due_ctx *x = ctx;
+	return calendar_add_working_days(conn, x->from, x->n, &x->out);
+}
+
+/* The due date the dossier would get if received today (YYYY-MM-DD in
+ * buf), from the procedure's time limit for its channel; false when the
+ * procedure has none. */
+static bool expected_due(pt_ctx *c, json_t *proc, const char *channel, char buf[16])
+{
+	double amount = 0;
+	catalog_unit u = catalog_time_limit(proc, channel, &amount);
+	due_ctx x = {.from = date_local_of(ts_now())};
+	if (u == LIMIT_NONE || amount < 0 || amount > 1000)
+		return false;
+	if (u == LIMIT_DAYS) {
+		date_format(x.from + (mc_day)ceil(amount), buf);
+		return true;
+	}
+	x.n = u == LIMIT_HOURS ? (int)ceil(amount / CALENDAR_WORKING_HOURS) : (int)ceil(amount);
+	mc_diag d = {0};
+	mc_err e = store_read(c->req->app->db, add_days, &x, &d);
+	mc_diag_clear(&d);
+	if (e != MC_OK)
+		return false;
+	date_format(x.out, buf);
+	return true;
+}
+
+static void receipt(pt_ctx *c, mc_buf *b, json_t *dsr, json_t *proc)
+{
+	const char *code = json_string_value(json_object_get(dsr, "code"));
+	const char *ch = json_string_value(json_object_get(dsr, "channel"));
+	html_fmt(b,
+	         "<section class=\"success receipt\" role=\"status\" aria-labelledby=\"h-rc\">"
+	         "<h2 id=\"h-rc\">%s</h2><p>%s: <strong>%s</strong></p><p>%s: %s</p>",
+	         PT_T(c, "Biên nhận: hồ sơ đã được nộp", "Receipt: your application was submitted"),
+	         PT_T(c, "Mã hồ sơ", "Dossier code"), code,
+	         PT_T(c, "Thời điểm nộp", "Submitted at"),
+	         pt_datetime(c, json_string_value(json_object_get(dsr, "submitted_at"))));
+	char due[16];
+	const char *set = json_string_value(json_object_get(dsr, "due_date"));
+	if (set)
+		html_fmt(b, "<p>%s: <strong>%s</strong></p>",
+		         PT_T(c, "Ngày hẹn trả kết quả", "Due date"), pt_date(c, set));
+	else if (expected_due(c, proc, ch ? ch : "online", due))
+		html_fmt(b, "<p>%s: <strong>%s</strong> (%s: %s)</p>",
+		         PT_T(c, "Ngày hẹn trả kết quả dự kiến, nếu hồ sơ được tiếp nhận hôm nay",
+		              "Expected due date if the dossier is received today"),
+		         pt_date(c, due), PT_T(c, "thời hạn", "time limit"),
+		         pt_limit_text(c, json_object_get(proc, "time_limit")));
+	html_fmt(
+	    b, "<p>%s</p></section>",
+	    PT_T(c,
+	         "Ngày hẹn chính thức được ghi khi cơ quan tiếp nhận hồ sơ; bạn theo dõi tại "
+	         "trang này.",
+	         "The official due date is set when the office receives the dossier; follow it "
+	         "on this page."));
+}
+
 /* The dossier page; `flash` is a success line, `errors` a 422 error list
  * (both may be NULL). */
-static void dossier_page(pt_ctx *c, int status, const char *code, const char *flash, json_t *errors)
+static void dossier_page(pt_ctx *c, int status, const char *code, const char *flash,
+                         bool show_receipt, json_t *errors)
 {
 	json_t *dsr = NULL;
 	mc_diag d = {0};
@@ -441,7 +512,9 @@ static void dossier_page(pt_ctx *c, int status, const char *code, const char *fl
 	         c->who.role >= ROLE_OFFICER ? PT_T(c, "Hồ sơ cần xử lý", "Dossier queue")
 	                                     : PT_T(c, "Hồ sơ của tôi", "My dossiers"),
 	         code, PT_T(c, "Hồ sơ", "Dossier"), code);
-	if (flash)
+	if (show_receipt)
+		receipt(c, &b, dsr, proc);
+	else if (flash)
 		html_fmt(&b, "<p class=\"success\" role=\"status\">%s</p>", flash);
 	if (errors) {
 		html_fmt(&b, "<div class=\"error\" role=\"alert\"><p>%s</p><ul>",
@@ -560,7 +633,7 @@ void pt_h_dossier(mc_req *req, mc_resp *resp)
 	if (ok && strlen(ok) < 32)
 		flash = mc_arena_printf(req->arena, "%s: %s", PT_T(&c, "Đã thực hiện", "Done"),
 		                        pt_action_name(&c, ok));
-	dossier_page(&c, 200, req->params[0], flash, NULL);
+	dossier_page(&c, 200, req->params[0], flash, ok && !strcmp(ok, "submit"), NULL);
 }
 
 /* Builds the action body from the posted form; uploads supplement files
@@ -661,13 +734,13 @@ void pt_h_dossier_post(mc_req *req, mc_resp *resp)
 	const char *code = req->params[0];
 	const char *action = pt_field(&c, "action");
 	if (!action || strlen(action) > 32) {
-		dossier_page(&c, 422, code, NULL, NULL);
+		dossier_page(&c, 422, code, NULL, false, NULL);
 		return;
 	}
 	json_t *body = json_object(), *errors = json_array();
 	action_body(&c, action, body, errors);
 	if (json_array_size(errors)) {
-		dossier_page(&c, 422, code, NULL, errors);
+		dossier_page(&c, 422, code, NULL, false, errors);
 		goto out;
 	}
 	json_t *out = NULL;
@@ -675,13 +748,11 @@ void pt_h_dossier_post(mc_req *req, mc_resp *resp)
 	mc_err e = dossier_act(req->app, &c.who, code, body, &out, &d);
 	json_decref(out);
 	if (e == MC_OK) {
-		char *loc = mc_arena_printf(req->arena, "/ho-so/%s?ok=%s", code, action);
 		mc_buf u = {0};
 		mc_buf_puts(&u, "/ho-so/");
 		html_url(&u, code);
 		mc_buf_puts(&u, "?ok=");
 		html_url(&u, action);
-		(void)loc;
 		pt_redirect(&c, mc_buf_cstr(&u));
 		mc_buf_free(&u);
 	} else if (e == MC_ERR_UNPROCESSABLE || e == MC_ERR_CONFLICT || e == MC_ERR_INVALID) {
@@ -692,10 +763,10 @@ void pt_h_dossier_post(mc_req *req, mc_resp *resp)
 			    list, json_pack("{s:s, s:s}", "message",
 			                    d.detail[0] ? d.detail : "not allowed now",
 			                    "message_vi", d.detail_vi[0] ? d.detail_vi : d.detail));
-		dossier_page(&c, e == MC_ERR_CONFLICT ? 409 : 422, code, NULL, list);
+		dossier_page(&c, e == MC_ERR_CONFLICT ? 409 : 422, code, NULL, false, list);
 		json_decref(list);
 	} else {
-		dossier_page(&c, http_status_of(e), code, NULL, NULL);
+		dossier_page(&c, http_status_of(e), code, NULL, false, NULL);
 	}
 	mc_diag_clear(&d);
 out:
