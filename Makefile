@@ -2,12 +2,14 @@
 #   make        build ./build/motcua
 #   make demo   install what is missing, build, create demo data, serve on :8080
 #   make check  install what is missing, build with -Werror + sanitizers (gcc)
-#               and -Werror (clang), run unit, API and lint tests
+#               and -Werror (clang), run unit, API, browser and lint tests
 JOBS ?= 2
 DEMO_DATA ?= demo-data
 LISTEN ?= 127.0.0.1:8080
+# playwright-core drives Debian's chromium; never download a browser
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
-.PHONY: all build deps demo check check-build check-clang check-format unit api bench clean format
+.PHONY: all build deps demo check check-build check-clang check-format unit api browser bench clean format
 
 all: build
 
@@ -45,7 +47,13 @@ api: check-build
 	npm ci --no-audit --no-fund --loglevel=error
 	MOTCUA_BIN=$(CURDIR)/build-check/motcua tests/api/run.sh
 
-check: check-format check-build check-clang unit api
+# The portal in Debian's chromium (playwright-core, axe-core); screenshots
+# of every step in build-check/browser-screenshots.
+browser: check-build
+	npm ci --no-audit --no-fund --loglevel=error
+	MOTCUA_BIN=$(CURDIR)/build-check/motcua BROWSER_OUT=$(CURDIR)/build-check/browser-screenshots tests/browser/run.sh
+
+check: check-format check-build check-clang unit api browser
 	@echo "make check: all tests passed"
 
 bench: build

@@ -5,7 +5,7 @@ set -eu
 want="build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
 libsodium-dev zlib1g-dev"
 if [ "${1:-build}" = check ]; then
-	want="$want clang clang-format libcmocka-dev sqlite3 curl git"
+	want="$want clang clang-format libcmocka-dev sqlite3 curl git chromium"
 fi
 if [ "${1:-build}" = bench ]; then
 	want="$want wrk sqlite3 curl"

@@ -23,6 +23,7 @@ if [ ! -x "$bin" ]; then
 	exit 2
 fi
 export BROWSER_OUT="${BROWSER_OUT:-$PWD/$(dirname "$bin")/browser-screenshots}"
+rm -rf "$BROWSER_OUT"
 echo "== browser tests against $bin (screenshots in $BROWSER_OUT)"
 if [ $# -eq 0 ]; then
 	set -- tests/browser/
