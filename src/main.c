@@ -11,6 +11,8 @@
 #include "dossier/dossier.h"
 #include "http/server.h"
 #include "http/server_internal.h"
+#include "ocr/ocr.h"
+#include "result/result.h"
 #include "territory/territory.h"
 
 #include <getopt.h>
@@ -35,6 +37,7 @@ static const char *usage_main =
     "  import    import data (motcua import procedures FILE)\n"
     "  user      manage accounts (motcua user add ...)\n"
     "  audit     verify the audit log (motcua audit verify --data DIR)\n"
+    "  result    signing keys of results (motcua result rotate-key AGENCY ...)\n"
     "  routes    print every HTTP route\n"
     "\n"
     "Run 'motcua COMMAND --help' for the options of a command.\n";
@@ -118,12 +121,11 @@ static void add_ministry(const char *code, const char *name_vi, const char *name
 
 static int cmd_init(int argc, char **argv)
 {
-	static const struct option opts[] = {{"data", required_argument, 0, 'd'},
-	                                     {"demo", no_argument, 0, 'D'},
-	                                     {"source", required_argument, 0, 's'},
-	                                     {"help", no_argument, 0, 'h'},
-	                                     {0, 0, 0, 0}};
-	const char *data = NULL, *source = getenv("MOTCUA_DATA_SOURCE");
+	static const struct option opts[] = {
+	    {"data", required_argument, 0, 'd'},   {"demo", no_argument, 0, 'D'},
+	    {"source", required_argument, 0, 's'}, {"master-key", required_argument, 0, 'm'},
+	    {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+	const char *data = NULL, *source = getenv("MOTCUA_DATA_SOURCE"), *mkey = NULL;
 	bool demo = false;
 	int c;
 	optind = 1;
@@ -139,13 +141,21 @@ static int cmd_init(int argc, char **argv)
 		case 's':
 			source = optarg;
 			break;
+		case 'm':
+			mkey = optarg;
+			break;
 		case 'h':
 			printf(
-			    "usage: motcua init --data DIR [--demo] [--source DIR]\n\n"
+			    "usage: motcua init --data DIR [--demo] [--source DIR] [--master-key "
+			    "FILE]\n\n"
 			    "Creates DIR (SQLite in WAL mode), applies migrations, loads the\n"
 			    "34 provinces and 3,321 communes, their People's Committees, the\n"
 			    "ministries and the procedure catalog from --source (default: the\n"
-			    "project's data/ folder). --demo adds demo accounts and dossiers.\n");
+			    "project's data/ folder). --demo adds demo accounts and dossiers.\n"
+			    "The master key that encrypts agencies' signing keys is created\n"
+			    "(mode 0600) unless it exists: --master-key FILE, else\n"
+			    "$MOTCUA_MASTER_KEY_FILE, else DIR/master.key. Nodes sharing one\n"
+			    "database must share this file.\n");
 			return 0;
 		default:
 			return bad_option("init", c, argv);
@@ -165,6 +175,15 @@ static int cmd_init(int argc, char **argv)
 	mc_diag d = {0};
 	char *units_path = mc_xasprintf("%s/admin-units-vn.json", source);
 	char *proc_path = mc_xasprintf("%s/procedures-vn.jsonl.gz", source);
+	char *key_path = result_master_key_path(mkey, data);
+	bool key_created = false;
+	if (result_master_key_create(key_path, &key_created, &d) != MC_OK ||
+	    result_master_key_load(key_path, &d) != MC_OK) {
+		fprintf(stderr, "motcua init: %s\n", d.detail);
+		goto out;
+	}
+	printf("master key for signing keys: %s (%s)\n", key_path,
+	       key_created ? "created" : "kept");
 	int units = 0, agencies = 0;
 	if (territory_load_units(app.db, units_path, &units, &agencies, &d) != MC_OK) {
 		fprintf(stderr, "motcua init: units: %s\n", d.detail);
@@ -212,6 +231,7 @@ out:
 	mc_diag_clear(&d);
 	free(units_path);
 	free(proc_path);
+	free(key_path);
 	app_close(&app);
 	return rc;
 }
@@ -225,10 +245,12 @@ static int cmd_serve(int argc, char **argv)
 	                                     {"threads", required_argument, 0, 't'},
 	                                     {"max-upload", required_argument, 0, 'u'},
 	                                     {"token-ttl", required_argument, 0, 'T'},
+	                                     {"master-key", required_argument, 0, 'm'},
+	                                     {"public-url", required_argument, 0, 'P'},
 	                                     {"quiet", no_argument, 0, 'q'},
 	                                     {"help", no_argument, 0, 'h'},
 	                                     {0, 0, 0, 0}};
-	const char *data = NULL, *listen_at = "127.0.0.1:8080";
+	const char *data = NULL, *listen_at = "127.0.0.1:8080", *mkey = NULL;
 	long threads = 4, max_upload = DEFAULT_MAX_UPLOAD;
 	int c;
 	char *end;
@@ -262,17 +284,32 @@ static int cmd_serve(int argc, char **argv)
 			auth_set_limits(&lim);
 			break;
 		}
+		case 'm':
+			mkey = optarg;
+			break;
+		case 'P':
+			if (result_set_public_url(optarg, NULL) != MC_OK)
+				return bad_arg("serve",
+				               "--public-url must be an http:// or https:// "
+				               "address (at most 200 characters)");
+			break;
 		case 'q':
 			log_set_quiet(1);
 			break;
 		case 'h':
-			printf("usage: motcua serve --data DIR [--listen HOST:PORT] [--threads N]\n"
-			       "                    [--max-upload BYTES] [--token-ttl SECONDS] "
-			       "[--quiet]\n\n"
-			       "Serves the API on HOST:PORT (default 127.0.0.1:8080) with a pool\n"
-			       "of N worker threads (default 4). SIGTERM or SIGINT stops it after\n"
-			       "the requests in flight finish. Bearer tokens live --token-ttl\n"
-			       "seconds (default 43200).\n");
+			printf(
+			    "usage: motcua serve --data DIR [--listen HOST:PORT] [--threads N]\n"
+			    "                    [--max-upload BYTES] [--token-ttl SECONDS] "
+			    "[--quiet]\n"
+			    "                    [--master-key FILE] [--public-url URL]\n\n"
+			    "Serves the API on HOST:PORT (default 127.0.0.1:8080) with a pool\n"
+			    "of N worker threads (default 4). SIGTERM or SIGINT stops it after\n"
+			    "the requests in flight finish. Bearer tokens live --token-ttl\n"
+			    "seconds (default 43200). The master key that decrypts agencies'\n"
+			    "signing keys: --master-key FILE, else $MOTCUA_MASTER_KEY_FILE, else\n"
+			    "DIR/master.key (every node must use the same one). --public-url is\n"
+			    "the base of the verification addresses in QR codes (default\n"
+			    "http://127.0.0.1:8080).\n");
 			return 0;
 		default:
 			return bad_option("serve", c, argv);
@@ -290,12 +327,26 @@ static int cmd_serve(int argc, char **argv)
 		return bad_arg("serve", "--listen must be HOST:PORT");
 	memcpy(host, listen_at, (size_t)(colon - listen_at));
 	host[colon - listen_at] = '\0';
+	mc_diag kd = {0};
+	char *key_path = result_master_key_path(mkey, data);
+	mc_err ke = result_master_key_load(key_path, &kd);
+	free(key_path);
+	if (ke != MC_OK) {
+		/* verification still works; issuing results answers 503 until a
+		 * master key is given */
+		fprintf(stderr, "motcua serve: warning: %s; results cannot be signed\n", kd.detail);
+		mc_diag_clear(&kd);
+	}
 	mc_app app;
 	if (app_open(&app, data, false))
 		return 1;
 	app.max_upload = max_upload;
 	server_opts so = {.host = host, .port = (int)port, .threads = (int)threads};
+	mc_diag wd = {0};
+	if (ocr_worker_start(&app, &wd) != MC_OK)
+		fprintf(stderr, "motcua serve: warning: %s; scans are not read\n", wd.detail);
 	int rc = server_run(&app, &so);
+	ocr_worker_stop();
 	app_close(&app);
 	return rc;
 }
@@ -351,6 +402,8 @@ int main(int argc, char **argv)
 		return audit_cli(argc - 1, argv + 1);
 	if (strcmp(cmd, "routes") == 0)
 		return cmd_routes(argc - 1, argv + 1);
+	if (strcmp(cmd, "result") == 0)
+		return result_cli(argc - 1, argv + 1);
 	fprintf(stderr, "motcua: unknown command '%s' (try 'motcua --help')\n", cmd);
 	return 2;
 }

@@ -8,6 +8,7 @@
 #include "core/date.h"
 #include "core/mem.h"
 #include "core/text.h"
+#include "ocr/ocr.h"
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -225,6 +226,9 @@ static mc_err put_fn(store_conn *c, void *vctx, mc_diag *diag)
 	snprintf(object, sizeof object, "document/%s", x->id);
 	e = audit_append(c, x->actor, "document.upload", object, detail);
 	json_decref(detail);
+	/* text extraction of the scan, queued with the upload (never lost) */
+	if (!e)
+		e = ocr_enqueue(c, x->id, x->sha, x->media_type, x->created_at);
 	return e;
 }
 
@@ -276,6 +280,7 @@ mc_err document_put(mc_app *app, int64_t owner_user_id, const char *actor, const
 	             .size = n};
 	if ((e = store_write(app->db, put_fn, &x, diag)))
 		return e;
+	ocr_worker_wake();
 	if (out)
 		*out = json_pack("{s:s, s:s, s:s, s:I, s:o, s:s}", "id", id, "sha256", sha,
 		                 "media_type", mt, "size", (json_int_t)n, "name",

@@ -17,6 +17,7 @@
 #include "core/text.h"
 #include "document/document.h"
 #include "dossier/dossier_rules.h"
+#include "result/result.h"
 #include "territory/territory.h"
 #include <sodium.h>
 #include <stdio.h>
@@ -1183,6 +1184,20 @@ static mc_err act_fn(store_conn *c, void *vctx, mc_diag *diag)
 		    dossier_on_time(today, f.has_due_date, f.due_date, d.supplement_requests);
 		set_str(&d.timeliness, on_time ? "on_time" : "late");
 		json_object_set_new(details, "timeliness", json_string(d.timeliness));
+		/* the signed electronic result, in this same transaction */
+		result_issue_in ri = {.dossier_code = d.code,
+		                      .procedure_code = d.procedure,
+		                      .procedure_name = d.procedure_name,
+		                      .agency = d.agency,
+		                      .applicant_username = d.applicant_username,
+		                      .applicant_person_id = d.applicant_person_id,
+		                      .applicant_user_id = d.applicant_user_id,
+		                      .content = d.result,
+		                      .issued_at = now,
+		                      .actor = x->who->username};
+		char rid[RESULT_ID_LEN + 1];
+		if (!(e = result_issue(c, &ri, rid, diag)))
+			json_object_set_new(details, "result_id", json_string(rid));
 		break;
 	}
 	case DA_APOLOGIZE: {
@@ -1503,4 +1518,24 @@ mc_err dossier_count_by_status(store *s, long counts[11])
 {
 	count_ctx x = {counts};
 	return store_read(s, count_fn, &x, NULL);
+}
+
+mc_err dossier_document_dossiers(store_conn *c, const char *document_id, json_t **out)
+{
+	*out = json_array();
+	store_stmt *st;
+	mc_err e = store_prepare(c,
+	                         "SELECT DISTINCT d.code, d.agency FROM dossier_component k JOIN "
+	                         "dossier d ON d.code = k.dossier_code WHERE k.document_id = ?1 "
+	                         "ORDER BY d.code",
+	                         &st);
+	if (e)
+		return e;
+	store_bind_text(st, 1, document_id);
+	bool row;
+	while (!(e = store_step(st, &row)) && row)
+		json_array_append_new(*out, json_pack("{s:s, s:s}", "code", store_col_text(st, 0),
+		                                      "agency", store_col_text(st, 1)));
+	store_finish(st);
+	return e;
 }

@@ -91,6 +91,11 @@ mc_err dossier_seed_demo(mc_app *app, mc_diag *diag);
 mc_err dossier_seed_demo_as(mc_app *app, const mc_principal *citizen, const mc_principal *officer,
                             mc_diag *diag);
 
+/* The dossiers that include document `document_id` as a component, with
+ * the agency handling each now: a new array of {code, agency}, in code
+ * order (empty when none). Runs in the caller's transaction. */
+mc_err dossier_document_dossiers(store_conn *c, const char *document_id, json_t **out);
+
 extern const http_route dossier_routes[];
 
 #endif

@@ -14,6 +14,7 @@
 #include "document/document.h"
 #include "dossier/dossier.h"
 #include "dossier/dossier_rules.h"
+#include "result/result.h"
 
 #include "calendar/calendar.h"
 #include "catalog/catalog.h"
@@ -95,6 +96,9 @@ static int group_setup(void **state)
 	mc_mem_init();
 	setenv("MOTCUA_NOW", "2026-03-02T02:00:00Z", 1);
 	mc_diag d = {0};
+	/* finishing a dossier signs its result: a master key for the test */
+	unsigned char master[RESULT_MASTER_KEY_BYTES] = {7};
+	result_master_key_set(master);
 	app.db = testsupport_store_open("dossier", dir, sizeof dir);
 	if (!app.db || testsupport_load_units(app.db, NULL, NULL))
 		return -1;
