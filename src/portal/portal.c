@@ -140,6 +140,8 @@ void pt_head(pt_ctx *c, mc_buf *b, const char *title)
 	else if (c->who.role >= ROLE_OFFICER)
 		html_fmt(b, "<li><a href=\"/ho-so\">%s</a></li>",
 		         PT_T(c, "Hồ sơ cần xử lý", "Dossier queue"));
+	html_fmt(b, "<li><a href=\"/xac-thuc\">%s</a></li>",
+	         PT_T(c, "Xác thực giấy tờ", "Verify a document"));
 	html_fmt(b, "<li><a href=\"/so-lieu\">%s</a></li>", PT_T(c, "Số liệu", "Scoreboard"));
 	mc_buf_puts(b, "</ul></nav><div class=\"tools\">");
 	const char *other = c->en ? "vi" : "en";

@@ -164,7 +164,7 @@ test('a citizen applies for birth registration with the keyboard only and gets a
 	await page.context().close();
 });
 
-test('an officer receives, asks for a supplement, the citizen supplements, the officer processes and issues the result', async () => {
+test('an officer receives, asks for a supplement, the citizen supplements, the officer issues the signed result, the public verifies it', async () => {
 	assert.ok(code, 'the application test ran first');
 	const officer = await newPage(browser);
 	await loginForm(officer, srv.url, 'officer', ACCOUNTS.officer);
@@ -216,9 +216,34 @@ test('an officer receives, asks for a supplement, the citizen supplements, the o
 	assert.match(main, /123\/2026\/GKS/, 'the citizen sees the result');
 	for (const step of ['Nộp hồ sơ', 'Tiếp nhận', 'Yêu cầu bổ sung', 'Bổ sung hồ sơ', 'Chuyển xử lý', 'Hoàn thành, cấp kết quả', 'Trả kết quả'])
 		assert.ok(main.includes(step), `timeline has ${step}`);
+	/* the signed result, with its QR code */
+	const rid = (await citizen.locator('.rid').textContent()).trim();
+	assert.match(rid, /^[0-9a-f]{32}$/);
+	const qr = citizen.locator('img.qr');
+	assert.equal(await qr.evaluate((img) => img.complete && img.naturalWidth > 0), true, 'the QR code loads');
 	await check(citizen, 'citizen-result');
 	await citizen.context().close();
 	await officer.context().close();
+
+	/* the public verifies it: by typing the id, then through the QR link */
+	const pub = await newPage(browser);
+	await pub.goto(srv.url + '/');
+	await Promise.all([pub.waitForNavigation(), pub.getByRole('link', { name: 'Xác thực giấy tờ' }).click()]);
+	await check(pub, 'public-verify-form');
+	await pub.getByLabel(/Mã kết quả/).fill(rid);
+	await Promise.all([pub.waitForNavigation(), pub.getByRole('button', { name: 'Xác thực' }).click()]);
+	const verdict = await pub.locator('.verdict').textContent();
+	assert.match(verdict, /Hợp lệ/);
+	assert.ok(verdict.includes(code), 'the verdict names the dossier');
+	assert.ok(!verdict.includes('001090012345'), 'no personal number on the public page');
+	await check(pub, 'public-verify-valid');
+	await pub.goto(`${srv.url}/xac-thuc?id=${'0'.repeat(32)}`);
+	await pub.getByRole('alert').waitFor();
+	await check(pub, 'public-verify-unknown');
+	await pub.goto(`${srv.url}/verify/${rid}`);
+	assert.match(await pub.textContent('body'), /UBND-00004/);
+	await check(pub, 'public-qr-link');
+	await pub.context().close();
 });
 
 test('an officer transfers a dossier in processing; the other agency finds it in its queue', async () => {
