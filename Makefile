@@ -2,14 +2,16 @@
 #   make        build ./build/motcua
 #   make demo   install what is missing, build, create demo data, serve on :8080
 #   make check  install what is missing, build with -Werror + sanitizers (gcc)
-#               and -Werror (clang), run unit, API, browser and lint tests
+#               and -Werror (clang), run unit, API, browser and lint tests; the store
+#               unit tests and the whole API suite run on SQLite and again on
+#               PostgreSQL 15 (a temporary cluster, scripts/pg-test.sh)
 JOBS ?= 2
 DEMO_DATA ?= demo-data
 LISTEN ?= 127.0.0.1:8080
 # playwright-core drives Debian's chromium; never download a browser
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
-.PHONY: all build deps demo check check-build check-clang check-format unit api browser bench clean format
+.PHONY: all build deps demo check check-build check-clang check-format unit api api-sqlite api-pg browser bench clean format
 
 all: build
 
@@ -41,11 +43,18 @@ check-format:
 	clang-format --dry-run --Werror $$(find src bench -name '*.[ch]' | sort)
 
 unit: check-build
-	cd build-check && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS)
+	cd build-check && ASAN_OPTIONS=detect_leaks=1 ../scripts/pg-test.sh run ctest --output-on-failure -j $(JOBS)
 
-api: check-build
+api: api-sqlite api-pg
+
+api-sqlite: check-build
 	npm ci --no-audit --no-fund --loglevel=error
 	MOTCUA_BIN=$(CURDIR)/build-check/motcua tests/api/run.sh
+
+# The same suite on PostgreSQL: each test file's server gets its own database.
+api-pg: check-build
+	npm ci --no-audit --no-fund --loglevel=error
+	MOTCUA_BIN=$(CURDIR)/build-check/motcua scripts/pg-test.sh run tests/api/run.sh
 
 # The portal in Debian's chromium (playwright-core, axe-core); screenshots
 # of every step in build-check/browser-screenshots.

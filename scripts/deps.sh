@@ -3,13 +3,15 @@
 # Usage: scripts/deps.sh build|check   (check adds test and lint tools)
 set -eu
 want="build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
-libsodium-dev zlib1g-dev libqrencode-dev libtesseract-dev libleptonica-dev tesseract-ocr-vie
-tesseract-ocr-eng poppler-utils"
+libpq-dev libsodium-dev zlib1g-dev libqrencode-dev libtesseract-dev libleptonica-dev
+tesseract-ocr-vie tesseract-ocr-eng poppler-utils"
 if [ "${1:-build}" = check ]; then
-	want="$want clang clang-format libcmocka-dev sqlite3 curl git pango1.0-tools fonts-dejavu-core chromium"
+	# postgresql: the API suite runs on PostgreSQL 15 too (scripts/pg-test.sh)
+	want="$want clang clang-format libcmocka-dev sqlite3 curl git postgresql pango1.0-tools
+fonts-dejavu-core chromium"
 fi
 if [ "${1:-build}" = bench ]; then
-	want="$want wrk sqlite3 curl"
+	want="$want wrk sqlite3 curl postgresql"
 fi
 missing=""
 for p in $want; do

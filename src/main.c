@@ -4,6 +4,7 @@
 #include "app.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "backup/backup.h"
 #include "catalog/catalog.h"
 #include "core/cli.h"
 #include "core/log.h"
@@ -12,9 +13,12 @@
 #include "http/server.h"
 #include "http/server_internal.h"
 #include "ocr/ocr.h"
+#include "registry/registry.h"
 #include "result/result.h"
 #include "territory/territory.h"
+#include "vault/vault.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -25,6 +29,7 @@
 
 #define DEFAULT_MAX_BODY (1L << 20)    /* 1 MiB of JSON */
 #define DEFAULT_MAX_UPLOAD (20L << 20) /* 20 MiB per attachment */
+#define DEMO_PERSONS 2000              /* synthetic persons of init --demo */
 
 static const char *usage_main =
     "usage: motcua COMMAND [OPTIONS]\n"
@@ -37,10 +42,16 @@ static const char *usage_main =
     "  import    import data (motcua import procedures FILE)\n"
     "  user      manage accounts (motcua user add ...)\n"
     "  audit     verify the audit log (motcua audit verify --data DIR)\n"
+    "  registry  registries: quality report, synthetic population (seed)\n"
+    "  vault     vault reports (motcua vault match-report --data DIR)\n"
     "  result    signing keys of results (motcua result rotate-key AGENCY ...)\n"
+    "  backup    copy the database and blobs (motcua backup --data DIR --to PATH)\n"
+    "  restore   put a backup back (motcua restore --data DIR --from PATH)\n"
     "  routes    print every HTTP route\n"
     "\n"
-    "Run 'motcua COMMAND --help' for the options of a command.\n";
+    "Run 'motcua COMMAND --help' for the options of a command.\n"
+    "Every command that opens data takes --db URL (postgresql://...) to use\n"
+    "PostgreSQL instead of DIR/motcua.db (SQLite); $MOTCUA_DB is its default.\n";
 
 static int bad_arg(const char *cmd, const char *msg)
 {
@@ -56,12 +67,17 @@ static int bad_option(const char *cmd, int c, char **argv)
 	return bad_arg(cmd, msg);
 }
 
-/* Opens the store and fills the application context. */
-static int app_open(mc_app *app, const char *data, bool create)
+/* Opens the store (`db` when given, else $MOTCUA_DB, else SQLite in
+ * `data`) and fills the application context; blobs live in DATA/blobs. */
+static int app_open(mc_app *app, const char *data, const char *db, bool create)
 {
 	mc_diag d = {0};
 	memset(app, 0, sizeof *app);
-	if (store_open(data, create, &app->db, &d) != MC_OK) {
+	if (create && mkdir(data, 0750) != 0 && errno != EEXIST) {
+		fprintf(stderr, "motcua: cannot create %s: %s\n", data, strerror(errno));
+		return 1;
+	}
+	if (store_open(cli_db(db, data), create, &app->db, &d) != MC_OK) {
 		fprintf(stderr, "motcua: %s\n", d.detail);
 		return 1;
 	}
@@ -121,11 +137,14 @@ static void add_ministry(const char *code, const char *name_vi, const char *name
 
 static int cmd_init(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"data", required_argument, 0, 'd'},   {"demo", no_argument, 0, 'D'},
-	    {"source", required_argument, 0, 's'}, {"master-key", required_argument, 0, 'm'},
-	    {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
-	const char *data = NULL, *source = getenv("MOTCUA_DATA_SOURCE"), *mkey = NULL;
+	static const struct option opts[] = {{"data", required_argument, 0, 'd'},
+	                                     {"db", required_argument, 0, 'B'},
+	                                     {"demo", no_argument, 0, 'D'},
+	                                     {"source", required_argument, 0, 's'},
+	                                     {"master-key", required_argument, 0, 'm'},
+	                                     {"help", no_argument, 0, 'h'},
+	                                     {0, 0, 0, 0}};
+	const char *data = NULL, *db = NULL, *source = getenv("MOTCUA_DATA_SOURCE"), *mkey = NULL;
 	bool demo = false;
 	int c;
 	optind = 1;
@@ -138,6 +157,9 @@ static int cmd_init(int argc, char **argv)
 		case 'D':
 			demo = true;
 			break;
+		case 'B':
+			db = optarg;
+			break;
 		case 's':
 			source = optarg;
 			break;
@@ -146,12 +168,15 @@ static int cmd_init(int argc, char **argv)
 			break;
 		case 'h':
 			printf(
-			    "usage: motcua init --data DIR [--demo] [--source DIR] [--master-key "
-			    "FILE]\n\n"
-			    "Creates DIR (SQLite in WAL mode), applies migrations, loads the\n"
+			    "usage: motcua init --data DIR [--db URL] [--demo] [--source DIR]\n"
+			    "                   [--master-key FILE]\n\n"
+			    "Creates DIR (SQLite in WAL mode, or the PostgreSQL database at\n"
+			    "--db postgresql://... with blobs in DIR), applies migrations, loads "
+			    "the\n"
 			    "34 provinces and 3,321 communes, their People's Committees, the\n"
 			    "ministries and the procedure catalog from --source (default: the\n"
-			    "project's data/ folder). --demo adds demo accounts and dossiers.\n"
+			    "project's data/ folder). --demo adds demo accounts, dossiers and a\n"
+			    "synthetic population of about 2,000 persons in the registries.\n"
 			    "The master key that encrypts agencies' signing keys is created\n"
 			    "(mode 0600) unless it exists: --master-key FILE, else\n"
 			    "$MOTCUA_MASTER_KEY_FILE, else DIR/master.key. Nodes sharing one\n"
@@ -169,7 +194,7 @@ static int cmd_init(int argc, char **argv)
 		source = MOTCUA_SOURCE_DATA;
 	log_set_quiet(1); /* the report below says what init did */
 	mc_app app;
-	if (app_open(&app, data, true))
+	if (app_open(&app, data, db, true))
 		return 1;
 	int rc = 1;
 	mc_diag d = {0};
@@ -218,6 +243,22 @@ static int cmd_init(int argc, char **argv)
 			printf("  %-9s password %-20s role %-8s%s%s\n", u->username, u->password,
 			       u->role, u->agency ? " agency " : "", u->agency ? u->agency : "");
 		}
+		/* registries and vaults first, so that the demo dossiers are
+		 * satisfied from them (once-only) */
+		mc_diag_clear(&d);
+		if (registry_seed(app.db, DEMO_PERSONS, 2026, NULL, &d) != MC_OK) {
+			fprintf(stderr, "motcua init: demo registries: %s\n", d.detail);
+			goto out;
+		}
+		printf("demo registries: about %d synthetic persons with families and "
+		       "businesses\n",
+		       DEMO_PERSONS);
+		mc_diag_clear(&d);
+		if (vault_seed_demo(app.db, &d) != MC_OK) {
+			fprintf(stderr, "motcua init: demo vaults: %s\n", d.detail);
+			goto out;
+		}
+		printf("demo vaults: electronic results of the demo citizens\n");
 		mc_diag_clear(&d);
 		if (dossier_seed_demo(&app, &d) != MC_OK) {
 			fprintf(stderr, "motcua init: demo dossiers: %s\n", d.detail);
@@ -225,7 +266,7 @@ static int cmd_init(int argc, char **argv)
 		}
 		printf("demo dossiers created\n");
 	}
-	printf("data directory ready: %s\n", data);
+	printf("data directory ready: %s (database: %s)\n", data, store_backend(app.db));
 	rc = 0;
 out:
 	mc_diag_clear(&d);
@@ -241,6 +282,7 @@ out:
 static int cmd_serve(int argc, char **argv)
 {
 	static const struct option opts[] = {{"data", required_argument, 0, 'd'},
+	                                     {"db", required_argument, 0, 'B'},
 	                                     {"listen", required_argument, 0, 'l'},
 	                                     {"threads", required_argument, 0, 't'},
 	                                     {"max-upload", required_argument, 0, 'u'},
@@ -250,7 +292,7 @@ static int cmd_serve(int argc, char **argv)
 	                                     {"quiet", no_argument, 0, 'q'},
 	                                     {"help", no_argument, 0, 'h'},
 	                                     {0, 0, 0, 0}};
-	const char *data = NULL, *listen_at = "127.0.0.1:8080", *mkey = NULL;
+	const char *data = NULL, *db = NULL, *listen_at = "127.0.0.1:8080", *mkey = NULL;
 	long threads = 4, max_upload = DEFAULT_MAX_UPLOAD;
 	int c;
 	char *end;
@@ -260,6 +302,9 @@ static int cmd_serve(int argc, char **argv)
 		switch (c) {
 		case 'd':
 			data = optarg;
+			break;
+		case 'B':
+			db = optarg;
 			break;
 		case 'l':
 			listen_at = optarg;
@@ -297,19 +342,22 @@ static int cmd_serve(int argc, char **argv)
 			log_set_quiet(1);
 			break;
 		case 'h':
-			printf(
-			    "usage: motcua serve --data DIR [--listen HOST:PORT] [--threads N]\n"
-			    "                    [--max-upload BYTES] [--token-ttl SECONDS] "
-			    "[--quiet]\n"
-			    "                    [--master-key FILE] [--public-url URL]\n\n"
-			    "Serves the API on HOST:PORT (default 127.0.0.1:8080) with a pool\n"
-			    "of N worker threads (default 4). SIGTERM or SIGINT stops it after\n"
-			    "the requests in flight finish. Bearer tokens live --token-ttl\n"
-			    "seconds (default 43200). The master key that decrypts agencies'\n"
-			    "signing keys: --master-key FILE, else $MOTCUA_MASTER_KEY_FILE, else\n"
-			    "DIR/master.key (every node must use the same one). --public-url is\n"
-			    "the base of the verification addresses in QR codes (default\n"
-			    "http://127.0.0.1:8080).\n");
+			printf("usage: motcua serve --data DIR [--db URL] [--listen HOST:PORT] "
+			       "[--threads N]\n"
+			       "                    [--max-upload BYTES] [--token-ttl SECONDS] "
+			       "[--quiet]\n"
+			       "                    [--master-key FILE] [--public-url URL]\n\n"
+			       "Serves the API on HOST:PORT (default 127.0.0.1:8080) with a pool\n"
+			       "of N worker threads (default 4). SIGTERM or SIGINT stops it after\n"
+			       "the requests in flight finish. Bearer tokens live --token-ttl\n"
+			       "seconds (default 43200). With --db postgresql://... the data\n"
+			       "lives in PostgreSQL (a pool of N + 2 connections) and DIR holds\n"
+			       "the blobs: several nodes may serve one database when they share\n"
+			       "DIR/blobs. The master key that decrypts agencies' signing keys:\n"
+			       "--master-key FILE, else $MOTCUA_MASTER_KEY_FILE, else\n"
+			       "DIR/master.key (every node must use the same one). --public-url\n"
+			       "is the base of the verification addresses in QR codes (default\n"
+			       "http://127.0.0.1:8080).\n");
 			return 0;
 		default:
 			return bad_option("serve", c, argv);
@@ -338,8 +386,9 @@ static int cmd_serve(int argc, char **argv)
 		mc_diag_clear(&kd);
 	}
 	mc_app app;
-	if (app_open(&app, data, false))
+	if (app_open(&app, data, db, false))
 		return 1;
+	store_set_pool(app.db, (int)threads + 2);
 	app.max_upload = max_upload;
 	server_opts so = {.host = host, .port = (int)port, .threads = (int)threads};
 	mc_diag wd = {0};
@@ -400,6 +449,14 @@ int main(int argc, char **argv)
 		return auth_cli_user(argc - 1, argv + 1);
 	if (strcmp(cmd, "audit") == 0)
 		return audit_cli(argc - 1, argv + 1);
+	if (strcmp(cmd, "registry") == 0)
+		return registry_cli(argc - 1, argv + 1);
+	if (strcmp(cmd, "vault") == 0)
+		return vault_cli(argc - 1, argv + 1);
+	if (strcmp(cmd, "backup") == 0)
+		return backup_cli(argc - 1, argv + 1);
+	if (strcmp(cmd, "restore") == 0)
+		return restore_cli(argc - 1, argv + 1);
 	if (strcmp(cmd, "routes") == 0)
 		return cmd_routes(argc - 1, argv + 1);
 	if (strcmp(cmd, "result") == 0)

@@ -26,6 +26,7 @@ CREATE TABLE result (
 	issued_at TEXT NOT NULL,
 	revoked_at TEXT,
 	revoked_by TEXT,
-	revoke_reason TEXT
+	revoke_reason TEXT,
+	vault_item TEXT                  -- the applicant's vault item holding it, or NULL
 );
 CREATE INDEX result_applicant ON result (applicant_user_id, issued_at);

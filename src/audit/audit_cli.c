@@ -20,11 +20,12 @@ static const char usage[] =
     "\n"
     "Options:\n"
     "  --data DIR   data directory created by `motcua init`\n"
+    "  --db URL     PostgreSQL database (postgresql://...; default $MOTCUA_DB)\n"
     "  --help       show this help\n";
 
 int audit_cli(int argc, char **argv)
 {
-	const char *data = NULL;
+	const char *data = NULL, *db = NULL;
 	bool verify = false;
 	int i = 1;
 
@@ -43,6 +44,12 @@ int audit_cli(int argc, char **argv)
 			data = argv[++i];
 		} else if (strncmp(a, "--data=", 7) == 0) {
 			data = a + 7;
+		} else if (strcmp(a, "--db") == 0) {
+			if (i + 1 >= argc)
+				return cli_usage_error("audit", NULL, "--db needs a URL", NULL);
+			db = argv[++i];
+		} else if (strncmp(a, "--db=", 5) == 0) {
+			db = a + 5;
 		} else if (strcmp(a, "verify") == 0 && !verify) {
 			verify = true;
 		} else if (a[0] == '-') {
@@ -53,10 +60,12 @@ int audit_cli(int argc, char **argv)
 	}
 	if (!verify)
 		return cli_usage_error("audit", NULL, "missing subcommand (verify)", NULL);
-	if (!data || !*data)
-		return cli_usage_error("audit", NULL, "missing --data DIR", NULL);
+	data = cli_db(db, data);
+	if (!data)
+		return cli_usage_error("audit", NULL, "missing --data DIR (or --db URL)", NULL);
 	struct stat sb;
-	if (strncmp(data, "sqlite:", 7) != 0 && (stat(data, &sb) != 0 || !S_ISDIR(sb.st_mode)))
+	if (strncmp(data, "sqlite:", 7) != 0 && !store_url_is_pg(data) &&
+	    (stat(data, &sb) != 0 || !S_ISDIR(sb.st_mode)))
 		return cli_usage_error("audit", NULL, "not a data directory", data);
 
 	store *s = NULL;
@@ -65,7 +74,8 @@ int audit_cli(int argc, char **argv)
 	int rc = 1;
 	mc_err e = store_open(data, false, &s, &diag);
 	if (e) {
-		fprintf(stderr, "motcua audit: cannot open %s: %s\n", data,
+		fprintf(stderr, "motcua audit: cannot open %s: %s\n",
+		        store_url_is_pg(data) ? "the database" : data,
 		        diag.detail[0] ? diag.detail : mc_err_name(e));
 		goto out;
 	}

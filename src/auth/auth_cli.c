@@ -18,6 +18,7 @@ static const char usage[] =
     "\n"
     "Options:\n"
     "  --data DIR        data directory created by `motcua init`\n"
+    "  --db URL          PostgreSQL database (postgresql://...; default $MOTCUA_DB)\n"
     "  --username U      3 to 63 characters of a-z, 0-9, '.', '_', '-'\n"
     "  --role R          citizen, officer or admin\n"
     "  --agency CODE     the officer's agency (required for officers), e.g. UBND-00004\n"
@@ -88,7 +89,8 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name, bo
 
 int auth_cli_user(int argc, char **argv)
 {
-	const char *data = NULL, *username = NULL, *role_s = NULL, *agency = NULL, *person = NULL;
+	const char *data = NULL, *db = NULL, *username = NULL, *role_s = NULL, *agency = NULL,
+	           *person = NULL;
 	bool add = false, pw_stdin = false;
 	char password[AUTH_PASSWORD_MAX + 2];
 	int i = 1, rc = 1;
@@ -107,6 +109,8 @@ int auth_cli_user(int argc, char **argv)
 			pw_stdin = true;
 		} else if ((v = opt_value(argc, argv, &i, "--data", &missing))) {
 			data = v;
+		} else if ((v = opt_value(argc, argv, &i, "--db", &missing))) {
+			db = v;
 		} else if ((v = opt_value(argc, argv, &i, "--username", &missing))) {
 			username = v;
 		} else if ((v = opt_value(argc, argv, &i, "--role", &missing))) {
@@ -131,8 +135,9 @@ int auth_cli_user(int argc, char **argv)
 	}
 	if (!add)
 		return cli_usage_error("user", NULL, "missing subcommand (add)", NULL);
-	if (!data || !*data)
-		return cli_usage_error("user", NULL, "missing --data DIR", NULL);
+	data = cli_db(db, data);
+	if (!data)
+		return cli_usage_error("user", NULL, "missing --data DIR (or --db URL)", NULL);
 	if (!username)
 		return cli_usage_error("user", NULL, "missing --username", NULL);
 	if (!role_s)
@@ -178,7 +183,8 @@ int auth_cli_user(int argc, char **argv)
 	mc_err e = store_open(data, false, &s, &diag);
 	if (e) {
 		rc = e == MC_ERR_NOT_FOUND || e == MC_ERR_INVALID ? 2 : 1;
-		fprintf(stderr, "motcua user: cannot open %s: %s\n", data,
+		fprintf(stderr, "motcua user: cannot open %s: %s\n",
+		        store_url_is_pg(data) ? "the database" : data,
 		        diag.detail[0] ? diag.detail : mc_err_name(e));
 		goto out;
 	}

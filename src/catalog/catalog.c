@@ -1551,11 +1551,12 @@ static const char cli_usage[] =
     "\n"
     "Options:\n"
     "  --data DIR   data directory created by `motcua init`\n"
+    "  --db URL     PostgreSQL database (postgresql://...; default $MOTCUA_DB)\n"
     "  --help       show this help\n";
 
 int catalog_cli_import(int argc, char **argv)
 {
-	const char *data = NULL, *file = NULL;
+	const char *data = NULL, *file = NULL, *db = NULL;
 	int i = 0;
 	if (i < argc && !strcmp(argv[i], "import"))
 		i++;
@@ -1573,6 +1574,13 @@ int catalog_cli_import(int argc, char **argv)
 			data = argv[++i];
 		} else if (!strncmp(a, "--data=", 7)) {
 			data = a + 7;
+		} else if (!strcmp(a, "--db")) {
+			if (i + 1 >= argc)
+				return cli_usage_error("import", "import procedures",
+				                       "--db needs a URL", NULL);
+			db = argv[++i];
+		} else if (!strncmp(a, "--db=", 5)) {
+			db = a + 5;
 		} else if (a[0] == '-' && a[1]) {
 			return cli_usage_error("import", "import procedures", "unknown option", a);
 		} else if (!file) {
@@ -1586,6 +1594,8 @@ int catalog_cli_import(int argc, char **argv)
 		return cli_usage_error("import", "import procedures", "missing FILE", NULL);
 	if (data && !*data)
 		return cli_usage_error("import", "import procedures", "empty --data", NULL);
+	if (data || (db && *db))
+		data = cli_db(db, data);
 	store *s = NULL;
 	mc_diag diag = {0};
 	int rc = 1;
@@ -1594,7 +1604,8 @@ int catalog_cli_import(int argc, char **argv)
 		int applied = 0;
 		if ((e = store_open(data, false, &s, &diag)) ||
 		    (e = store_migrate(s, &applied, &diag))) {
-			fprintf(stderr, "motcua import: cannot open %s: %s\n", data,
+			fprintf(stderr, "motcua import: cannot open %s: %s\n",
+			        store_url_is_pg(data) ? "the database" : data,
 			        diag.detail[0] ? diag.detail : mc_err_name(e));
 			goto out;
 		}

@@ -9,4 +9,9 @@
  * where HELP is `help_cmd` or CMD when NULL. Returns CLI_USAGE. */
 int cli_usage_error(const char *cmd, const char *help_cmd, const char *what, const char *arg);
 
+/* The database a command opens: `db` (its --db option) when given, else
+ * $MOTCUA_DB when set and not empty, else the data directory `data`
+ * (SQLite DIR/motcua.db). NULL when none of them is given. */
+const char *cli_db(const char *db, const char *data);
+
 #endif

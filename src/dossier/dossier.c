@@ -17,6 +17,7 @@
 #include "core/text.h"
 #include "document/document.h"
 #include "dossier/dossier_rules.h"
+#include "dossier/dossier_vault.h"
 #include "result/result.h"
 #include "territory/territory.h"
 #include <sodium.h>
@@ -294,10 +295,13 @@ static mc_day today_local(void)
 /* Full representation as seen by `who`. */
 static mc_err drow_json(store_conn *c, const drow *d, const mc_principal *who, json_t **out)
 {
-	json_t *comps = NULL;
+	json_t *comps = NULL, *sat = NULL;
 	mc_err e = components_json(c, d->code, &comps);
+	if (!e)
+		e = dossier_sat_json(c, d->code, &sat);
 	if (e) {
 		json_decref(comps);
+		json_decref(sat);
 		return e;
 	}
 	json_t *j = drow_summary(d, today_local());
@@ -306,6 +310,7 @@ static mc_err drow_json(store_conn *c, const drow *d, const mc_principal *who, j
 	json_object_set_new(j, "receiving_agency", json_string(d->receiving_agency));
 	json_object_set_new(j, "form", d->form ? json_deep_copy(d->form) : json_object());
 	json_object_set_new(j, "components", comps);
+	json_object_set_new(j, "satisfaction", sat);
 	json_object_set_new(j, "supplement_request", jcopy(d->supplement_request));
 	json_object_set_new(j, "apology", jcopy(d->apology));
 	json_object_set_new(j, "payment", jcopy(d->payment));
@@ -377,6 +382,10 @@ static mc_err check_components(store_conn *c, json_t *proc, json_t *comps, int64
 		if (names)
 			json_array_append_new(names,
 			                      jstr(json_string_value(json_object_get(pc, "name"))));
+		/* a vault item instead of an upload: vault_resolve_components
+		 * checks it */
+		if (!did && json_is_string(json_object_get(it, "vault_item")))
+			continue;
 		json_t *meta = NULL;
 		mc_err e = did ? document_get(c, did, &meta, NULL) : MC_ERR_NOT_FOUND;
 		if (e && e != MC_ERR_NOT_FOUND)
@@ -415,6 +424,8 @@ static mc_err insert_components(store_conn *c, const char *code, json_t *comps, 
 	json_t *it;
 	json_array_foreach(comps, i, it)
 	{
+		if (!json_is_string(json_object_get(it, "document")))
+			continue; /* a vault item: see dossier_satisfaction */
 		int64_t seq;
 		mc_err e = next_seq(c,
 		                    "SELECT COALESCE(MAX(seq), 0) + 1 FROM dossier_component "
@@ -528,6 +539,7 @@ typedef struct submit_ctx {
 	int proc_version;
 	char *proc_name;
 	json_t *names;
+	json_t *sat; /* vault_resolve_components rows */
 	/* outputs */
 	json_t *out;
 	bool replayed;
@@ -573,14 +585,19 @@ static mc_err parse_envelope(json_t *body, submit_ctx *x, mc_diag *diag)
 			{
 				char path[64];
 				snprintf(path, sizeof path, "$.components[%zu]", i);
+				json_t *doc = json_object_get(it, "document");
+				json_t *vi = json_object_get(it, "vault_item");
 				if (!json_is_object(it) ||
 				    !json_is_string(json_object_get(it, "component")) ||
-				    !json_is_string(json_object_get(it, "document")))
+				    json_is_string(doc) == json_is_string(vi) ||
+				    (doc && !json_is_string(doc)) || (vi && !json_is_string(vi)))
 					mc_errors_add(
 					    types, path,
 					    "must be {\"component\": string, \"document\": "
+					    "string} or {\"component\": string, \"vault_item\": "
 					    "string}",
 					    "phải có dạng {\"component\": chuỗi, \"document\": "
+					    "chuỗi} hoặc {\"component\": chuỗi, \"vault_item\": "
 					    "chuỗi}");
 			}
 			x->components = comps;
@@ -716,6 +733,13 @@ static mc_err submit_check_fn(store_conn *c, void *vctx, mc_diag *diag)
 		                               "$.components", errors, x->names)))
 			goto out;
 	}
+	if (proc && json_array_size(x->components) <= DOSSIER_COMPONENTS_MAX) {
+		json_decref(x->sat);
+		x->sat = NULL;
+		if ((e = vault_resolve_components(c, x->who->person_id, proc, x->components, true,
+		                                  "$.components", errors, &x->sat)))
+			goto out;
+	}
 	if (json_array_size(errors) > 0) {
 		e = fail_errors(diag, MC_ERR_UNPROCESSABLE, errors,
 		                "Hồ sơ không hợp lệ; xem danh sách lỗi.",
@@ -731,6 +755,36 @@ out:
 	json_decref(errors);
 	json_decref(proc);
 	json_decref(agency);
+	return e;
+}
+
+/* Resolves again, in the write transaction, how the components are
+ * satisfied (an item may have been revoked since the read phase) and
+ * stores the rows. */
+static mc_err submit_satisfaction(store_conn *c, submit_ctx *x, const char *code, const char *now,
+                                  mc_diag *diag)
+{
+	json_t *proc = NULL, *rows = NULL, *errors = json_array();
+	mc_err e = catalog_procedure_get(c, x->procedure, x->proc_version, &proc, NULL);
+	if (e == MC_ERR_NOT_FOUND)
+		e = catalog_procedure_get(c, x->procedure, 0, &proc, NULL);
+	if (e)
+		goto out;
+	if ((e = vault_resolve_components(c, x->who->person_id, proc, x->components, true,
+	                                  "$.components", errors, &rows)))
+		goto out;
+	if (json_array_size(errors) > 0) {
+		e = fail_errors(diag, MC_ERR_UNPROCESSABLE, errors,
+		                "Hồ sơ không hợp lệ; xem danh sách lỗi.",
+		                "The dossier is invalid; see the list of errors.");
+		errors = NULL;
+		goto out;
+	}
+	e = dossier_sat_save(c, code, rows, now);
+out:
+	json_decref(proc);
+	json_decref(rows);
+	json_decref(errors);
 	return e;
 }
 
@@ -805,6 +859,8 @@ static mc_err submit_write_fn(store_conn *c, void *vctx, mc_diag *diag)
 	if (e)
 		return e;
 	if (x->components && (e = insert_components(c, code, x->components, x->names, now)))
+		return e;
+	if ((e = submit_satisfaction(c, x, code, now, diag)))
 		return e;
 	json_t *details = json_pack("{s:s, s:i, s:s}", "procedure", x->procedure,
 	                            "procedure_version", x->proc_version, "channel", x->channel);
@@ -883,6 +939,7 @@ mc_err dossier_submit(mc_app *app, const mc_principal *who, json_t *body, const 
 	}
 	json_decref(x.out);
 	json_decref(x.names);
+	json_decref(x.sat);
 	free(x.proc_name);
 	return e;
 }
@@ -1005,7 +1062,7 @@ static mc_err apply_supplement(store_conn *c, drow *d, json_t *body, time_t t, c
                                json_t *details, mc_diag *diag)
 {
 	json_t *errors = json_array();
-	json_t *proc = NULL, *names = json_array(), *merged = NULL;
+	json_t *proc = NULL, *names = json_array(), *merged = NULL, *sat = NULL;
 	mc_err e = load_procedure(c, d, &proc);
 	if (e && e != MC_ERR_NOT_FOUND)
 		goto out;
@@ -1013,6 +1070,10 @@ static mc_err apply_supplement(store_conn *c, drow *d, json_t *body, time_t t, c
 	json_t *comps = json_object_get(body, "components");
 	if (json_is_array(comps) && (e = check_components(c, proc, comps, d->applicant_user_id,
 	                                                  "$.components", errors, names)))
+		goto out;
+	if (json_is_array(comps) && proc &&
+	    (e = vault_resolve_components(c, d->applicant_person_id, proc, comps, false,
+	                                  "$.components", errors, &sat)))
 		goto out;
 	json_t *form = json_object_get(body, "form");
 	if (json_is_object(form)) {
@@ -1037,6 +1098,8 @@ static mc_err apply_supplement(store_conn *c, drow *d, json_t *body, time_t t, c
 		merged = NULL;
 	}
 	if (json_is_array(comps) && (e = insert_components(c, d->code, comps, names, now)))
+		goto out;
+	if (sat && (e = dossier_sat_save(c, d->code, sat, now)))
 		goto out;
 	/* time in status 5 does not count */
 	dossier_facts f = drow_facts(d);
@@ -1072,6 +1135,7 @@ out:
 	json_decref(proc);
 	json_decref(names);
 	json_decref(merged);
+	json_decref(sat);
 	return e;
 }
 
@@ -1152,6 +1216,9 @@ static mc_err act_fn(store_conn *c, void *vctx, mc_diag *diag)
 		e = apply_receive(c, &d, t, details);
 		break;
 	case DA_REQUEST_SUPPLEMENT:
+		if ((e = dossier_sat_check_request(c, d.code, json_object_get(x->body, "items"),
+		                                   diag)))
+			break;
 		d.supplement_requests++;
 		set_json(&d.supplement_request,
 		         json_pack("{s:O, s:o, s:s}", "items", json_object_get(x->body, "items"),
@@ -1188,6 +1255,7 @@ static mc_err act_fn(store_conn *c, void *vctx, mc_diag *diag)
 		result_issue_in ri = {.dossier_code = d.code,
 		                      .procedure_code = d.procedure,
 		                      .procedure_name = d.procedure_name,
+		                      .procedure_version = d.procedure_version,
 		                      .agency = d.agency,
 		                      .applicant_username = d.applicant_username,
 		                      .applicant_person_id = d.applicant_person_id,

@@ -8,6 +8,7 @@
 
 #include "http/http.h"
 #include "store/store.h"
+#include "vault/vault.h"
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -81,6 +82,15 @@ mc_err dossier_list(mc_app *app, const mc_principal *who, const dossier_query *q
 /* Number of dossiers per status code (counts[1..10]; counts[0] = 0), for
  * the metrics endpoint. */
 mc_err dossier_count_by_status(store *s, long counts[11]);
+
+/* Counts behind the once-only and digitization rates (vault_rates_json)
+ * for the period [from_ts, to_ts) ("YYYY-MM-DDTHH:MM:SSZ"): the required
+ * components of dossiers submitted in the period by how they were
+ * satisfied, and the dossiers finished in the period (status 9 or 10) with
+ * those whose required components are all stored electronically and whose
+ * result is stored. Fills the dossier members of *k only. */
+mc_err dossier_rate_counts(store *s, const char *from_ts, const char *to_ts, vault_rate_counts *k,
+                           mc_diag *diag);
 
 /* Creates the demo dossiers (different states) for `init --demo`: needs the
  * demo users "citizen" and "officer" (looked up through auth). */

@@ -573,12 +573,17 @@ static void check_supplement(json_t *body, json_t *errors)
 			snprintf(path, sizeof path, "$.components[%zu]", i);
 			json_t *id = json_object_get(c, "component");
 			json_t *doc = json_object_get(c, "document");
+			if (!doc) /* or a vault item (once-only) */
+				doc = json_object_get(c, "vault_item");
 			if (!json_is_object(c) || !json_is_string(id) || !json_is_string(doc) ||
+			    (json_object_get(c, "document") && json_object_get(c, "vault_item")) ||
 			    json_string_length(id) == 0 || json_string_length(id) > MAX_CODE ||
 			    json_string_length(doc) == 0 || json_string_length(doc) > MAX_CODE)
 				mc_errors_add(errors, path,
-				              "must be {\"component\": id, \"document\": id}",
-				              "phải có dạng {\"component\": mã, \"document\": mã}");
+				              "must be {\"component\": id, \"document\": id} or "
+				              "{\"component\": id, \"vault_item\": id}",
+				              "phải có dạng {\"component\": mã, \"document\": mã} "
+				              "hoặc {\"component\": mã, \"vault_item\": mã}");
 		}
 	}
 }

@@ -122,8 +122,16 @@ static bool auth_stage(req_state *rs, const http_route *rt, mc_resp *resp)
 		const char *token = strncasecmp(h, "Bearer ", 7) == 0 ? h + 7 : NULL;
 		while (token && *token == ' ')
 			token++;
-		if (token && auth_resolve(r->app->db, token, &r->who, hash) == MC_OK) {
+		mc_err ae =
+		    token ? auth_resolve(r->app->db, token, &r->who, hash) : MC_ERR_UNAUTHENTICATED;
+		if (ae == MC_OK) {
 			r->token_hash = mc_arena_strdup(r->arena, hash);
+		} else if (ae == MC_ERR_UNAVAILABLE) {
+			/* the database did not answer: retry later, not "log in again" */
+			http_reply_problem(r, resp, MC_ERR_UNAVAILABLE,
+			                   "Hệ thống đang bận; vui lòng thử lại.",
+			                   "the database is unavailable; retry");
+			return false;
 		} else if (need != ROLE_ANONYMOUS) {
 			http_reply_problem(r, resp, MC_ERR_UNAUTHENTICATED,
 			                   "Phiên đăng nhập không hợp lệ hoặc đã hết hạn.",

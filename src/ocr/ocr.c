@@ -32,11 +32,12 @@ static mc_err store_text(store_conn *c, const char *id, const char *text, int pa
                          const char *now)
 {
 	store_stmt *st;
-	mc_err e = store_prepare(c,
-	                         "UPDATE ocr_job SET state = 'done', text = ?1, pages = ?2, "
-	                         "error = NULL, lease_until = NULL, updated_at = ?3 WHERE "
-	                         "document_id = ?4",
-	                         &st);
+	mc_err e = store_prepare(
+	    c,
+	    "UPDATE ocr_job SET state = 'done', text = ?1, pages = ?2, "
+	    "error = NULL, lease_until = NULL, claimed_by = NULL, updated_at = ?3 WHERE "
+	    "document_id = ?4",
+	    &st);
 	if (e)
 		return e;
 	store_bind_text(st, 1, text);
@@ -89,8 +90,10 @@ mc_err ocr_enqueue(store_conn *c, const char *document_id, const char *sha256,
 }
 
 typedef struct claim_ctx {
+	const char *worker;
 	ocr_job *job;
 	bool got;
+	int n;
 } claim_ctx;
 
 static mc_err claim_fn(store_conn *c, void *vctx, mc_diag *diag)
@@ -128,13 +131,14 @@ static mc_err claim_fn(store_conn *c, void *vctx, mc_diag *diag)
 	bool give_up = x->job->attempts >= OCR_MAX_ATTEMPTS;
 	/* only if nobody claimed it meanwhile (another node) */
 	if ((e = store_prepare(c,
-	                       give_up ? "UPDATE ocr_job SET state = 'failed', lease_until = NULL, "
-	                                 "error = ?1, updated_at = ?2 WHERE document_id = ?3 AND "
-	                                 "state = ?4 AND coalesce(lease_until, '') = ?5"
-	                               : "UPDATE ocr_job SET state = 'running', lease_until = ?1, "
-	                                 "attempts = attempts + 1, updated_at = ?2 WHERE "
-	                                 "document_id = ?3 AND state = ?4 AND "
-	                                 "coalesce(lease_until, '') = ?5",
+	                       give_up
+	                           ? "UPDATE ocr_job SET state = 'failed', lease_until = NULL, "
+	                             "error = ?1, updated_at = ?2 WHERE document_id = ?3 AND "
+	                             "state = ?4 AND coalesce(lease_until, '') = ?5"
+	                           : "UPDATE ocr_job SET state = 'running', lease_until = ?1, "
+	                             "attempts = attempts + 1, updated_at = ?2, claimed_by = ?6 "
+	                             "WHERE document_id = ?3 AND state = ?4 AND "
+	                             "coalesce(lease_until, '') = ?5",
 	                       &st)))
 		return e;
 	store_bind_text(st, 1, give_up ? "gave up after repeated attempts" : until);
@@ -142,6 +146,8 @@ static mc_err claim_fn(store_conn *c, void *vctx, mc_diag *diag)
 	store_bind_text(st, 3, x->job->document_id);
 	store_bind_text(st, 4, state);
 	store_bind_text(st, 5, lease);
+	if (!give_up)
+		store_bind_text(st, 6, x->worker);
 	e = store_step(st, NULL);
 	int64_t changed = e ? 0 : store_changes(c);
 	store_finish(st);
@@ -163,12 +169,37 @@ static mc_err claim_fn(store_conn *c, void *vctx, mc_diag *diag)
 	return MC_OK;
 }
 
-mc_err ocr_claim(store *s, ocr_job *job, bool *got, mc_diag *diag)
+mc_err ocr_claim(store *s, const char *worker, ocr_job *job, bool *got, mc_diag *diag)
 {
 	memset(job, 0, sizeof *job);
-	claim_ctx x = {job, false};
+	claim_ctx x = {worker, job, false, 0};
 	mc_err e = store_write(s, claim_fn, &x, diag);
 	*got = !e && x.got;
+	return e;
+}
+
+static mc_err requeue_fn(store_conn *c, void *vctx, mc_diag *diag)
+{
+	(void)diag;
+	claim_ctx *x = vctx;
+	char now[32];
+	ts_format(ts_now(), now);
+	const char *p[] = {now, x->worker};
+	mc_err e =
+	    store_execv(c,
+	                "UPDATE ocr_job SET state = 'queued', lease_until = NULL, claimed_by = "
+	                "NULL, updated_at = ?1 WHERE state = 'running' AND claimed_by = ?2",
+	                2, p);
+	x->n = e ? 0 : (int)store_changes(c);
+	return e;
+}
+
+mc_err ocr_requeue_own(store *s, const char *worker, int *n, mc_diag *diag)
+{
+	claim_ctx x = {worker, NULL, false, 0};
+	mc_err e = store_write(s, requeue_fn, &x, diag);
+	if (n)
+		*n = e ? 0 : x.n;
 	return e;
 }
 

@@ -39,10 +39,14 @@ typedef struct ocr_job {
 	int attempts;
 } ocr_job;
 
-/* Claims the oldest queued job, or a running one whose lease expired
- * (durable write). *got false when there is none. A job claimed
- * OCR_MAX_ATTEMPTS times already is marked failed instead. */
-mc_err ocr_claim(store *s, ocr_job *job, bool *got, mc_diag *diag);
+/* Claims the oldest queued job, or a running one whose lease expired, for
+ * worker `worker` (durable write). *got false when there is none. A job
+ * claimed OCR_MAX_ATTEMPTS times already is marked failed instead. */
+mc_err ocr_claim(store *s, const char *worker, ocr_job *job, bool *got, mc_diag *diag);
+/* Puts back in the queue the running jobs claimed by `worker` (a worker
+ * that restarts after a crash takes them back without waiting for the
+ * lease). *n = jobs put back. */
+mc_err ocr_requeue_own(store *s, const char *worker, int *n, mc_diag *diag);
 /* Stores the text of a claimed job (state done, full-text entry, audit
  * "document.ocr"). Text is cut at OCR_TEXT_MAX bytes (UTF-8 boundary). */
 mc_err ocr_complete(store *s, const char *document_id, const char *text, int pages, mc_diag *diag);

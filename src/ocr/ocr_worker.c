@@ -9,10 +9,13 @@
 
 #include "core/log.h"
 #include "document/document.h"
+#include <limits.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define POLL_SECONDS 3
 
@@ -21,6 +24,7 @@ static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
 static pthread_t thread;
 static bool running, stopping, woken;
 static mc_app *wapp;
+static char worker_id[320]; /* host name and data directory */
 
 void ocr_worker_wake(void)
 {
@@ -95,7 +99,7 @@ static void *worker(void *arg)
 		ocr_job job;
 		bool got = false;
 		mc_diag d = {0};
-		if (ocr_claim(wapp->db, &job, &got, &d) != MC_OK)
+		if (ocr_claim(wapp->db, worker_id, &job, &got, &d) != MC_OK)
 			log_error("ocr: cannot claim a job: %s", d.detail);
 		mc_diag_clear(&d);
 		if (got) {
@@ -125,6 +129,20 @@ mc_err ocr_worker_start(mc_app *app, mc_diag *diag)
 	}
 	wapp = app;
 	stopping = false;
+	char host[128] = "";
+	gethostname(host, sizeof host - 1);
+	char *dir = app->data_dir ? realpath(app->data_dir, NULL) : NULL;
+	snprintf(worker_id, sizeof worker_id, "%s:%s", host,
+	         dir ? dir : (app->data_dir ? app->data_dir : "."));
+	free(dir);
+	/* jobs this worker held when its process died are taken back now */
+	int n = 0;
+	mc_diag d = {0};
+	if (ocr_requeue_own(app->db, worker_id, &n, &d) != MC_OK)
+		log_error("ocr: cannot take back unfinished jobs: %s", d.detail);
+	else if (n > 0)
+		log_info("ocr: %d unfinished job(s) taken back", n);
+	mc_diag_clear(&d);
 	/* one core for OCR: Tesseract must not take the whole machine */
 	setenv("OMP_THREAD_LIMIT", "1", 0);
 	int rc = pthread_create(&thread, NULL, worker, NULL);

@@ -5,17 +5,20 @@
 #include "result/result_internal.h"
 
 #include "audit/audit.h"
+#include "catalog/catalog.h"
 #include "core/date.h"
+#include "core/log.h"
 #include "core/mem.h"
 #include "core/text.h"
 #include "territory/territory.h"
+#include "vault/vault.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define RESULT_COLS                                                                                \
 	"id, dossier_code, agency, key_id, applicant_user_id, document, signature, issued_at, "    \
-	"revoked_at, revoked_by, revoke_reason"
+	"revoked_at, revoked_by, revoke_reason, vault_item"
 
 static mc_err not_found(mc_diag *diag)
 {
@@ -41,7 +44,7 @@ static json_t *jstr(const char *s)
 
 typedef struct rrow {
 	char *id, *dossier_code, *agency, *key_id, *document, *signature, *issued_at;
-	char *revoked_at, *revoked_by, *revoke_reason;
+	char *revoked_at, *revoked_by, *revoke_reason, *vault_item;
 	int64_t applicant_user_id;
 } rrow;
 
@@ -63,6 +66,7 @@ static void rrow_free(rrow *r)
 	free(r->revoked_at);
 	free(r->revoked_by);
 	free(r->revoke_reason);
+	free(r->vault_item);
 	memset(r, 0, sizeof *r);
 }
 
@@ -92,6 +96,7 @@ static mc_err rrow_load(store_conn *c, const char *key, bool by_dossier, rrow *r
 		r->revoked_at = dup_col(st, 8);
 		r->revoked_by = dup_col(st, 9);
 		r->revoke_reason = dup_col(st, 10);
+		r->vault_item = dup_col(st, 11);
 	}
 	store_finish(st);
 	if (e)
@@ -178,6 +183,7 @@ static mc_err rrow_json(store_conn *c, const rrow *r, json_t **out)
 	                 jstr(reason), "revoked_at", jstr(r->revoked_at), "revoke_reason",
 	                 jstr(r->revoke_reason), "document", doc ? doc : json_null(), "signature",
 	                 r->signature, "verify_url", url);
+	json_object_set_new(*out, "vault_item", jstr(r->vault_item));
 	free(url);
 	return MC_OK;
 }
@@ -270,6 +276,79 @@ static mc_err bad_content(mc_diag *diag, const char *en, const char *vi)
 	return e;
 }
 
+/* Vault type and title of a result: the procedure's first result name
+ * matched against the document-type dictionary, else the procedure name,
+ * else "decision". *title (malloc'ed) is that result name or NULL. */
+static mc_err vault_type(store_conn *c, const result_issue_in *in, const char **type, char **title)
+{
+	*type = NULL;
+	*title = NULL;
+	json_t *proc = NULL;
+	mc_err e = catalog_procedure_get(c, in->procedure_code, in->procedure_version, &proc, NULL);
+	if (e == MC_ERR_NOT_FOUND)
+		e = catalog_procedure_get(c, in->procedure_code, 0, &proc, NULL);
+	if (e && e != MC_ERR_NOT_FOUND)
+		return e;
+	const char *name = json_string_value(
+	    json_object_get(json_array_get(json_object_get(proc, "result"), 0), "name"));
+	if (name) {
+		*type = vault_match_name(name);
+		if (strlen(name) <= VAULT_TITLE_MAX)
+			*title = mc_xstrdup(name);
+	}
+	if (!*type && in->procedure_name)
+		*type = vault_match_name(in->procedure_name);
+	if (!*type)
+		*type = "decision";
+	json_decref(proc);
+	return MC_OK;
+}
+
+/* Places the issued result in the applicant's vault (same transaction) and
+ * records the item on the result row. An applicant without a personal
+ * number has no vault; an item the vault refuses (422) is logged and
+ * skipped, so that the signed result is still issued. */
+static mc_err place_in_vault(store_conn *c, const result_issue_in *in, const char *id,
+                             const char *canon, mc_diag *diag)
+{
+	if (!in->applicant_person_id || !*in->applicant_person_id)
+		return MC_OK;
+	const char *type;
+	char *title = NULL, *vid = NULL;
+	mc_err e = vault_type(c, in, &type, &title);
+	if (e)
+		return e;
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char hex[2 * crypto_hash_sha256_BYTES + 1], day[11];
+	crypto_hash_sha256(h, (const unsigned char *)canon, strlen(canon));
+	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+	snprintf(day, sizeof day, "%.10s", in->issued_at);
+	vault_item vi = {.holder = in->applicant_person_id,
+	                 .doc_type = type,
+	                 .title = title,
+	                 .issuer = in->agency,
+	                 .valid_from = day,
+	                 .content_sha256 = hex,
+	                 .status = VAULT_VERIFIED,
+	                 .source = VAULT_SRC_RESULT,
+	                 .ref = id,
+	                 .actor = in->actor};
+	mc_diag vd = {0};
+	e = vault_item_put(c, &vi, &vid, &vd);
+	if (e == MC_ERR_UNPROCESSABLE) {
+		log_error("result %s: not placed in the vault: %s", id, vd.detail);
+		e = MC_OK;
+	} else if (e) {
+		mc_fail(diag, e, "cannot place the result in the vault: %s", vd.detail);
+	} else {
+		const char *p[] = {vid, id};
+		e = store_execv(c, "UPDATE result SET vault_item = ?1 WHERE id = ?2", 2, p);
+	}
+	mc_diag_clear(&vd);
+	free(vid);
+	free(title);
+	return e;
+}
 mc_err result_issue(store_conn *c, const result_issue_in *in, char id_out[RESULT_ID_LEN + 1],
                     mc_diag *diag)
 {
@@ -351,10 +430,8 @@ mc_err result_issue(store_conn *c, const result_issue_in *in, char id_out[RESULT
 	snprintf(object, sizeof object, "result/%s", id_out);
 	e = audit_append(c, in->actor, "result.issue", object, detail);
 	json_decref(detail);
-	/* VAULT: once branch `vault` lands, place the result in the applicant's
-	 * vault here, in the same transaction: vault_item_put(c, ...) with the
-	 * result id, document type from the procedure, issuer in->agency and the
-	 * SHA-256 of `canon`. */
+	if (!e)
+		e = place_in_vault(c, in, id_out, canon, diag);
 out:
 	sodium_memzero(sk, sizeof sk);
 	if (e)
@@ -415,6 +492,17 @@ static mc_err revoke_fn(store_conn *c, void *vctx, mc_diag *diag)
 	                     "?3 WHERE id = ?4",
 	                     4, p)))
 		goto out;
+	/* the copy in the applicant's vault is no longer valid either */
+	if (r.vault_item) {
+		mc_diag vd = {0};
+		e = vault_item_set_status(c, r.vault_item, VAULT_REVOKED, x->who->username,
+		                          x->reason, &vd);
+		if (e == MC_ERR_CONFLICT || e == MC_ERR_NOT_FOUND)
+			e = MC_OK; /* already revoked there, or gone */
+		mc_diag_clear(&vd);
+		if (e)
+			goto out;
+	}
 	json_t *detail =
 	    json_pack("{s:s, s:s}", "dossier_code", r.dossier_code, "reason", x->reason);
 	char object[64];

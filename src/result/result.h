@@ -104,7 +104,8 @@ mc_err result_keys_list(store_conn *c, const char *agency, json_t **out, mc_diag
 /* What finishing a dossier gives the result module. */
 typedef struct result_issue_in {
 	const char *dossier_code, *procedure_code, *procedure_name;
-	const char *agency; /* issuing agency (the one handling the dossier) */
+	int procedure_version; /* catalog version of the dossier (0: current) */
+	const char *agency;    /* issuing agency (the one handling the dossier) */
 	const char *applicant_username, *applicant_person_id; /* person id nullable */
 	int64_t applicant_user_id;
 	const json_t *content; /* the officer's result object */
@@ -114,16 +115,20 @@ typedef struct result_issue_in {
 
 /* Issues the signed result of a dossier inside the caller's write
  * transaction: builds the document, creates the agency's first key if it
- * has none, signs the canonical bytes, stores them and appends an audit
- * entry ("result.issue"). UNPROCESSABLE when content is not an object or is
+ * has none, signs the canonical bytes, stores them, appends an audit entry
+ * ("result.issue") and places the result in the applicant's vault
+ * (vault_item_put: type matched from the procedure's result name, verified,
+ * issuer the agency, content hash of the canonical bytes) when the
+ * applicant has a personal number. UNPROCESSABLE when content is not an object or is
  * larger than RESULT_CONTENT_MAX; CONFLICT when the dossier already has a
  * result; UNAVAILABLE without a master key. id_out gets the result id. */
 mc_err result_issue(store_conn *c, const result_issue_in *in, char id_out[RESULT_ID_LEN + 1],
                     mc_diag *diag);
 
 /* Loads a result: {id, dossier_code, agency, key_id, applicant_user_id,
- * issued_at, status (valid|tampered|revoked), revoked_at, revoke_reason,
- * document (parsed; null when unreadable), signature, verify_url}.
+ * issued_at, status (valid|tampered|revoked), tamper_reason, revoked_at,
+ * revoke_reason, document (parsed; null when unreadable), signature,
+ * verify_url, vault_item (id or null)}.
  * NOT_FOUND. */
 mc_err result_get(store_conn *c, const char *id, json_t **out, mc_diag *diag);
 /* The same by dossier code. */
@@ -147,7 +152,8 @@ char *result_verify_html(const json_t *v);
 /* Revokes result `id` with a reason (1..RESULT_REASON_MAX bytes, not blank:
  * UNPROCESSABLE): officers of the issuing agency and admins (others
  * FORBIDDEN; citizens NOT_FOUND); CONFLICT when already revoked. Audited
- * ("result.revoke"). Runs its own durable write. *out = result_get JSON. */
+ * ("result.revoke"); the vault item holding the result is revoked too. Runs its own durable write.
+ * *out = result_get JSON. */
 mc_err result_revoke(store *s, const mc_principal *who, const char *id, const char *reason,
                      json_t **out, mc_diag *diag);
 

@@ -10,13 +10,14 @@
 #include <string.h>
 
 static const char usage[] =
-    "usage: motcua result rotate-key AGENCY --data DIR [--master-key FILE]\n"
+    "usage: motcua result rotate-key AGENCY --data DIR [--db URL] [--master-key FILE]\n"
     "\n"
     "Creates a new Ed25519 signing key for AGENCY (e.g. UBND-00004) and retires\n"
     "the active one; results signed with retired keys stay verifiable. The\n"
     "secret key is encrypted with the master key: --master-key FILE, else\n"
     "$MOTCUA_MASTER_KEY_FILE, else DIR/master.key (made by motcua init). Every\n"
-    "node sharing the database must use the same master key file.\n"
+    "node sharing the database must use the same master key file. --db URL\n"
+    "(default $MOTCUA_DB) names a PostgreSQL database.\n"
     "\n"
     "Exit status: 0 rotated, 1 failure (unknown agency, no master key), 2 wrong\n"
     "argument.\n";
@@ -25,6 +26,7 @@ int result_cli(int argc, char **argv)
 {
 	static const struct option opts[] = {{"data", required_argument, 0, 'd'},
 	                                     {"master-key", required_argument, 0, 'm'},
+	                                     {"db", required_argument, 0, 'B'},
 	                                     {"help", no_argument, 0, 'h'},
 	                                     {0, 0, 0, 0}};
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
@@ -33,7 +35,7 @@ int result_cli(int argc, char **argv)
 	}
 	if (argc < 2 || strcmp(argv[1], "rotate-key") != 0)
 		return cli_usage_error("result", NULL, "expected 'rotate-key AGENCY'", NULL);
-	const char *data = NULL, *mkey = NULL;
+	const char *data = NULL, *mkey = NULL, *db = NULL;
 	int c;
 	optind = 1;
 	opterr = 0;
@@ -46,6 +48,9 @@ int result_cli(int argc, char **argv)
 			break;
 		case 'm':
 			mkey = optarg;
+			break;
+		case 'B':
+			db = optarg;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -67,7 +72,8 @@ int result_cli(int argc, char **argv)
 	int rc = 1;
 	char *path = result_master_key_path(mkey, data);
 	int applied = 0;
-	if (result_master_key_load(path, &d) != MC_OK || store_open(data, false, &s, &d) != MC_OK ||
+	if (result_master_key_load(path, &d) != MC_OK ||
+	    store_open(cli_db(db, data), false, &s, &d) != MC_OK ||
 	    store_migrate(s, &applied, &d) != MC_OK ||
 	    result_key_rotate_on(s, agency, "cli", &key, &d) != MC_OK) {
 		fprintf(stderr, "motcua result: %s\n", d.detail);

@@ -1,6 +1,8 @@
 /* store.h - the one storage interface every module uses.
  *
- * Backends: SQLite (embedded default, store_sqlite.c); PostgreSQL next.
+ * Backends: SQLite (embedded default, store_sqlite.c) and PostgreSQL
+ * (store_pg.c, libpq; docs/STORAGE.md), chosen by the URL given to
+ * store_open; store.c forwards each call to the backend.
  * Modules write portable SQL (the common subset of SQLite 3.40 and
  * PostgreSQL 15: ?N placeholders, ON CONFLICT ... DO UPDATE, RETURNING,
  * text timestamps "YYYY-MM-DDTHH:MM:SSZ", INTEGER/TEXT/BLOB columns) and never
@@ -10,9 +12,16 @@
  *
  * Concurrency and durability: store_write runs the caller's function in a
  * write transaction and returns only once that transaction is durably
- * committed (SQLite: WAL + synchronous=FULL). Concurrent writers are grouped
- * into one commit by a writer thread (group commit); each function runs
- * inside its own savepoint, so one failing function never undoes another.
+ * committed (SQLite: WAL + synchronous=FULL; PostgreSQL: COMMIT with
+ * synchronous_commit on). Writers are serialised, so a write function sees
+ * every write committed before it and no other write runs beside it
+ * (SQLite: one writer thread, concurrent writers grouped into one commit,
+ * each function inside its own savepoint so one failing function never
+ * undoes another; PostgreSQL: one transaction per function on a pooled
+ * connection, under a database-wide writer lock, across every process).
+ * Transient failures (serialization failure, deadlock, lost connection)
+ * are retried inside the store; when retries run out the result is
+ * MC_ERR_UNAVAILABLE (HTTP 503 with Retry-After).
  * A write function may be called more than once (retries), so it must only
  * have effects through the connection, and must fill its outputs afresh. */
 #ifndef MC_STORE_H
@@ -27,15 +36,24 @@ typedef struct store store;           /* thread-safe handle */
 typedef struct store_conn store_conn; /* used by one thread at a time */
 typedef struct store_stmt store_stmt; /* prepared statement of one conn */
 
-/* Opens the database at `url`: a data directory (SQLite file DIR/motcua.db)
- * or "sqlite:PATH". Creates the file when `create` is true. */
+/* Opens the database at `url`: a data directory (SQLite file DIR/motcua.db),
+ * "sqlite:PATH", or a PostgreSQL URL ("postgresql://..." or "postgres://...",
+ * libpq syntax; the database must exist and compare text bytewise, collation
+ * "C"). Creates the SQLite file when `create` is true. */
 mc_err store_open(const char *url, bool create, store **out, mc_diag *diag);
+/* True when `url` names a PostgreSQL database. */
+bool store_url_is_pg(const char *url);
+/* Caps the connection pool at `n` connections (PostgreSQL; serve uses
+ * --threads + 2). SQLite opens readers on demand and ignores it. */
+void store_set_pool(store *s, int n);
 /* Waits for pending writes, then closes every connection. NULL is a no-op. */
 void store_close(store *s);
 /* Name of the backend: "sqlite" or "postgresql". */
 const char *store_backend(const store *s);
-/* Applies every migration of schema/<backend>/ not yet applied, in order,
- * each in its own transaction. Reports what it applied through `applied`. */
+/* Applies every migration of schema/<backend>/ not yet recorded in
+ * schema_migration (the set difference, not only those above the highest
+ * version, since branches land out of order), in version order, each in
+ * its own transaction. Reports how many it applied through `applied`. */
 mc_err store_migrate(store *s, int *applied, mc_diag *diag);
 /* Current schema version (highest applied migration number). */
 int store_schema_version(store *s);
@@ -95,7 +113,14 @@ mc_err store_text_search(store_conn *c, const char *index, const char *folded_qu
  * and refreshes the query planner's statistics. Safe at any time. */
 mc_err store_optimize(store *s, mc_diag *diag);
 
-/* Online backup of the whole database to `path` (a new file). */
+/* Online backup of the whole database to `path` (a new file): SQLite's
+ * backup API, or pg_dump -Fc for PostgreSQL (restore with pg_restore;
+ * motcua restore does both). */
 mc_err store_backup(store *s, const char *path, mc_diag *diag);
+/* Replaces the whole database at `url` with the backup at `path` made by
+ * store_backup (no server may be using it). SQLite: the backup API into
+ * DIR/motcua.db; PostgreSQL: pg_restore --clean into the existing
+ * database, in one transaction. */
+mc_err store_restore(const char *url, const char *path, mc_diag *diag);
 
 #endif

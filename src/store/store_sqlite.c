@@ -1,13 +1,13 @@
 /* store_sqlite.c - the SQLite backend of the store (store.h).
  *
  * One database file DATA/motcua.db in WAL mode with synchronous=FULL, so a
- * commit is on disk before store_write returns. Writes are funnelled to one
+ * commit is on disk before sl_write returns. Writes are funnelled to one
  * writer thread which takes every queued write function, runs each inside
  * its own SAVEPOINT of one transaction and commits them together (group
  * commit): many acknowledged writes share one fsync. Reads use a pool of
  * read-only connections, each in its own snapshot transaction. */
 #include "store/migrate.h"
-#include "store/store.h"
+#include "store/store_impl.h"
 
 #include "core/date.h"
 #include "core/log.h"
@@ -26,6 +26,7 @@
 #define GROUP_MAX 128
 
 struct store_stmt {
+	const store_ops *ops;
 	store_conn *conn;
 	sqlite3_stmt *st;
 	const char *sql; /* key in the cache (sqlite3_sql) */
@@ -34,12 +35,13 @@ struct store_stmt {
 };
 
 struct store_conn {
+	const store_ops *ops;
 	sqlite3 *db;
 	store_stmt cache[STMT_CACHE];
 	int ncache;
 	int busy;          /* pool bookkeeping */
 	bool writer;       /* the writer thread's connection */
-	uint64_t instance; /* store_conn_instance */
+	uint64_t instance; /* sl_conn_instance */
 };
 
 typedef struct write_job {
@@ -53,6 +55,7 @@ typedef struct write_job {
 } write_job;
 
 struct store {
+	const store_ops *ops;
 	char *path;
 	uint64_t instance;
 	store_conn *writer;
@@ -115,6 +118,7 @@ static mc_err conn_open(const char *path, bool writer, bool create, store_conn *
 {
 	pthread_once(&sqlite_once, sqlite_configure);
 	store_conn *c = mc_xcalloc(1, sizeof *c);
+	c->ops = &store_sqlite_ops;
 	int flags = SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY);
 	if (writer && create)
 		flags |= SQLITE_OPEN_CREATE;
@@ -152,7 +156,7 @@ static void conn_close(store_conn *c)
 
 /* ---- statements ---- */
 
-mc_err store_prepare(store_conn *c, const char *sql, store_stmt **out)
+static mc_err sl_prepare(store_conn *c, const char *sql, store_stmt **out)
 {
 	for (int i = 0; i < c->ncache; i++) {
 		store_stmt *s = &c->cache[i];
@@ -176,6 +180,7 @@ mc_err store_prepare(store_conn *c, const char *sql, store_stmt **out)
 		s = mc_xcalloc(1, sizeof *s);
 		s->cached = 0;
 	}
+	s->ops = &store_sqlite_ops;
 	s->conn = c;
 	s->st = st;
 	s->sql = sqlite3_sql(st);
@@ -184,7 +189,7 @@ mc_err store_prepare(store_conn *c, const char *sql, store_stmt **out)
 	return MC_OK;
 }
 
-void store_bind_text(store_stmt *st, int idx, const char *v)
+static void sl_bind_text(store_stmt *st, int idx, const char *v)
 {
 	if (v)
 		sqlite3_bind_text(st->st, idx, v, -1, SQLITE_TRANSIENT);
@@ -192,22 +197,22 @@ void store_bind_text(store_stmt *st, int idx, const char *v)
 		sqlite3_bind_null(st->st, idx);
 }
 
-void store_bind_int(store_stmt *st, int idx, int64_t v)
+static void sl_bind_int(store_stmt *st, int idx, int64_t v)
 {
 	sqlite3_bind_int64(st->st, idx, v);
 }
 
-void store_bind_null(store_stmt *st, int idx)
+static void sl_bind_null(store_stmt *st, int idx)
 {
 	sqlite3_bind_null(st->st, idx);
 }
 
-void store_bind_blob(store_stmt *st, int idx, const void *p, size_t n)
+static void sl_bind_blob(store_stmt *st, int idx, const void *p, size_t n)
 {
 	sqlite3_bind_blob64(st->st, idx, p, n, SQLITE_TRANSIENT);
 }
 
-mc_err store_step(store_stmt *st, bool *row)
+static mc_err sl_step(store_stmt *st, bool *row)
 {
 	int rc = sqlite3_step(st->st);
 	if (row)
@@ -220,22 +225,22 @@ mc_err store_step(store_stmt *st, bool *row)
 	return e;
 }
 
-const char *store_col_text(store_stmt *st, int col)
+static const char *sl_col_text(store_stmt *st, int col)
 {
 	return (const char *)sqlite3_column_text(st->st, col);
 }
 
-int64_t store_col_int(store_stmt *st, int col)
+static int64_t sl_col_int(store_stmt *st, int col)
 {
 	return sqlite3_column_int64(st->st, col);
 }
 
-bool store_col_null(store_stmt *st, int col)
+static bool sl_col_null(store_stmt *st, int col)
 {
 	return sqlite3_column_type(st->st, col) == SQLITE_NULL;
 }
 
-const void *store_col_blob(store_stmt *st, int col, size_t *n)
+static const void *sl_col_blob(store_stmt *st, int col, size_t *n)
 {
 	const void *p = sqlite3_column_blob(st->st, col);
 	if (n)
@@ -243,7 +248,7 @@ const void *store_col_blob(store_stmt *st, int col, size_t *n)
 	return p;
 }
 
-void store_finish(store_stmt *st)
+static void sl_finish(store_stmt *st)
 {
 	if (!st)
 		return;
@@ -257,34 +262,19 @@ void store_finish(store_stmt *st)
 	}
 }
 
-uint64_t store_conn_instance(const store_conn *c)
+static uint64_t sl_conn_instance(const store_conn *c)
 {
 	return c->instance;
 }
 
-bool store_conn_writable(const store_conn *c)
+static bool sl_conn_writable(const store_conn *c)
 {
 	return c->writer;
 }
 
-int64_t store_changes(store_conn *c)
+static int64_t sl_changes(store_conn *c)
 {
 	return sqlite3_changes64(c->db);
-}
-
-mc_err store_execv(store_conn *c, const char *sql, int n, const char *const *params)
-{
-	store_stmt *st;
-	mc_err e = store_prepare(c, sql, &st);
-	if (e)
-		return e;
-	for (int i = 0; i < n; i++)
-		store_bind_text(st, i + 1, params[i]);
-	bool row = true;
-	while (!e && row)
-		e = store_step(st, &row);
-	store_finish(st);
-	return e;
 }
 
 /* Runs a parameterless statement through the statement cache (BEGIN,
@@ -292,65 +282,65 @@ mc_err store_execv(store_conn *c, const char *sql, int n, const char *const *par
 static mc_err run_cached(store_conn *c, const char *sql)
 {
 	store_stmt *st;
-	mc_err e = store_prepare(c, sql, &st);
+	mc_err e = sl_prepare(c, sql, &st);
 	if (e)
 		return e;
-	e = store_step(st, NULL);
-	store_finish(st);
+	e = sl_step(st, NULL);
+	sl_finish(st);
 	return e;
 }
 
 /* ---- text index (FTS5) ---- */
 
-mc_err store_text_delete(store_conn *c, const char *index, const char *key)
+static mc_err sl_text_delete(store_conn *c, const char *index, const char *key)
 {
 	store_stmt *st;
-	mc_err e = store_prepare(
+	mc_err e = sl_prepare(
 	    c, "DELETE FROM text_index_key WHERE idx = ?1 AND key = ?2 RETURNING docid", &st);
 	if (e)
 		return e;
-	store_bind_text(st, 1, index);
-	store_bind_text(st, 2, key);
+	sl_bind_text(st, 1, index);
+	sl_bind_text(st, 2, key);
 	bool row;
 	int64_t docid = -1;
-	e = store_step(st, &row);
+	e = sl_step(st, &row);
 	if (!e && row)
-		docid = store_col_int(st, 0);
+		docid = sl_col_int(st, 0);
 	while (!e && row)
-		e = store_step(st, &row);
-	store_finish(st);
+		e = sl_step(st, &row);
+	sl_finish(st);
 	if (e || docid < 0)
 		return e;
-	if ((e = store_prepare(c, "DELETE FROM text_index WHERE rowid = ?1", &st)))
+	if ((e = sl_prepare(c, "DELETE FROM text_index WHERE rowid = ?1", &st)))
 		return e;
-	store_bind_int(st, 1, docid);
-	e = store_step(st, NULL);
-	store_finish(st);
+	sl_bind_int(st, 1, docid);
+	e = sl_step(st, NULL);
+	sl_finish(st);
 	return e;
 }
 
-mc_err store_text_put(store_conn *c, const char *index, const char *key, const char *folded)
+static mc_err sl_text_put(store_conn *c, const char *index, const char *key, const char *folded)
 {
-	mc_err e = store_text_delete(c, index, key);
+	mc_err e = sl_text_delete(c, index, key);
 	if (e)
 		return e;
 	store_stmt *st;
-	if ((e = store_prepare(c, "INSERT INTO text_index (body) VALUES (?1)", &st)))
+	if ((e = sl_prepare(c, "INSERT INTO text_index (body) VALUES (?1)", &st)))
 		return e;
-	store_bind_text(st, 1, folded);
-	e = store_step(st, NULL);
-	store_finish(st);
+	sl_bind_text(st, 1, folded);
+	e = sl_step(st, NULL);
+	sl_finish(st);
 	if (e)
 		return e;
 	int64_t docid = sqlite3_last_insert_rowid(c->db);
-	if ((e = store_prepare(
-	         c, "INSERT INTO text_index_key (idx, key, docid) VALUES (?1, ?2, ?3)", &st)))
+	if ((e = sl_prepare(c, "INSERT INTO text_index_key (idx, key, docid) VALUES (?1, ?2, ?3)",
+	                    &st)))
 		return e;
-	store_bind_text(st, 1, index);
-	store_bind_text(st, 2, key);
-	store_bind_int(st, 3, docid);
-	e = store_step(st, NULL);
-	store_finish(st);
+	sl_bind_text(st, 1, index);
+	sl_bind_text(st, 2, key);
+	sl_bind_int(st, 3, docid);
+	e = sl_step(st, NULL);
+	sl_finish(st);
 	return e;
 }
 
@@ -390,8 +380,8 @@ static char *fts_query(const char *folded, char **phrase)
 	return q.data;
 }
 
-mc_err store_text_search(store_conn *c, const char *index, const char *folded_query, int limit,
-                         int offset, store_text_hit hit, void *ctx)
+static mc_err sl_text_search(store_conn *c, const char *index, const char *folded_query, int limit,
+                             int offset, store_text_hit hit, void *ctx)
 {
 	char *phrase = NULL;
 	char *q = fts_query(folded_query, &phrase);
@@ -401,7 +391,7 @@ mc_err store_text_search(store_conn *c, const char *index, const char *folded_qu
 	}
 	/* Exact phrase at the start of the text first, then anywhere, then BM25. */
 	store_stmt *st;
-	mc_err e = store_prepare(
+	mc_err e = sl_prepare(
 	    c,
 	    "SELECT k.key, bm25(text_index) AS r, "
 	    "  CASE WHEN substr(t.body, 1, length(?3) + 1) = ?3 || ' ' OR t.body = ?3 THEN 0 "
@@ -413,19 +403,18 @@ mc_err store_text_search(store_conn *c, const char *index, const char *folded_qu
 	    &st);
 	if (e)
 		goto out;
-	store_bind_text(st, 1, q);
-	store_bind_text(st, 2, index);
-	store_bind_text(st, 3, phrase);
-	store_bind_int(st, 4, limit);
-	store_bind_int(st, 5, offset);
+	sl_bind_text(st, 1, q);
+	sl_bind_text(st, 2, index);
+	sl_bind_text(st, 3, phrase);
+	sl_bind_int(st, 4, limit);
+	sl_bind_int(st, 5, offset);
 	bool row;
-	while (!(e = store_step(st, &row)) && row) {
-		double rank =
-		    sqlite3_column_double(st->st, 1) - 1000.0 * (2 - store_col_int(st, 2));
-		if (!hit(store_col_text(st, 0), rank, ctx))
+	while (!(e = sl_step(st, &row)) && row) {
+		double rank = sqlite3_column_double(st->st, 1) - 1000.0 * (2 - sl_col_int(st, 2));
+		if (!hit(sl_col_text(st, 0), rank, ctx))
 			break;
 	}
-	store_finish(st);
+	sl_finish(st);
 out:
 	free(q);
 	free(phrase);
@@ -490,7 +479,7 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
-mc_err store_write(store *s, store_fn fn, void *ctx, mc_diag *diag)
+static mc_err sl_write(store *s, store_fn fn, void *ctx, mc_diag *diag)
 {
 	write_job job = {.fn = fn, .ctx = ctx, .diag = diag};
 	pthread_cond_init(&job.cv, NULL);
@@ -547,7 +536,7 @@ static void pool_give(store *s, store_conn *c)
 	pthread_mutex_unlock(&s->pool_mu);
 }
 
-mc_err store_read(store *s, store_fn fn, void *ctx, mc_diag *diag)
+static mc_err sl_read(store *s, store_fn fn, void *ctx, mc_diag *diag)
 {
 	store_conn *c = pool_take(s);
 	mc_err e = run_cached(c, "BEGIN");
@@ -561,7 +550,7 @@ mc_err store_read(store *s, store_fn fn, void *ctx, mc_diag *diag)
 
 /* ---- open, migrate, close ---- */
 
-mc_err store_open(const char *url, bool create, store **out, mc_diag *diag)
+static mc_err sl_open(const char *url, bool create, store **out, mc_diag *diag)
 {
 	char *path;
 	if (strncmp(url, "sqlite:", 7) == 0)
@@ -586,13 +575,13 @@ mc_err store_open(const char *url, bool create, store **out, mc_diag *diag)
 		}
 	}
 	store *s = mc_xcalloc(1, sizeof *s);
+	s->ops = &store_sqlite_ops;
 	s->path = path;
 	pthread_mutex_init(&s->pool_mu, NULL);
 	pthread_cond_init(&s->pool_cv, NULL);
 	pthread_mutex_init(&s->q_mu, NULL);
 	pthread_cond_init(&s->q_cv, NULL);
-	static atomic_uint_fast64_t instances;
-	s->instance = atomic_fetch_add(&instances, 1) + 1;
+	s->instance = store_next_instance();
 	mc_err e = conn_open(path, true, create, &s->writer);
 	if (!e)
 		s->writer->instance = s->instance;
@@ -616,7 +605,7 @@ mc_err store_open(const char *url, bool create, store **out, mc_diag *diag)
 	return MC_OK;
 }
 
-void store_close(store *s)
+static void sl_close(store *s)
 {
 	if (!s)
 		return;
@@ -631,12 +620,6 @@ void store_close(store *s)
 	conn_close(s->writer);
 	free(s->path);
 	free(s);
-}
-
-const char *store_backend(const store *s)
-{
-	(void)s;
-	return "sqlite";
 }
 
 struct migrate_ctx {
@@ -657,32 +640,40 @@ static mc_err apply_one(store_conn *c, void *ctx, mc_diag *diag)
 	    p);
 }
 
-int store_schema_version(store *s)
+static int sl_schema_version(store *s)
 {
 	store_stmt *st;
 	int v = 0;
 	/* the writer connection is only touched by the writer thread once it
 	 * runs, so read through the pool */
 	store_conn *c = pool_take(s);
-	if (store_prepare(c, "SELECT coalesce(max(version), 0) FROM schema_migration", &st) ==
-	    MC_OK) {
+	if (sl_prepare(c, "SELECT coalesce(max(version), 0) FROM schema_migration", &st) == MC_OK) {
 		bool row;
-		if (store_step(st, &row) == MC_OK && row)
-			v = (int)store_col_int(st, 0);
-		store_finish(st);
+		if (sl_step(st, &row) == MC_OK && row)
+			v = (int)sl_col_int(st, 0);
+		sl_finish(st);
 	}
 	pool_give(s, c);
 	return v;
 }
 
-mc_err store_migrate(store *s, int *applied, mc_diag *diag)
+static mc_err sl_migrate(store *s, int *applied, mc_diag *diag)
 {
-	int have = store_schema_version(s), n = 0;
-	for (const store_migration *m = store_migrations; m->backend; m++) {
-		if (strcmp(m->backend, "sqlite") != 0 || m->version <= have)
-			continue;
-		struct migrate_ctx ctx = {m};
-		mc_err e = store_write(s, apply_one, &ctx, diag);
+	int have[512], nhave = 0, n = 0;
+	store_conn *c = pool_take(s);
+	store_stmt *st;
+	if (sl_prepare(c, "SELECT version FROM schema_migration ORDER BY version", &st) == MC_OK) {
+		bool row;
+		while (sl_step(st, &row) == MC_OK && row && nhave < 512)
+			have[nhave++] = (int)sl_col_int(st, 0);
+		sl_finish(st);
+	}
+	pool_give(s, c);
+	const store_migration *todo[512];
+	int k = store_pending_migrations("sqlite", have, nhave, todo, 512);
+	for (int i = 0; i < k; i++) {
+		struct migrate_ctx ctx = {todo[i]};
+		mc_err e = sl_write(s, apply_one, &ctx, diag);
 		if (e)
 			return e;
 		n++;
@@ -701,12 +692,12 @@ static mc_err optimize_fn(store_conn *c, void *ctx, mc_diag *diag)
 	return e ? mc_fail(diag, e, "optimize failed") : MC_OK;
 }
 
-mc_err store_optimize(store *s, mc_diag *diag)
+static mc_err sl_optimize(store *s, mc_diag *diag)
 {
-	return store_write(s, optimize_fn, NULL, diag);
+	return sl_write(s, optimize_fn, NULL, diag);
 }
 
-mc_err store_backup(store *s, const char *path, mc_diag *diag)
+static mc_err sl_backup(store *s, const char *path, mc_diag *diag)
 {
 	sqlite3 *dst = NULL;
 	store_conn *c = pool_take(s);
@@ -730,3 +721,84 @@ out:
 	pool_give(s, c);
 	return e;
 }
+
+/* Copies the backup file into the database with SQLite's backup API (so
+ * the WAL and every page are replaced consistently). */
+static mc_err sl_restore(const char *url, const char *path, mc_diag *diag)
+{
+	char *dbpath = strncmp(url, "sqlite:", 7) == 0 ? mc_xstrdup(url + 7)
+	                                               : mc_xasprintf("%s/motcua.db", url);
+	sqlite3 *src = NULL, *dst = NULL;
+	mc_err e = MC_OK;
+	pthread_once(&sqlite_once, sqlite_configure);
+	if (sqlite3_open_v2(path, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		e = mc_fail(diag, MC_ERR_NOT_FOUND, "cannot open backup %s", path);
+		goto out;
+	}
+	if (sqlite3_open_v2(dbpath, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		e = mc_fail(diag, MC_ERR_IO, "cannot open %s", dbpath);
+		goto out;
+	}
+	sqlite3_busy_timeout(dst, 10000);
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+	if (!b) {
+		e = mc_fail(diag, MC_ERR_IO, "restore failed: %s", sqlite3_errmsg(dst));
+		goto out;
+	}
+	int rc = sqlite3_backup_step(b, -1);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE)
+		e = mc_fail(diag, MC_ERR_IO, "restore failed: %s", sqlite3_errstr(rc));
+	else
+		sqlite3_exec(dst, "PRAGMA journal_mode=WAL; PRAGMA wal_checkpoint(TRUNCATE)", NULL,
+		             NULL, NULL);
+out:
+	sqlite3_close(src);
+	sqlite3_close(dst);
+	free(dbpath);
+	return e;
+}
+
+static bool sl_accepts(const char *url)
+{
+	return !store_url_is_pg(url);
+}
+
+static void sl_set_pool(store *s, int n)
+{
+	(void)s;
+	(void)n; /* readers are opened on demand, up to READ_POOL */
+}
+
+const store_ops store_sqlite_ops = {
+    .name = "sqlite",
+    .accepts = sl_accepts,
+    .open = sl_open,
+    .close = sl_close,
+    .set_pool = sl_set_pool,
+    .migrate = sl_migrate,
+    .schema_version = sl_schema_version,
+    .read = sl_read,
+    .write = sl_write,
+    .prepare = sl_prepare,
+    .bind_text = sl_bind_text,
+    .bind_int = sl_bind_int,
+    .bind_null = sl_bind_null,
+    .bind_blob = sl_bind_blob,
+    .step = sl_step,
+    .col_text = sl_col_text,
+    .col_int = sl_col_int,
+    .col_null = sl_col_null,
+    .col_blob = sl_col_blob,
+    .finish = sl_finish,
+    .conn_writable = sl_conn_writable,
+    .conn_instance = sl_conn_instance,
+    .changes = sl_changes,
+    .text_put = sl_text_put,
+    .text_delete = sl_text_delete,
+    .text_search = sl_text_search,
+    .optimize = sl_optimize,
+    .backup = sl_backup,
+    .restore = sl_restore,
+};

@@ -5,8 +5,11 @@
 #include "core/mem.h"
 #include "territory/territory.h"
 #include <ftw.h>
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 int testsupport_tmpdir(const char *name, char *dir, size_t n)
 {
@@ -78,4 +81,62 @@ int testsupport_load_units(store *s, int *units, int *agencies)
 	if (agencies)
 		*agencies = na;
 	return e == MC_OK ? 0 : -1;
+}
+
+const char *testsupport_pg_base(void)
+{
+	const char *b = getenv("MOTCUA_TEST_DB");
+	return b && *b ? b : NULL;
+}
+
+/* Runs one statement on the cluster's maintenance database. */
+static int pg_admin(const char *sql)
+{
+	char *u = mc_xasprintf("%s/postgres", testsupport_pg_base());
+	PGconn *c = PQconnectdb(u);
+	free(u);
+	int rc = -1;
+	if (PQstatus(c) == CONNECTION_OK) {
+		PGresult *r = PQexec(c, sql);
+		rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+		if (rc)
+			fprintf(stderr, "testsupport: %s: %s", sql, PQerrorMessage(c));
+		PQclear(r);
+	} else {
+		fprintf(stderr, "testsupport: cannot connect: %s", PQerrorMessage(c));
+	}
+	PQfinish(c);
+	return rc;
+}
+
+bool testsupport_pg_database(const char *name, char *url, size_t n)
+{
+	const char *base = testsupport_pg_base();
+	if (!base)
+		return false;
+	static int seq;
+	char db[96];
+	snprintf(db, sizeof db, "motcua_u_%s_%d_%d", name, (int)getpid(), ++seq);
+	char *sql = mc_xasprintf("CREATE DATABASE \"%s\" TEMPLATE template0 ENCODING 'UTF8' "
+	                         "LC_COLLATE 'C' LC_CTYPE 'C'",
+	                         db);
+	int rc = pg_admin(sql);
+	free(sql);
+	if (rc) {
+		fprintf(stderr, "testsupport: cannot create database %s\n", db);
+		abort();
+	}
+	snprintf(url, n, "%s/%s", base, db);
+	return true;
+}
+
+int testsupport_pg_drop(const char *url)
+{
+	const char *db = strrchr(url, '/');
+	if (!db || !testsupport_pg_base())
+		return -1;
+	char *sql = mc_xasprintf("DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)", db + 1);
+	int rc = pg_admin(sql);
+	free(sql);
+	return rc;
 }

@@ -8,6 +8,7 @@
 #define MC_TESTSUPPORT_H
 
 #include "store/store.h"
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Creates a new empty directory /tmp/motcua-<name>-XXXXXX and writes its
@@ -33,5 +34,15 @@ char *testsupport_data_path(const char *file);
 /* Loads the shipped admin-units-vn.json into s (territory_load_units);
  * counts into *units and *agencies (nullable). Returns 0 or -1. */
 int testsupport_load_units(store *s, int *units, int *agencies);
+
+/* The PostgreSQL cluster of the tests: $MOTCUA_TEST_DB (a base URL such as
+ * postgresql://postgres@127.0.0.1:5432), or NULL when unset. */
+const char *testsupport_pg_base(void);
+/* Creates a new database (UTF8, C collation) on that cluster and writes
+ * its URL into url (n bytes). Returns false when MOTCUA_TEST_DB is unset
+ * (the caller skips); aborts the test on any other failure. */
+bool testsupport_pg_database(const char *name, char *url, size_t n);
+/* Drops the database at url (made by testsupport_pg_database). 0 or -1. */
+int testsupport_pg_drop(const char *url);
 
 #endif

@@ -1,28 +1,21 @@
 // audit.test.mjs - the hash-chained audit log: actions are logged, the chain
 // is served to admins, `motcua audit verify` accepts the untouched log and
 // rejects an edited, a deleted-in-the-middle and a deleted-newest entry
-// (edited with the sqlite3 CLI in copies of the data directory).
+// (edited with the sqlite3 CLI or psql in copies of the data directory).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { actOk, submit, validSubmission } from './lib/fixtures.mjs';
 import { assertConforms, assertProblem } from './lib/openapi.mjs';
-import { cli, useServer } from './lib/server.mjs';
+import { cli, copyData as copyDir, sql, useServer } from './lib/server.mjs';
 
 const srv = useServer({ now: '2026-03-02T02:00:00Z' });
 let code;
 
-function sqlite(dir, sql) {
-	return execFileSync('sqlite3', [join(dir, 'motcua.db'), sql], { encoding: 'utf8' }).trim();
-}
+const sqlite = sql; /* either backend, see lib/server.mjs */
 
-async function copyData(name) {
-	const dst = join(srv.root, name);
-	await rm(dst, { recursive: true, force: true });
-	await cp(srv.dataDir, dst, { recursive: true });
-	return dst;
+function copyData(name) {
+	return copyDir(srv.dataDir, join(srv.root, name));
 }
 
 test('state changes and admin actions are in the audit log, chained newest first', async () => {

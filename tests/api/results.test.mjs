@@ -5,13 +5,11 @@
 // whose chunks and pixels are checked); revocation rules; key rotation (API
 // and CLI) keeps old results verifiable; bad input.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { crc32, inflateSync } from 'node:zlib';
 import { actOk, submit, validSubmission } from './lib/fixtures.mjs';
 import { assertConforms, assertProblem } from './lib/openapi.mjs';
-import { cli, useServer } from './lib/server.mjs';
+import { cli, sql as sqlOn, useServer } from './lib/server.mjs';
 
 const PUBLIC_URL = 'https://dichvucong.example.vn';
 const srv = useServer({ args: ['--public-url', `${PUBLIC_URL}/`] });
@@ -47,9 +45,10 @@ async function finished(content) {
 const verifyJson = (id) => srv.api('GET', `/verify/${id}`, { headers: { accept: 'application/json' } });
 const verifyHtml = (id) => srv.api('GET', `/verify/${id}`, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
 
-/* Runs SQL on the server's SQLite database (the test edits stored bytes). */
+/* Runs SQL on the server's database, SQLite or PostgreSQL (the test edits
+ * stored bytes). */
 function sql(statement) {
-	return execFileSync('sqlite3', [join(srv.dataDir, 'motcua.db'), statement], { encoding: 'utf8' });
+	return sqlOn(srv.dataDir, statement);
 }
 
 test('finish issues a signed result: structured document, signature, renderings, history', async () => {
@@ -87,6 +86,17 @@ test('finish issues a signed result: structured document, signature, renderings,
 	assert.equal(text.status, 200);
 	assertConforms(text, 'getResultText');
 	assert.ok(text.text.includes(`so: ${content.so}`), text.text);
+
+	/* placed in the applicant's vault: verified, issued by the agency, same hash */
+	assert.match(result.vault_item, /^[0-9a-f]{32}$/);
+	const item = await srv.api('GET', `/api/v1/vault/items/${result.vault_item}`, { token: citizen });
+	assert.equal(item.status, 200, item.text);
+	assert.equal(item.body.status, 'verified');
+	assert.equal(item.body.source, 'result');
+	assert.equal(item.body.issuer, 'UBND-00004');
+	assert.equal(item.body.type, 'birth_certificate');
+	assert.equal(item.body.ref, id);
+	assert.equal(item.body.content_sha256, (await verifyJson(id)).body.document_sha256);
 
 	const hist = await srv.api('GET', `/api/v1/dossiers/${encodeURIComponent(code)}/history`, { token: citizen });
 	const fin = hist.body.items.find((e) => e.action === 'finish');
@@ -284,6 +294,9 @@ test('revocation: officers of the issuing agency with a reason; verify says revo
 	assert.ok(v.body.revoked_at);
 	const h = await verifyHtml(id);
 	assert.ok(h.text.includes('THU HỒI') && h.text.includes('REVOKED'));
+	const rid = (await srv.api('GET', `/api/v1/results/${id}`, { token: citizen })).body.vault_item;
+	const item = await srv.api('GET', `/api/v1/vault/items/${rid}`, { token: citizen });
+	assert.equal(item.body.status, 'revoked', 'the vault copy is revoked too');
 	const again = await srv.api('POST', url, { token: admin, json: { reason: 'again' } });
 	assertProblem(again, 409, 'already revoked');
 	const audit = await srv.api('GET', `/api/v1/audit?action=result.revoke&object=result/${id}`, { token: admin });

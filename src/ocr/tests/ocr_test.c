@@ -129,17 +129,17 @@ static void test_queue(void **state)
 	enqueue("d0000000000000000000000000000002", SHA_B);
 	ocr_job job;
 	bool got = false;
-	assert_int_equal(ocr_claim(db, &job, &got, NULL), MC_OK);
+	assert_int_equal(ocr_claim(db, "w1", &job, &got, NULL), MC_OK);
 	assert_true(got);
 	assert_string_equal(job.document_id, "d0000000000000000000000000000001");
 	assert_string_equal(job.media_type, "image/png");
 	assert_int_equal(job.attempts, 1);
 	ocr_job job2;
-	assert_int_equal(ocr_claim(db, &job2, &got, NULL), MC_OK);
+	assert_int_equal(ocr_claim(db, "w1", &job2, &got, NULL), MC_OK);
 	assert_true(got);
 	assert_string_equal(job2.document_id, "d0000000000000000000000000000002");
 	/* both held: nothing to claim */
-	assert_int_equal(ocr_claim(db, &job2, &got, NULL), MC_OK);
+	assert_int_equal(ocr_claim(db, "w1", &job2, &got, NULL), MC_OK);
 	assert_false(got);
 	json_t *j = job_of("d0000000000000000000000000000001");
 	assert_string_equal(json_string_value(json_object_get(j, "state")), "running");
@@ -171,20 +171,36 @@ static void test_queue(void **state)
 		sql("UPDATE ocr_job SET lease_until = '2000-01-01T00:00:00Z' WHERE document_id = "
 		    "?1",
 		    "d0000000000000000000000000000002", NULL);
-		assert_int_equal(ocr_claim(db, &job2, &got, NULL), MC_OK);
+		assert_int_equal(ocr_claim(db, "w1", &job2, &got, NULL), MC_OK);
 		assert_true(got);
 		assert_int_equal(job2.attempts, i);
 	}
 	sql("UPDATE ocr_job SET lease_until = '2000-01-01T00:00:00Z' WHERE document_id = ?1",
 	    "d0000000000000000000000000000002", NULL);
-	assert_int_equal(ocr_claim(db, &job2, &got, NULL), MC_OK);
+	assert_int_equal(ocr_claim(db, "w1", &job2, &got, NULL), MC_OK);
 	assert_false(got);
 	j = job_of("d0000000000000000000000000000002");
 	assert_string_equal(json_string_value(json_object_get(j, "state")), "failed");
 	json_decref(j);
 
+	/* a restarted worker takes back its own running jobs, not others' */
+	enqueue("d0000000000000000000000000000005",
+	        "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc");
+	assert_int_equal(ocr_claim(db, "w2", &job, &got, NULL), MC_OK);
+	assert_true(got);
+	int n = -1;
+	assert_int_equal(ocr_requeue_own(db, "w1", &n, NULL), MC_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(ocr_requeue_own(db, "w2", &n, NULL), MC_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(ocr_claim(db, "w1", &job, &got, NULL), MC_OK);
+	assert_true(got);
+	assert_string_equal(job.document_id, "d0000000000000000000000000000005");
+	assert_int_equal(job.attempts, 2);
+	assert_int_equal(ocr_complete(db, job.document_id, "x", 1, NULL), MC_OK);
+
 	enqueue("d0000000000000000000000000000004", SHA_B);
-	assert_int_equal(ocr_claim(db, &job, &got, NULL), MC_OK);
+	assert_int_equal(ocr_claim(db, "w1", &job, &got, NULL), MC_OK);
 	assert_true(got);
 	assert_int_equal(ocr_fail(db, job.document_id, "cannot decode", NULL), MC_OK);
 	j = job_of(job.document_id);

@@ -1,6 +1,10 @@
-/* store_test.c - the SQLite store: migrations, durable writes, a failing
- * write rolled back alone inside a group, concurrent writers, the text
- * index and its ranking. */
+/* store_test.c - the store on both backends: migrations, durable writes,
+ * a failing write rolled back alone, concurrent writers, the text index
+ * and its ranking; on PostgreSQL also writers of two stores (two
+ * processes) serialised, a write re-run after its connection is killed, a
+ * read on a pooled connection that was killed. The PostgreSQL group runs
+ * when MOTCUA_TEST_DB names a cluster (scripts/pg-test.sh), and is
+ * reported as skipped otherwise. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +21,8 @@
 #include <string.h>
 
 static char dir[64];
+static bool pg;       /* the group being run */
+static char url[256]; /* store_open argument: dir, or a PostgreSQL database */
 
 static mc_err create_table(store_conn *c, void *ctx, mc_diag *diag)
 {
@@ -27,10 +33,17 @@ static mc_err create_table(store_conn *c, void *ctx, mc_diag *diag)
 
 static store *open_fresh(void)
 {
-	assert_int_equal(testsupport_tmpdir("store", dir, sizeof dir), 0);
+	if (pg) {
+		if (!testsupport_pg_database("store", url, sizeof url))
+			skip();
+	} else {
+		assert_int_equal(testsupport_tmpdir("store", dir, sizeof dir), 0);
+		snprintf(url, sizeof url, "%s", dir);
+	}
 	store *s = NULL;
 	mc_diag d = {0};
-	assert_int_equal(store_open(dir, true, &s, &d), MC_OK);
+	assert_int_equal(store_open(url, true, &s, &d), MC_OK);
+	assert_string_equal(store_backend(s), pg ? "postgresql" : "sqlite");
 	int applied = 0;
 	assert_int_equal(store_migrate(s, &applied, &d), MC_OK);
 	assert_true(applied > 0);
@@ -82,7 +95,12 @@ static mc_err get_kv(store_conn *c, void *ctx, mc_diag *diag)
 
 static void cleanup(store *s)
 {
-	assert_int_equal(testsupport_store_remove(s, dir), 0);
+	if (pg) {
+		store_close(s);
+		assert_int_equal(testsupport_pg_drop(url), 0);
+	} else {
+		assert_int_equal(testsupport_store_remove(s, dir), 0);
+	}
 }
 
 static void test_write_then_read(void **state)
@@ -112,7 +130,7 @@ static void test_reopen(void **state)
 	assert_int_equal(store_write(s, put_kv, &a, NULL), MC_OK);
 	store_close(s);
 	mc_diag d = {0};
-	assert_int_equal(store_open(dir, false, &s, &d), MC_OK);
+	assert_int_equal(store_open(url, false, &s, &d), MC_OK);
 	struct kv r = {"persist", 0, false};
 	assert_int_equal(store_read(s, get_kv, &r, NULL), MC_OK);
 	assert_true(r.found);
@@ -265,14 +283,179 @@ static void test_text_index(void **state)
 	cleanup(s);
 }
 
+/* ---- PostgreSQL only ---- */
+
+struct counter_arg {
+	store *s;
+	int n;
+	int errors;
+};
+
+/* read-modify-write of one row: loses updates unless writers are
+ * serialised */
+static mc_err bump(store_conn *c, void *ctx, mc_diag *diag)
+{
+	(void)ctx;
+	(void)diag;
+	store_stmt *st;
+	mc_err e = store_prepare(c, "SELECT v FROM t WHERE k = 'counter'", &st);
+	if (e)
+		return e;
+	bool row;
+	e = store_step(st, &row);
+	int64_t v = row ? store_col_int(st, 0) : 0;
+	store_finish(st);
+	if (e || !row)
+		return e ? e : MC_ERR_NOT_FOUND;
+	if ((e = store_prepare(c, "UPDATE t SET v = ?1 WHERE k = 'counter'", &st)))
+		return e;
+	store_bind_int(st, 1, v + 1);
+	e = store_step(st, NULL);
+	store_finish(st);
+	return e;
+}
+
+static void *bumper(void *p)
+{
+	struct counter_arg *a = p;
+	for (int i = 0; i < a->n; i++)
+		if (store_write(a->s, bump, NULL, NULL) != MC_OK)
+			a->errors++;
+	return NULL;
+}
+
+static void test_pg_two_stores_serialised(void **state)
+{
+	(void)state;
+	store *s = open_fresh();
+	struct kv z = {"counter", 0, false};
+	assert_int_equal(store_write(s, put_kv, &z, NULL), MC_OK);
+	store *s2 = NULL;
+	mc_diag d = {0};
+	assert_int_equal(store_open(url, false, &s2, &d), MC_OK);
+	enum { THREADS = 6, N = 40 };
+	pthread_t th[THREADS];
+	struct counter_arg a[THREADS];
+	for (int i = 0; i < THREADS; i++) {
+		a[i] = (struct counter_arg){i % 2 ? s2 : s, N, 0};
+		pthread_create(&th[i], NULL, bumper, &a[i]);
+	}
+	for (int i = 0; i < THREADS; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(a[i].errors, 0);
+	}
+	struct kv r = {"counter", 0, false};
+	assert_int_equal(store_read(s2, get_kv, &r, NULL), MC_OK);
+	assert_int_equal(r.v, THREADS * N);
+	store_close(s2);
+	cleanup(s);
+}
+
+struct killer {
+	int calls;
+	struct kv kv;
+};
+
+/* The first run kills its own connection half-way; the store reconnects
+ * and runs the function again. */
+static mc_err put_after_kill(store_conn *c, void *ctx, mc_diag *diag)
+{
+	struct killer *k = ctx;
+	if (k->calls++ == 0) {
+		mc_err e = put_kv(c, &k->kv, diag);
+		if (e)
+			return e;
+		store_stmt *st;
+		if ((e = store_prepare(c, "SELECT pg_terminate_backend(pg_backend_pid())", &st)))
+			return e;
+		e = store_step(st, NULL);
+		store_finish(st);
+		if (e)
+			return e;
+	}
+	return put_kv(c, &k->kv, diag);
+}
+
+static mc_err kill_others(store_conn *c, void *ctx, mc_diag *diag)
+{
+	(void)ctx;
+	(void)diag;
+	store_stmt *st;
+	mc_err e = store_prepare(c,
+	                         "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+	                         "WHERE datname = current_database() AND pid <> pg_backend_pid()",
+	                         &st);
+	if (e)
+		return e;
+	bool row;
+	while (!(e = store_step(st, &row)) && row)
+		;
+	store_finish(st);
+	return e;
+}
+
+static void test_pg_lost_connection(void **state)
+{
+	(void)state;
+	store *s = open_fresh();
+	struct killer k = {0, {"k", 9, false}};
+	assert_int_equal(store_write(s, put_after_kill, &k, NULL), MC_OK);
+	assert_int_equal(k.calls, 2);
+	struct kv r = {"k", 0, false};
+	assert_int_equal(store_read(s, get_kv, &r, NULL), MC_OK);
+	assert_true(r.found);
+	assert_int_equal(r.v, 9);
+	/* kill every pooled connection of s from a second store: the next
+	 * read and write reconnect */
+	store *s2 = NULL;
+	mc_diag d = {0};
+	assert_int_equal(store_open(url, false, &s2, &d), MC_OK);
+	assert_int_equal(store_read(s2, kill_others, NULL, NULL), MC_OK);
+	r.found = false;
+	assert_int_equal(store_read(s, get_kv, &r, NULL), MC_OK);
+	assert_true(r.found);
+	assert_int_equal(store_read(s2, kill_others, NULL, NULL), MC_OK);
+	struct kv b = {"after", 1, false};
+	assert_int_equal(store_write(s, put_kv, &b, NULL), MC_OK);
+	store_close(s2);
+	cleanup(s);
+}
+
+static int group_sqlite(void **state)
+{
+	(void)state;
+	pg = false;
+	return 0;
+}
+
+static int group_pg(void **state)
+{
+	(void)state;
+	pg = true;
+	if (!testsupport_pg_base())
+		fprintf(stderr, "store_test: PostgreSQL tests SKIPPED (MOTCUA_TEST_DB is not set; "
+		                "run them with scripts/pg-test.sh run ctest)\n");
+	return 0;
+}
+
 int main(void)
 {
 	mc_mem_init();
-	const struct CMUnitTest tests[] = {
+	const struct CMUnitTest sqlite_tests[] = {
 	    cmocka_unit_test(test_write_then_read),
 	    cmocka_unit_test(test_reopen),
 	    cmocka_unit_test(test_concurrent_group_commit),
 	    cmocka_unit_test(test_text_index),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	const struct CMUnitTest pg_tests[] = {
+	    cmocka_unit_test(test_write_then_read),
+	    cmocka_unit_test(test_reopen),
+	    cmocka_unit_test(test_concurrent_group_commit),
+	    cmocka_unit_test(test_text_index),
+	    cmocka_unit_test(test_pg_two_stores_serialised),
+	    cmocka_unit_test(test_pg_lost_connection),
+	};
+	int failed = cmocka_run_group_tests_name("sqlite", sqlite_tests, group_sqlite, NULL);
+	failed += cmocka_run_group_tests_name("postgresql", pg_tests, group_pg, NULL);
+	return failed;
 }

@@ -10,8 +10,15 @@
 // loopback port and polls /healthz until it answers (bounded); after() stops
 // it with SIGTERM, asserts exit status 0 and removes the data dir.
 // The binary comes from $MOTCUA_BIN (default build/motcua in the repo).
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+//
+// Backend: with MOTCUA_TEST_DB=postgresql://USER@HOST:PORT (a cluster's base
+// URL, e.g. from scripts/pg-test.sh) every Server gets a fresh PostgreSQL
+// database (UTF8, C collation) created here and dropped by remove(); the
+// harness passes `--db URL` to init and serve, and cli() adds it to any
+// command given `--data DIR` of a known data directory. sql() and
+// copyData() work on either backend. Without it, SQLite in the data dir.
+import { execFileSync, spawn } from 'node:child_process';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -28,6 +35,88 @@ export const ACCOUNTS = {
 	officer: 'officer-demo-2026',
 	officer2: 'officer2-demo-2026',
 };
+
+export const PG_BASE = (process.env.MOTCUA_TEST_DB || '').replace(/\/+$/, '');
+export const BACKEND = PG_BASE ? 'postgresql' : 'sqlite';
+const PG_BIN = process.env.MOTCUA_PG_BIN || '/usr/lib/postgresql/15/bin';
+const dbOf = new Map(); /* resolved data dir -> database URL */
+const created = new Set(); /* databases this process created */
+let dbSeq = 0;
+
+function psql(url, sql) {
+	return execFileSync(join(PG_BIN, 'psql'), ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', url, '-c', sql], {
+		encoding: 'utf8',
+		maxBuffer: 1 << 30,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	}).trim();
+}
+
+/* A new empty database (or a copy of `template`) on the test cluster. */
+export function newDatabase(template) {
+	const name = `motcua_t${process.pid}_${++dbSeq}`;
+	const from = template ? `"${template}"` : 'template0';
+	psql(`${PG_BASE}/postgres`, `CREATE DATABASE "${name}" TEMPLATE ${from} ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`);
+	created.add(name);
+	return `${PG_BASE}/${name}`;
+}
+
+export function dropDatabase(url) {
+	const name = url.slice(url.lastIndexOf('/') + 1);
+	if (!created.delete(name)) return;
+	psql(`${PG_BASE}/postgres`, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+}
+
+process.on('exit', () => {
+	for (const name of [...created]) {
+		try {
+			psql(`${PG_BASE}/postgres`, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+		} catch {
+			/* the cluster may be gone already */
+		}
+	}
+});
+
+/* The PostgreSQL URL used for a data directory, or undefined (SQLite). */
+export function dbUrlOf(dataDir) {
+	return dbOf.get(resolve(dataDir));
+}
+
+/* Gives `dataDir` the PostgreSQL database at `url` (cli() and serve pass
+ * --db URL for it). */
+export function useDatabase(dataDir, url) {
+	dbOf.set(resolve(dataDir), url);
+}
+
+/* Names of every table of the database of `dataDir`. */
+export function tables(dataDir) {
+	const q = dbUrlOf(dataDir)
+		? "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
+		: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1";
+	return sql(dataDir, q).split('\n').filter(Boolean);
+}
+
+/* `--db URL` for a data directory that has a PostgreSQL database. */
+function dbArgs(dataDir) {
+	const url = dbUrlOf(dataDir);
+	return url ? ['--db', url] : [];
+}
+
+/* Runs one SQL statement on the database of `dataDir` (psql or sqlite3);
+ * returns its output (values separated by |, rows by newlines). */
+export function sql(dataDir, text) {
+	const url = dbUrlOf(dataDir);
+	if (url) return psql(url, text);
+	return execFileSync('sqlite3', [join(dataDir, 'motcua.db'), text], { encoding: 'utf8', maxBuffer: 1 << 30 }).trim();
+}
+
+/* Copies a data directory and its database (no server may run on it). */
+export async function copyData(fromDir, toDir) {
+	await rm(toDir, { recursive: true, force: true });
+	await cp(fromDir, toDir, { recursive: true });
+	const url = dbUrlOf(fromDir);
+	if (url) dbOf.set(resolve(toDir), newDatabase(url.slice(url.lastIndexOf('/') + 1)));
+	return toDir;
+}
 
 const READY_TIMEOUT_MS = 30000;
 const STOP_TIMEOUT_MS = 30000;
@@ -55,6 +144,8 @@ export function freePort() {
 /* Runs `motcua ARGS...` to completion. Resolves {code, signal, stdout,
  * stderr}; never rejects on a non-zero exit (the caller asserts). */
 export function cli(args, { env = {}, input, timeoutMs = CLI_TIMEOUT_MS } = {}) {
+	const at = args.indexOf('--data');
+	if (at >= 0 && at + 1 < args.length && !args.includes('--db')) args = [...args, ...dbArgs(args[at + 1])];
 	return new Promise((res, rej) => {
 		const p = spawn(BIN, args, {
 			env: { ...process.env, ...env },
@@ -102,6 +193,7 @@ export class Server {
 	static async create({ demo = true, now } = {}) {
 		const root = await mkdtemp(join(tmpdir(), 'motcua-api-'));
 		const dataDir = join(root, 'data');
+		if (PG_BASE) dbOf.set(resolve(dataDir), newDatabase());
 		const args = ['init', '--data', dataDir];
 		if (demo) args.push('--demo');
 		const r = await cli(args, { env: now ? { MOTCUA_NOW: now } : {} }).catch(async (e) => {
@@ -126,7 +218,7 @@ export class Server {
 			this.url = `http://127.0.0.1:${this.port}`;
 			this.log = { text: '' };
 			this.exit = null;
-			const p = spawn(BIN, ['serve', '--data', this.dataDir, '--listen', `127.0.0.1:${this.port}`, ...args], {
+			const p = spawn(BIN, ['serve', '--data', this.dataDir, ...dbArgs(this.dataDir), '--listen', `127.0.0.1:${this.port}`, ...args], {
 				env: { ...process.env, ...(now ? { MOTCUA_NOW: now } : {}), ...env },
 				stdio: ['ignore', 'pipe', 'pipe'],
 			});
@@ -200,7 +292,14 @@ export class Server {
 		return res;
 	}
 
+	/* The PostgreSQL URL of this server's database, or undefined. */
+	get dbUrl() {
+		return dbUrlOf(this.dataDir);
+	}
+
 	async remove() {
+		const url = this.dbUrl;
+		if (url) dropDatabase(url);
 		if (this.root) await rm(this.root, { recursive: true, force: true });
 	}
 
