@@ -16,6 +16,7 @@
 #include "dossier/dossier.h"
 #include "portal/portal_internal.h"
 #include "territory/territory.h"
+#include "vault/vault.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -32,6 +33,7 @@ typedef struct wiz {
 	json_t *schema; /* its eForm */
 	json_t *form;   /* answers so far */
 	json_t *docs;   /* {component id: document id} */
+	json_t *items;  /* {component id: vault item id} chosen instead of an upload */
 	const char *agency;
 	const char *idem;
 	int step;         /* 0 agency, 1..G groups, G+1 documents, G+2 review */
@@ -96,6 +98,9 @@ static void hidden_state(wiz *w, mc_buf *b)
 {
 	char *form = json_dumps(w->form, JSON_COMPACT);
 	char *docs = json_dumps(w->docs, JSON_COMPACT);
+	char *items = json_dumps(w->items, JSON_COMPACT);
+	html_fmt(b, "<input type=\"hidden\" name=\"items\" value=\"%s\">", items);
+	free(items);
 	html_fmt(b,
 	         "<input type=\"hidden\" name=\"form\" value=\"%s\">"
 	         "<input type=\"hidden\" name=\"docs\" value=\"%s\">"
@@ -106,6 +111,25 @@ static void hidden_state(wiz *w, mc_buf *b)
 	free(form);
 	free(docs);
 	pt_csrf_input(w->c, b);
+}
+
+/* Words for the enumerated values the catalog's eForms use; other values
+ * are shown as they are. */
+static const char *enum_label(pt_ctx *c, const char *v)
+{
+	static const struct {
+		const char *v, *vi, *en;
+	} words[] = {
+	    {"male", "Nam", "Male"},
+	    {"female", "Nữ", "Female"},
+	    {"first_issue", "Cấp lần đầu", "First issue"},
+	    {"renewal", "Cấp lại, gia hạn", "Renewal"},
+	    {"lost_or_damaged", "Bị mất hoặc hư hỏng", "Lost or damaged"},
+	};
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (!strcmp(words[i].v, v))
+			return PT_T(c, words[i].vi, words[i].en);
+	return v;
 }
 
 /* One input for a leaf of the eForm; `path` is its dotted path. */
@@ -149,11 +173,7 @@ static void leaf_input(wiz *w, mc_buf *b, const char *path, const char *name, js
 			const char *ov = json_string_value(o);
 			if (!ov)
 				continue;
-			const char *label = ov;
-			if (!strcmp(ov, "male"))
-				label = PT_T(c, "Nam", "Male");
-			else if (!strcmp(ov, "female"))
-				label = PT_T(c, "Nữ", "Female");
+			const char *label = enum_label(c, ov);
 			html_fmt(b, "<option value=\"%s\"%R>%s</option>", ov,
 			         v && !strcmp(v, ov) ? " selected" : "", label);
 		}
@@ -327,8 +347,136 @@ static void group_step(wiz *w, mc_buf *b)
 	}
 }
 
+/* What the vault knows for the documents step, read in one snapshot:
+ * `rows` from vault_resolve_components (required documents: satisfied by
+ * a registry, the eForm, the vault, or missing) and, per component id,
+ * the holder's valid items of the component's document type. */
+typedef struct vault_view {
+	const char *holder;
+	json_t *proc;
+	json_t *rows;  /* array */
+	json_t *items; /* {component id: [items]} */
+} vault_view;
+
+static mc_err vault_view_fn(store_conn *conn, void *ctx, mc_diag *d)
+{
+	(void)d;
+	vault_view *v = ctx;
+	json_decref(v->rows);
+	json_decref(v->items);
+	v->rows = NULL;
+	v->items = json_object();
+	json_t *errors = json_array();
+	mc_err e = vault_resolve_components(conn, v->holder, v->proc, NULL, true, "$.components",
+	                                    errors, &v->rows);
+	json_decref(errors);
+	size_t i;
+	json_t *cp;
+	json_array_foreach(json_object_get(v->proc, "components"), i, cp)
+	{
+		if (e != MC_OK)
+			break;
+		const char *cid = json_string_value(json_object_get(cp, "id"));
+		const char *type = vault_match_name(json_string_value(json_object_get(cp, "name")));
+		if (!cid || !type || !catalog_component_is_document(cp))
+			continue;
+		json_t *list = NULL;
+		bool more = false;
+		e = vault_list_for_holder(conn, v->holder, type, 10, NULL, NULL, &list, &more,
+		                          NULL);
+		if (e != MC_OK)
+			break;
+		json_t *valid = json_array();
+		size_t k;
+		json_t *it;
+		json_array_foreach(list, k, it)
+		{
+			if (json_is_true(json_object_get(it, "valid")))
+				json_array_append(valid, it);
+		}
+		json_decref(list);
+		if (json_array_size(valid))
+			json_object_set_new(v->items, cid, valid);
+		else
+			json_decref(valid);
+	}
+	return e;
+}
+
+/* Fills v for the wizard's applicant; false when there is no vault. */
+static bool vault_view_load(wiz *w, vault_view *v)
+{
+	memset(v, 0, sizeof *v);
+	v->holder = w->c->who.person_id;
+	v->proc = w->proc;
+	if (!v->holder[0])
+		return false;
+	mc_diag d = {0};
+	mc_err e = store_read(w->c->req->app->db, vault_view_fn, v, &d);
+	mc_diag_clear(&d);
+	if (e != MC_OK) {
+		json_decref(v->rows);
+		json_decref(v->items);
+		v->rows = v->items = NULL;
+		return false;
+	}
+	return true;
+}
+
+static json_t *vault_row(vault_view *v, const char *cid)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(v->rows, i, r)
+	{
+		if (!strcmp(json_string_value(json_object_get(r, "component")), cid))
+			return r;
+	}
+	return NULL;
+}
+
+/* The choice between the holder's vault items and an upload. */
+static void vault_choice(wiz *w, mc_buf *b, const char *cid, json_t *items, json_t *row)
+{
+	pt_ctx *c = w->c;
+	const char *chosen = json_string_value(json_object_get(w->items, cid));
+	if (!chosen && !json_object_get(w->docs, cid))
+		chosen = json_string_value(json_object_get(row, "vault_item"));
+	html_fmt(b, "<fieldset><legend>%s</legend>",
+	         PT_T(c, "Dùng giấy tờ đã có trong kho dữ liệu của bạn",
+	              "Use a document already in your vault"));
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+	{
+		const char *id = json_string_value(json_object_get(it, "id"));
+		const char *title = json_string_value(json_object_get(it, "title"));
+		if (!title)
+			title = pt_i18n(c, json_object_get(it, "type_name"));
+		const char *until = json_string_value(json_object_get(it, "valid_until"));
+		html_fmt(
+		    b,
+		    "<div class=\"check\"><input type=\"radio\" id=\"vi-%s-%s\" name=\"item_%s\" "
+		    "value=\"%s\"%R><label for=\"vi-%s-%s\">%s <span class=\"meta\">%s%R%s</span>"
+		    "</label></div>",
+		    cid, id, cid, id, chosen && !strcmp(chosen, id) ? " checked" : "", cid, id,
+		    title, json_string_value(json_object_get(it, "issuer")),
+		    until ? mc_arena_printf(c->req->arena, " · %s ",
+		                            PT_T(c, "hiệu lực đến", "valid until"))
+		          : "",
+		    until ? pt_date(c, until) : "");
+	}
+	html_fmt(b,
+	         "<div class=\"check\"><input type=\"radio\" id=\"vi-%s-none\" name=\"item_%s\" "
+	         "value=\"\"%R><label for=\"vi-%s-none\">%s</label></div></fieldset>",
+	         cid, cid, chosen ? "" : " checked", cid,
+	         PT_T(c, "Không, tôi tải lên tệp", "No, I upload a file"));
+}
+
 static void docs_step(wiz *w, mc_buf *b)
 {
+	vault_view v;
+	bool have_vault = vault_view_load(w, &v);
 	pt_ctx *c = w->c;
 	html_fmt(b, "<h2>%s</h2><p class=\"hint\">%s</p>", PT_T(c, "Giấy tờ kèm theo", "Documents"),
 	         PT_T(c,
@@ -346,12 +494,33 @@ static void docs_step(wiz *w, mc_buf *b)
 			continue;
 		any = true;
 		bool req = json_is_true(json_object_get(cp, "required"));
-		html_fmt(b,
-		         "<div class=\"box\"><label for=\"file-%s\">%s <span "
-		         "class=\"meta\">(%s)</span></label>",
-		         id, json_string_value(json_object_get(cp, "name")),
+		json_t *row = have_vault ? vault_row(&v, id) : NULL;
+		const char *by = json_string_value(json_object_get(row, "satisfied_by"));
+		html_fmt(b, "<div class=\"box\"><h3>%s <span class=\"meta\">(%s)</span></h3>",
+		         json_string_value(json_object_get(cp, "name")),
 		         req ? PT_T(c, "bắt buộc", "required")
 		             : PT_T(c, "khi cần", "when applicable"));
+		if (by && !strcmp(by, "registry")) {
+			html_fmt(b, "<p class=\"success\">%s</p></div>",
+			         PT_T(c,
+			              "Không cần nộp: cơ quan lấy thông tin này từ cơ sở dữ liệu "
+			              "quốc gia.",
+			              "Nothing to hand in: the office reads this from the national "
+			              "database."));
+			continue;
+		}
+		if (by && !strcmp(by, "form")) {
+			html_fmt(
+			    b, "<p class=\"success\">%s</p></div>",
+			    PT_T(c, "Không cần nộp: đã có trong tờ khai bạn vừa điền.",
+			         "Nothing to hand in: your answers to the form stand for it."));
+			continue;
+		}
+		json_t *its = have_vault ? json_object_get(v.items, id) : NULL;
+		if (json_array_size(its))
+			vault_choice(w, b, id, its, row);
+		html_fmt(b, "<label for=\"file-%s\">%s</label>", id,
+		         PT_T(c, "Tải lên tệp", "Upload a file"));
 		if (json_object_get(w->docs, id))
 			html_fmt(b, "<p class=\"success\">%s</p>",
 			         PT_T(c, "Đã tải lên. Chọn tệp khác để thay.",
@@ -365,6 +534,10 @@ static void docs_step(wiz *w, mc_buf *b)
 		html_fmt(b, "<p>%s</p>",
 		         PT_T(c, "Thủ tục này không yêu cầu giấy tờ kèm theo.",
 		              "This procedure needs no documents."));
+	if (have_vault) {
+		json_decref(v.rows);
+		json_decref(v.items);
+	}
 }
 
 static void review_step(wiz *w, mc_buf *b)
@@ -385,7 +558,16 @@ static void review_step(wiz *w, mc_buf *b)
 		json_t *cp = catalog_component(w->proc, k);
 		html_fmt(b, "<li>%s</li>", cp ? json_string_value(json_object_get(cp, "name")) : k);
 	}
-	if (!json_object_size(w->docs))
+	json_object_foreach(w->items, k, v)
+	{
+		if (json_object_get(w->docs, k))
+			continue;
+		json_t *cp = catalog_component(w->proc, k);
+		html_fmt(b, "<li>%s <span class=\"meta\">(%s)</span></li>",
+		         cp ? json_string_value(json_object_get(cp, "name")) : k,
+		         PT_T(c, "từ kho dữ liệu", "from your vault"));
+	}
+	if (!json_object_size(w->docs) && !json_object_size(w->items))
 		html_fmt(b, "<li>%s</li>", PT_T(c, "Không có", "None"));
 	mc_buf_puts(b, "</ul>");
 }
@@ -492,6 +674,15 @@ static bool load_state(wiz *w)
 		return false;
 	w->form = json_loads(form, JSON_REJECT_DUPLICATES, NULL);
 	w->docs = json_loads(docs, JSON_REJECT_DUPLICATES, NULL);
+	const char *items = pt_field(c, "items");
+	w->items = items && strlen(items) <= STATE_MAX
+	               ? json_loads(items, JSON_REJECT_DUPLICATES, NULL)
+	               : json_object();
+	if (!json_is_object(w->items) || json_object_size(w->items) > DOSSIER_COMPONENTS_MAX)
+		return false;
+	json_t *iv;
+	const char *ik;
+	json_object_foreach(w->items, ik, iv) if (!json_is_string(iv)) return false;
 	if (!json_is_object(w->form) || !json_is_object(w->docs) ||
 	    json_object_size(w->docs) > DOSSIER_COMPONENTS_MAX)
 		return false;
@@ -510,6 +701,19 @@ static bool load_state(wiz *w)
 static void take_uploads(wiz *w)
 {
 	pt_ctx *c = w->c;
+	/* vault choices: item_<component> = item id, or "" for an upload */
+	for (int i = 0; i < c->form.n; i++) {
+		const char *n = c->form.name[i];
+		if (strncmp(n, "item_", 5) != 0 || !catalog_component(w->proc, n + 5))
+			continue;
+		const char *val = c->form.value[i];
+		if (*val && strlen(val) <= VAULT_ID_LEN) {
+			json_object_set_new(w->items, n + 5, json_string(val));
+			json_object_del(w->docs, n + 5);
+		} else {
+			json_object_del(w->items, n + 5);
+		}
+	}
 	for (int i = 0; i < c->form.nfiles; i++) {
 		const pt_file *f = &c->form.files[i];
 		if (strncmp(f->field, "file_", 5) != 0)
@@ -526,9 +730,10 @@ static void take_uploads(wiz *w)
 			    c->req->app, c->who.user_id, c->who.username, mt, f->data, f->len,
 			    strlen(f->filename) <= DOCUMENT_NAME_MAX ? f->filename : NULL, &doc,
 			    &d);
-		if (e == MC_OK)
+		if (e == MC_OK) {
 			json_object_set(w->docs, f->field + 5, json_object_get(doc, "id"));
-		else
+			json_object_del(w->items, f->field + 5);
+		} else
 			mc_errors_add(
 			    w->errors, json_string_value(json_object_get(cp, "name")),
 			    "the file must be a PDF, PNG, JPEG or TIFF file within the size limit",
@@ -592,6 +797,7 @@ static void wiz_close(wiz *w)
 	json_decref(w->proc);
 	json_decref(w->form);
 	json_decref(w->docs);
+	json_decref(w->items);
 	json_decref(w->errors);
 }
 
@@ -603,6 +809,7 @@ void pt_h_apply(mc_req *req, mc_resp *resp)
 	if (wiz_open(&w, &c)) {
 		w.form = json_object();
 		w.docs = json_object();
+		w.items = json_object();
 		unsigned char r[16];
 		randombytes_buf(r, sizeof r);
 		char *idem = mc_arena_alloc(req->arena, 33);
@@ -622,6 +829,8 @@ static void submit(wiz *w)
 	json_t *v;
 	json_object_foreach(w->docs, k, v)
 	    json_array_append_new(comps, json_pack("{s:s, s:O}", "component", k, "document", v));
+	json_object_foreach(w->items, k, v) if (!json_object_get(w->docs, k))
+	    json_array_append_new(comps, json_pack("{s:s, s:O}", "component", k, "vault_item", v));
 	json_t *body = json_pack("{s:s, s:s, s:s, s:O, s:o}", "procedure", w->code, "agency",
 	                         w->agency ? w->agency : "", "channel", "online", "form", w->form,
 	                         "components", comps);

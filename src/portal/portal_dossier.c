@@ -138,7 +138,8 @@ void pt_h_dossiers(mc_req *req, mc_resp *resp)
 		date_format(t, today);
 		html_fmt(
 		    &b,
-		    "<div class=\"scroll\"><table><thead><tr><th scope=\"col\">%s</th>"
+		    "<div class=\"scroll\" tabindex=\"0\"><table><thead><tr><th "
+		    "scope=\"col\">%s</th>"
 		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 		    "%R</tr></thead><tbody>",
 		    PT_T(&c, "Mã hồ sơ", "Dossier code"), PT_T(&c, "Thủ tục", "Procedure"),
@@ -604,11 +605,56 @@ static void dossier_page(pt_ctx *c, int status, const char *code, const char *fl
 		json_array_foreach(comps, i, cp)
 		{
 			const char *doc = json_string_value(json_object_get(cp, "document"));
-			html_fmt(&b, "<li>%s — <a href=\"/tep/%U\">%s</a></li>",
-			         json_string_value(json_object_get(cp, "name")), doc,
-			         PT_T(c, "xem tệp", "open the file"));
+			html_fmt(&b, "<li>%s", json_string_value(json_object_get(cp, "name")));
+			if (doc)
+				html_fmt(&b, " — <a href=\"/tep/%U\">%s</a>", doc,
+				         PT_T(c, "xem tệp", "open the file"));
+			else if (json_is_string(json_object_get(cp, "vault_item")))
+				html_fmt(&b, " — %s", PT_T(c, "từ kho dữ liệu", "from the vault"));
+			mc_buf_puts(&b, "</li>");
 		}
 		mc_buf_puts(&b, "</ul>");
+	}
+	json_t *sat = json_object_get(dsr, "satisfaction");
+	if (json_array_size(sat)) {
+		html_fmt(&b,
+		         "<h2>%s</h2><div class=\"scroll\" tabindex=\"0\"><table><thead><tr><th "
+		         "scope=\"col\">%s</th>"
+		         "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+		         PT_T(c, "Thành phần bắt buộc và nguồn",
+		              "Required documents and where they come from"),
+		         PT_T(c, "Thành phần", "Component"), PT_T(c, "Nguồn", "Source"),
+		         PT_T(c, "Căn cứ", "Evidence"));
+		size_t i;
+		json_t *r;
+		json_array_foreach(sat, i, r)
+		{
+			const char *cid = json_string_value(json_object_get(r, "component"));
+			json_t *pc = cid ? catalog_component(proc, cid) : NULL;
+			const char *by = json_string_value(json_object_get(r, "satisfied_by"));
+			const char *label =
+			    !by                       ? ""
+			    : !strcmp(by, "upload")   ? PT_T(c, "Tệp tải lên", "Upload")
+			    : !strcmp(by, "vault")    ? PT_T(c, "Kho dữ liệu", "Vault")
+			    : !strcmp(by, "registry") ? PT_T(c, "Cơ sở dữ liệu", "Registry")
+			    : !strcmp(by, "form")     ? PT_T(c, "Tờ khai", "Form")
+			                              : PT_T(c, "Còn thiếu", "Missing");
+			html_fmt(&b, "<tr><td>%s</td><td%R>%s</td><td>",
+			         pc ? json_string_value(json_object_get(pc, "name")) : cid,
+			         by && !strcmp(by, "missing") ? " class=\"late\"" : "", label);
+			const char *doc = json_string_value(json_object_get(r, "document"));
+			const char *vi = json_string_value(json_object_get(r, "vault_item"));
+			const char *rf = json_string_value(json_object_get(r, "registry_fact"));
+			if (doc)
+				html_fmt(&b, "<a href=\"/tep/%U\">%s</a>", doc,
+				         PT_T(c, "xem tệp", "open the file"));
+			else if (vi)
+				html_fmt(&b, "%s %s", PT_T(c, "Giấy tờ", "Item"), vi);
+			else if (rf)
+				html_fmt(&b, "%s: %s", PT_T(c, "Dữ liệu", "Fact"), rf);
+			mc_buf_puts(&b, "</td></tr>");
+		}
+		mc_buf_puts(&b, "</tbody></table></div>");
 	}
 	json_t *form = json_object_get(dsr, "form");
 	if (json_object_size(form)) {

@@ -20,6 +20,7 @@ const http_route portal_routes[] = {
     {"GET", "/nop/{code}", pt_h_apply, ACCESS_PUBLIC, BODY_NONE},
     {"POST", "/nop/{code}", pt_h_apply_post, ACCESS_PUBLIC, BODY_RAW},
     {"GET", "/tep/{id}", pt_h_file, ACCESS_PUBLIC, BODY_NONE},
+    {"GET", "/kho", pt_h_vault, ACCESS_PUBLIC, BODY_NONE},
     {"GET", "/xac-thuc", pt_h_verify, ACCESS_PUBLIC, BODY_NONE},
     {"GET", "/xac-thuc/{id}", pt_h_verify_id, ACCESS_PUBLIC, BODY_NONE},
     {0},

@@ -137,6 +137,7 @@ void pt_h_apply(mc_req *req, mc_resp *resp);
 void pt_h_apply_post(mc_req *req, mc_resp *resp);
 void pt_h_file(mc_req *req, mc_resp *resp);
 void pt_h_verify(mc_req *req, mc_resp *resp);
+void pt_h_vault(mc_req *req, mc_resp *resp);
 void pt_h_verify_id(mc_req *req, mc_resp *resp);
 /* The signed-result box of a dossier page (id, status, QR code, link to
  * the check), when the dossier has a result `who` may read. */

@@ -315,15 +315,16 @@ void pt_h_procedure(mc_req *req, mc_resp *resp)
 
 	json_t *channels = json_object_get(p, "channels");
 	if (json_array_size(channels)) {
-		html_fmt(
-		    &b,
-		    "<h2>%s</h2><div class=\"scroll\"><table><caption class=\"sr\">%s</caption>"
-		    "<thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-		    "<th scope=\"col\">%s</th></tr></thead><tbody>",
-		    PT_T(&c, "Cách thức thực hiện, thời hạn và phí",
-		         "Channels, time limits and fees"),
-		    PT_T(&c, "Cách thức thực hiện", "Channels"), PT_T(&c, "Cách nộp", "Channel"),
-		    PT_T(&c, "Thời hạn", "Time limit"), PT_T(&c, "Phí, lệ phí", "Fees"));
+		html_fmt(&b,
+		         "<h2>%s</h2><div class=\"scroll\" tabindex=\"0\"><table><caption "
+		         "class=\"sr\">%s</caption>"
+		         "<thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		         "<th scope=\"col\">%s</th></tr></thead><tbody>",
+		         PT_T(&c, "Cách thức thực hiện, thời hạn và phí",
+		              "Channels, time limits and fees"),
+		         PT_T(&c, "Cách thức thực hiện", "Channels"),
+		         PT_T(&c, "Cách nộp", "Channel"), PT_T(&c, "Thời hạn", "Time limit"),
+		         PT_T(&c, "Phí, lệ phí", "Fees"));
 		size_t i;
 		json_t *ch;
 		json_array_foreach(channels, i, ch)
@@ -536,12 +537,12 @@ void pt_h_scoreboard(mc_req *req, mc_resp *resp)
 			         (int64_t)((done * 100 + total / 2) / total),
 			         PT_T(&c, "tỷ lệ đã giải quyết", "share settled"));
 		mc_buf_puts(&b, "</ul>");
-		html_fmt(
-		    &b,
-		    "<h2>%s</h2><div class=\"scroll\"><table><thead><tr><th scope=\"col\">%s</th>"
-		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-		    PT_T(&c, "Theo trạng thái", "By status"), PT_T(&c, "Mã", "Code"),
-		    PT_T(&c, "Trạng thái", "Status"), PT_T(&c, "Số hồ sơ", "Dossiers"));
+		html_fmt(&b,
+		         "<h2>%s</h2><div class=\"scroll\" tabindex=\"0\"><table><thead><tr><th "
+		         "scope=\"col\">%s</th>"
+		         "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+		         PT_T(&c, "Theo trạng thái", "By status"), PT_T(&c, "Mã", "Code"),
+		         PT_T(&c, "Trạng thái", "Status"), PT_T(&c, "Số hồ sơ", "Dossiers"));
 		static const char *names[11][2] = {
 		    {"", ""},
 		    {"Mới đăng ký", "Submitted"},

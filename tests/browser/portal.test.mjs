@@ -136,7 +136,9 @@ test('a citizen applies for birth registration with the keyboard only and gets a
 		await tabTo(page, 'button', 'Tiếp tục');
 		await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
 	}
-	/* documents: a file chosen from the keyboard */
+	/* documents: the national database stands for the identity card
+	 * (registry), the rest is uploaded; a file chosen from the keyboard */
+	assert.match(await page.textContent('main'), /Không cần nộp: cơ quan lấy thông tin này từ cơ sở dữ liệu quốc gia/);
 	await check(page, 'apply-documents');
 	await tabTo(page, 'input[type="file"]');
 	const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
@@ -161,6 +163,42 @@ test('a citizen applies for birth registration with the keyboard only and gets a
 	await page.goto(srv.url + '/ho-so');
 	assert.ok((await page.textContent('main')).includes(code));
 	await check(page, 'citizen-my-dossiers');
+	/* my vault: results issued to me, with QR codes */
+	await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Kho dữ liệu' }).click()]);
+	await page.getByRole('heading', { level: 1, name: 'Kho dữ liệu của tôi' }).waitFor();
+	assert.ok((await page.locator('img.qr').count()) >= 1, 'results in the vault show their QR code');
+	await check(page, 'citizen-vault');
+	await page.context().close();
+});
+
+test('a citizen applies for a passport with the birth certificate from the vault instead of an upload', async () => {
+	const page = await newPage(browser);
+	await loginForm(page, srv.url, 'citizen', ACCOUNTS.citizen);
+	await page.goto(srv.url + '/nop/1.001456');
+	await page.getByLabel('Tên xã, phường hoặc tỉnh').fill('Hà Nội');
+	await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Tìm cơ quan' }).click()]);
+	await page.check('input[name="pick"][value="UBND-01"]');
+	await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Tiếp tục' }).click()]);
+	await page.getByLabel(/Họ, chữ đệm và tên/).fill('Nguyễn Văn An');
+	await page.getByLabel(/Ngày, tháng, năm sinh/).fill('1990-05-17');
+	await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Tiếp tục' }).click()]);
+	for (let i = 0; i < 3 && !(await page.locator('input[type="file"]').count()); i++) {
+		const reason = page.locator('select[name="f:reason"]');
+		if (await reason.count()) await reason.selectOption({ label: 'Cấp lần đầu' });
+		await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Tiếp tục' }).click()]);
+	}
+	const choice = page.locator('input[name="item_c6"]:not([value=""])').first();
+	assert.ok(await choice.count(), 'the birth certificate in the vault is offered');
+	await choice.check();
+	await check(page, 'apply-vault-choice');
+	await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Tiếp tục' }).click()]);
+	assert.match(await page.textContent('main'), /từ kho dữ liệu/);
+	await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Nộp hồ sơ' }).click()]);
+	assert.match(new URL(page.url()).pathname, /^\/ho-so\/UBND-01-\d{6}-\d{4}$/);
+	const rows = await page.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.textContent));
+	assert.ok(rows.some((r) => r.includes('Kho dữ liệu')), `a component satisfied from the vault: ${rows.join(' | ')}`);
+	assert.ok(rows.some((r) => r.includes('Tờ khai')), 'the declaration is satisfied by the form');
+	await check(page, 'apply-vault-receipt');
 	await page.context().close();
 });
 
