@@ -265,6 +265,12 @@ static int cmd_init(int argc, char **argv)
 			goto out;
 		}
 		printf("demo dossiers created\n");
+		long nres = 0;
+		char rid[RESULT_ID_LEN + 1];
+		if (result_count(app.db, &nres, rid, NULL) == MC_OK && nres > 0)
+			printf("signed results: %ld (verify one: motcua serve, then open "
+			       "http://127.0.0.1:8080/verify/%s)\n",
+			       nres, rid);
 	}
 	printf("data directory ready: %s (database: %s)\n", data, store_backend(app.db));
 	rc = 0;

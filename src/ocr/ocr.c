@@ -3,7 +3,6 @@
  * scoped to the caller's agency, and the character-accuracy measure. */
 #include "ocr/ocr.h"
 
-#include "audit/audit.h"
 #include "core/date.h"
 #include "core/mem.h"
 #include "core/text.h"
@@ -153,15 +152,6 @@ static mc_err claim_fn(store_conn *c, void *vctx, mc_diag *diag)
 	store_finish(st);
 	if (e)
 		return e;
-	if (give_up && changed == 1) {
-		json_t *detail = json_pack("{s:s, s:s}", "state", "failed", "error",
-		                           "gave up after repeated attempts");
-		char object[96];
-		snprintf(object, sizeof object, "document/%s", x->job->document_id);
-		e = audit_append(c, "system", "document.ocr", object, detail);
-		json_decref(detail);
-		return e;
-	}
 	x->got = !give_up && changed == 1;
 	if (x->got)
 		x->job->attempts++;
@@ -208,34 +198,25 @@ typedef struct finish_ctx {
 	int pages;
 } finish_ctx;
 
+/* The outcome of a job. Not an audit entry: the text is data derived from
+ * an upload that is audited itself, and the job row records state, times
+ * and attempts (a background writer appending to the audit chain would
+ * also interleave with every request's entries). */
 static mc_err finish_fn(store_conn *c, void *vctx, mc_diag *diag)
 {
 	finish_ctx *x = vctx;
 	char now[32];
 	ts_format(ts_now(), now);
-	mc_err e;
-	json_t *detail;
+	(void)diag;
 	if (x->reason) {
 		const char *p[] = {x->reason, now, x->id};
-		e = store_execv(
+		return store_execv(
 		    c,
 		    "UPDATE ocr_job SET state = 'failed', error = ?1, lease_until = NULL, "
-		    "updated_at = ?2 WHERE document_id = ?3",
+		    "claimed_by = NULL, updated_at = ?2 WHERE document_id = ?3",
 		    3, p);
-		detail = json_pack("{s:s, s:s}", "state", "failed", "error", x->reason);
-	} else {
-		e = store_text(c, x->id, x->text, x->pages, now);
-		detail = json_pack("{s:s, s:i, s:I}", "state", "done", "pages", x->pages, "chars",
-		                   (json_int_t)text_utf8_len(x->text));
 	}
-	if (!e) {
-		char object[96];
-		snprintf(object, sizeof object, "document/%s", x->id);
-		e = audit_append(c, "system", "document.ocr", object, detail);
-	}
-	json_decref(detail);
-	(void)diag;
-	return e;
+	return store_text(c, x->id, x->text, x->pages, now);
 }
 
 mc_err ocr_complete(store *s, const char *document_id, const char *text, int pages, mc_diag *diag)

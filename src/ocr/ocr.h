@@ -47,10 +47,10 @@ mc_err ocr_claim(store *s, const char *worker, ocr_job *job, bool *got, mc_diag 
  * that restarts after a crash takes them back without waiting for the
  * lease). *n = jobs put back. */
 mc_err ocr_requeue_own(store *s, const char *worker, int *n, mc_diag *diag);
-/* Stores the text of a claimed job (state done, full-text entry, audit
- * "document.ocr"). Text is cut at OCR_TEXT_MAX bytes (UTF-8 boundary). */
+/* Stores the text of a claimed job (state done, full-text entry). Text is
+ * cut at OCR_TEXT_MAX bytes (UTF-8 boundary). */
 mc_err ocr_complete(store *s, const char *document_id, const char *text, int pages, mc_diag *diag);
-/* Marks a claimed job failed with a reason (audited). */
+/* Marks a claimed job failed with a reason. */
 mc_err ocr_fail(store *s, const char *document_id, const char *reason, mc_diag *diag);
 
 /* The job of a document: {document_id, state (queued|running|done|failed),

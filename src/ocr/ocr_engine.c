@@ -165,6 +165,15 @@ static mc_err read_image(const void *p, size_t n, bool tiff, mc_buf *b, int *pag
 		count = tn < 1 ? 1 : tn > OCR_MAX_PAGES ? OCR_MAX_PAGES : tn;
 	}
 	for (int i = 0; i < count; i++) {
+		if (tiff) {
+			/* every page's size is checked before it is decoded */
+			l_int32 pw = 0, ph = 0, pb = 0, ps = 0, pr = 0, pc = 0, pf = 0;
+			if (readHeaderMemTiff(p, n, i, &pw, &ph, &pb, &ps, &pr, &pc, &pf) != 0)
+				return mc_fail2(diag, MC_ERR_UNPROCESSABLE, "Không đọc được ảnh.",
+				                "A page of the TIFF cannot be decoded.");
+			if (!size_ok(pw, ph))
+				return too_big(diag, pw, ph);
+		}
 		PIX *pix = tiff ? pixReadMemTiff(p, n, i) : pixReadMem(p, n);
 		if (!pix)
 			return mc_fail2(diag, MC_ERR_UNPROCESSABLE, "Không đọc được ảnh.",

@@ -442,6 +442,38 @@ out:
 	return e;
 }
 
+typedef struct count_ctx {
+	long n;
+	char *first;
+} count_ctx;
+
+static mc_err count_fn(store_conn *c, void *vctx, mc_diag *diag)
+{
+	(void)diag;
+	count_ctx *x = vctx;
+	store_stmt *st;
+	mc_err e = store_prepare(c, "SELECT count(*), min(id) FROM result", &st);
+	if (e)
+		return e;
+	bool row = false;
+	if (!(e = store_step(st, &row)) && row) {
+		x->n = (long)store_col_int(st, 0);
+		const char *id = store_col_text(st, 1);
+		snprintf(x->first, RESULT_ID_LEN + 1, "%s", id ? id : "");
+	}
+	store_finish(st);
+	return e;
+}
+
+mc_err result_count(store *s, long *count, char first[RESULT_ID_LEN + 1], mc_diag *diag)
+{
+	first[0] = '\0';
+	count_ctx x = {0, first};
+	mc_err e = store_read(s, count_fn, &x, diag);
+	*count = e ? 0 : x.n;
+	return e;
+}
+
 /* ---- revocation ---- */
 
 bool result_may_read(const mc_principal *who, const json_t *r)

@@ -161,6 +161,10 @@ mc_err result_revoke(store *s, const mc_principal *who, const char *id, const ch
  * officers of the issuing agency, admins. */
 bool result_may_read(const mc_principal *who, const json_t *r);
 
+/* Number of results stored and the id of the first one (by id; "" when
+ * none), for the report of `init --demo`. */
+mc_err result_count(store *s, long *count, char first[RESULT_ID_LEN + 1], mc_diag *diag);
+
 /* CLI: motcua result rotate-key AGENCY --data DIR [--master-key FILE].
  * argv[0] is "result". Returns the exit status. */
 int result_cli(int argc, char **argv);

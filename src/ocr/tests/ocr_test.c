@@ -247,6 +247,22 @@ static void test_engine_refuses(void **state)
 	if (!strstr(d.detail, "too large"))
 		fail_msg("detail: %s", d.detail);
 	mc_diag_clear(&d);
+	/* a TIFF page announcing 60000 x 60000 pixels is refused before decoding */
+	unsigned char tif[8 + 2 + 9 * 12 + 4 + 4] = {'I', 'I', 42, 0, 8, 0, 0, 0, 9, 0};
+	static const uint16_t tags[9][3] = {{256, 4, 60000}, {257, 4, 60000}, {258, 3, 8},
+	                                    {259, 3, 1},     {262, 3, 1},     {273, 4, 126},
+	                                    {277, 3, 1},     {278, 4, 60000}, {279, 4, 4}};
+	for (int i = 0; i < 9; i++) {
+		unsigned char *t = tif + 10 + 12 * i;
+		t[0] = (unsigned char)tags[i][0], t[1] = (unsigned char)(tags[i][0] >> 8);
+		t[2] = (unsigned char)tags[i][1], t[4] = 1;
+		t[8] = (unsigned char)tags[i][2], t[9] = (unsigned char)(tags[i][2] >> 8);
+	}
+	e = ocr_extract("image/tiff", tif, sizeof tif, "vie", &text, &pages, &d);
+	assert_int_equal(e, MC_ERR_UNPROCESSABLE);
+	if (!strstr(d.detail, "too large"))
+		fail_msg("detail: %s", d.detail);
+	mc_diag_clear(&d);
 	const char junk[] = "\x89PNG\r\n\x1a\nnot really a png";
 	assert_int_equal(ocr_extract("image/png", junk, sizeof junk - 1, "vie", &text, &pages, &d),
 	                 MC_ERR_UNPROCESSABLE);
