@@ -2,7 +2,7 @@
 #   make        build ./build/motcua
 #   make demo   install what is missing, build, create demo data, serve on :8080
 #   make check  install what is missing, build with -Werror + sanitizers (gcc)
-#               and -Werror (clang), run unit, API and lint tests; the store
+#               and -Werror (clang), run unit, API, browser and lint tests; the store
 #               unit tests and the whole API suite run on SQLite and again on
 #               PostgreSQL 15 (a temporary cluster, scripts/pg-test.sh)
 #               and deploy/ha/failover-test on the sanitizer build (~2 min)
@@ -12,8 +12,10 @@
 JOBS ?= 2
 DEMO_DATA ?= demo-data
 LISTEN ?= 127.0.0.1:8080
+# playwright-core drives Debian's chromium; never download a browser
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
-.PHONY: all build deps demo check check-build check-clang check-format unit api api-sqlite api-pg bench clean format check-ha ha
+.PHONY: all build deps demo check check-build check-clang check-format unit api api-sqlite api-pg bench clean format check-ha ha browser
 
 all: build
 
@@ -58,7 +60,13 @@ api-pg: check-build
 	npm ci --no-audit --no-fund --loglevel=error
 	MOTCUA_BIN=$(CURDIR)/build-check/motcua scripts/pg-test.sh run tests/api/run.sh
 
-check: check-format check-build check-clang unit api ha
+# The portal in Debian's chromium (playwright-core, axe-core); screenshots
+# of every step in build-check/browser-screenshots.
+browser: check-build
+	npm ci --no-audit --no-fund --loglevel=error
+	MOTCUA_BIN=$(CURDIR)/build-check/motcua BROWSER_OUT=$(CURDIR)/build-check/browser-screenshots tests/browser/run.sh
+
+check: check-format check-build check-clang unit api browser ha
 	@echo "make check: all tests passed"
 
 check-ha:

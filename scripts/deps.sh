@@ -10,7 +10,7 @@ tesseract-ocr-vie tesseract-ocr-eng poppler-utils"
 if [ "${1:-build}" = check ]; then
 	# postgresql: the API suite runs on PostgreSQL 15 too (scripts/pg-test.sh)
 	want="$want clang clang-format libcmocka-dev sqlite3 curl git postgresql pango1.0-tools
-fonts-dejavu-core"
+fonts-dejavu-core chromium"
 fi
 if [ "${1:-build}" = bench ]; then
 	want="$want wrk sqlite3 curl postgresql"

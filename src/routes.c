@@ -9,17 +9,14 @@
 #include "event/event.h"
 #include "http/server_internal.h"
 #include "ocr/ocr.h"
+#include "portal/portal.h"
 #include "registry/registry.h"
 #include "result/result.h"
 #include "territory/territory.h"
 #include "vault/vault.h"
 
 const http_route *routes_all[] = {
-    builtin_routes,   auth_routes,
-    territory_routes, calendar_routes,
-    catalog_routes,   document_routes,
-    dossier_routes,   registry_routes,
-    event_routes,     vault_routes,
-    result_routes,    ocr_routes,
-    audit_routes,     NULL,
+    builtin_routes,  auth_routes,    territory_routes, calendar_routes, catalog_routes,
+    document_routes, dossier_routes, registry_routes,  event_routes,    vault_routes,
+    result_routes,   ocr_routes,     audit_routes,     portal_routes,   NULL,
 };

@@ -1,6 +1,7 @@
 /* builtin.c - the server's own routes: /healthz, /metrics (Prometheus text
  * format: requests by route and status, latency histogram by route,
- * dossiers by status) and /openapi.json (the embedded API description). */
+ * dossiers by status) and /openapi.json (the embedded API description).
+ * GET / is the portal's home page (src/portal). */
 #include "dossier/dossier.h"
 #include "http/server_internal.h"
 
@@ -119,34 +120,6 @@ static void h_metrics(mc_req *req, mc_resp *resp)
 	mc_buf_free(&b);
 }
 
-/* The landing page: what this server is and where its API is described.
- * The citizen portal itself is served from web/ (a later module). */
-static const char landing_html[] =
-    "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
-    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-    "<title>motcua - Một cửa / One door</title></head><body>"
-    "<main><h1>motcua</h1>"
-    "<p lang=\"vi\">Nền tảng Chính phủ số một cửa: danh mục thủ tục hành chính, hồ sơ trực "
-    "tuyến, lịch ngày làm việc, đơn vị hành chính.</p>"
-    "<p lang=\"en\">One-door digital-government platform: procedure catalog, online "
-    "dossiers, working-day calendar, administrative units.</p>"
-    "<ul>"
-    "<li><a href=\"/openapi.json\">OpenAPI 3.1</a></li>"
-    "<li><a href=\"/api/v1/procedures?q=dang%20ky%20khai%20sinh\">/api/v1/procedures?q=dang ky "
-    "khai sinh</a></li>"
-    "<li><a href=\"/api/v1/units?level=province\">/api/v1/units?level=province</a></li>"
-    "<li><a href=\"/healthz\">/healthz</a> &middot; <a href=\"/metrics\">/metrics</a></li>"
-    "</ul></main></body></html>\n";
-
-static void h_landing(mc_req *req, mc_resp *resp)
-{
-	(void)req;
-	http_reply_bytes(resp, 200, "text/html; charset=utf-8", landing_html,
-	                 sizeof landing_html - 1);
-	http_add_header(resp, "Content-Security-Policy", "default-src 'none'");
-	http_add_header(resp, "Cache-Control", "public, max-age=300");
-}
-
 static void h_openapi(mc_req *req, mc_resp *resp)
 {
 	(void)req;
@@ -155,7 +128,6 @@ static void h_openapi(mc_req *req, mc_resp *resp)
 }
 
 const http_route builtin_routes[] = {
-    {"GET", "/", h_landing, ACCESS_PUBLIC, BODY_NONE},
     {"GET", "/healthz", h_healthz, ACCESS_PUBLIC, BODY_NONE},
     {"GET", "/metrics", h_metrics, ACCESS_PUBLIC, BODY_NONE},
     {"GET", "/openapi.json", h_openapi, ACCESS_PUBLIC, BODY_NONE},

@@ -1,0 +1,20 @@
+# Generates a C file holding every file of web/static as a web_asset row
+# {name, data, len} (portal/portal_internal.h), so the binary serves the
+# portal's assets without a directory to find at run time.
+file(GLOB files ${DIR}/*)
+list(SORT files)
+file(WRITE ${OUT} "/* generated from web/static by scripts/embed_web.cmake */\n#include \"portal/portal_internal.h\"\n")
+set(rows "")
+set(i 0)
+foreach(f ${files})
+  if(IS_DIRECTORY ${f})
+    continue()
+  endif()
+  get_filename_component(name ${f} NAME)
+  file(READ ${f} hex HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," hex "${hex}")
+  file(APPEND ${OUT} "static const unsigned char a${i}[] = {${hex}};\n")
+  string(APPEND rows "  {\"${name}\", a${i}, sizeof a${i}},\n")
+  math(EXPR i "${i} + 1")
+endforeach()
+file(APPEND ${OUT} "const web_asset web_assets[] = {\n${rows}  {0, 0, 0}\n};\n")

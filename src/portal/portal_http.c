@@ -1,0 +1,27 @@
+/* portal_http.c - the portal's route table. Every route is public at the
+ * server's auth stage: the portal reads its own session cookie (portal.c)
+ * and sends anonymous visitors of private pages to the login form. Form
+ * posts take any body (the handler accepts urlencoded or multipart). */
+#include "portal/portal.h"
+#include "portal/portal_internal.h"
+
+const http_route portal_routes[] = {
+    {"GET", "/", pt_h_home, ACCESS_PUBLIC, BODY_NONE},
+    {"GET", "/assets/{file}", pt_h_asset, ACCESS_PUBLIC, BODY_NONE},
+    {"GET", "/thu-tuc", pt_h_search, ACCESS_PUBLIC, BODY_NONE},
+    {"GET", "/thu-tuc/{code}", pt_h_procedure, ACCESS_PUBLIC, BODY_NONE},
+    {"GET", "/dang-nhap", pt_h_login, ACCESS_PUBLIC, BODY_NONE},
+    {"POST", "/dang-nhap", pt_h_login_post, ACCESS_PUBLIC, BODY_RAW},
+    {"POST", "/dang-xuat", pt_h_logout, ACCESS_PUBLIC, BODY_RAW},
+    {"GET", "/so-lieu", pt_h_scoreboard, ACCESS_PUBLIC, BODY_NONE},
+    {"GET", "/ho-so", pt_h_dossiers, ACCESS_PUBLIC, BODY_NONE},
+    {"GET", "/ho-so/{code}", pt_h_dossier, ACCESS_PUBLIC, BODY_NONE},
+    {"POST", "/ho-so/{code}", pt_h_dossier_post, ACCESS_PUBLIC, BODY_RAW},
+    {"GET", "/nop/{code}", pt_h_apply, ACCESS_PUBLIC, BODY_NONE},
+    {"POST", "/nop/{code}", pt_h_apply_post, ACCESS_PUBLIC, BODY_RAW},
+    {"GET", "/tep/{id}", pt_h_file, ACCESS_PUBLIC, BODY_NONE},
+    {"GET", "/kho", pt_h_vault, ACCESS_PUBLIC, BODY_NONE},
+    {"GET", "/xac-thuc", pt_h_verify, ACCESS_PUBLIC, BODY_NONE},
+    {"GET", "/xac-thuc/{id}", pt_h_verify_id, ACCESS_PUBLIC, BODY_NONE},
+    {0},
+};
