@@ -11,6 +11,7 @@
 #include "dossier/dossier.h"
 #include "http/server.h"
 #include "http/server_internal.h"
+#include "opendata/opendata.h"
 #include "territory/territory.h"
 
 #include <getopt.h>
@@ -35,6 +36,7 @@ static const char *usage_main =
     "  import    import data (motcua import procedures FILE)\n"
     "  user      manage accounts (motcua user add ...)\n"
     "  audit     verify the audit log (motcua audit verify --data DIR)\n"
+    "  opendata  regenerate the generated open datasets (motcua opendata refresh --data DIR)\n"
     "  routes    print every HTTP route\n"
     "\n"
     "Run 'motcua COMMAND --help' for the options of a command.\n";
@@ -206,12 +208,79 @@ static int cmd_init(int argc, char **argv)
 		}
 		printf("demo dossiers created\n");
 	}
+	{
+		json_t *odrep = NULL;
+		mc_diag_clear(&d);
+		if (opendata_refresh(&app, &odrep, &d) != MC_OK) {
+			fprintf(stderr, "motcua init: open data: %s\n", d.detail);
+			goto out;
+		}
+		printf("generated open datasets: %zu\n",
+		       json_array_size(json_object_get(odrep, "datasets")));
+		json_decref(odrep);
+	}
 	printf("data directory ready: %s\n", data);
 	rc = 0;
 out:
 	mc_diag_clear(&d);
 	free(units_path);
 	free(proc_path);
+	app_close(&app);
+	return rc;
+}
+
+/* ---- opendata ---- */
+
+static int cmd_opendata(int argc, char **argv)
+{
+	static const struct option opts[] = {{"data", required_argument, 0, 'd'},
+	                                     {"help", no_argument, 0, 'h'},
+	                                     {0, 0, 0, 0}};
+	const char *data = NULL;
+	int c;
+	optind = 1;
+	opterr = 0;
+	if (argc >= 2 && strcmp(argv[1], "refresh") == 0) {
+		argv++;
+		argc--;
+	} else if (!(argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))) {
+		return bad_arg("opendata", "the only subcommand is: refresh");
+	}
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			data = optarg;
+			break;
+		case 'h':
+			printf("usage: motcua opendata refresh --data DIR\n\n"
+			       "Regenerates the generated open datasets (procedure catalog,\n"
+			       "satisfaction) now; `serve` does it every --opendata-refresh seconds.\n");
+			return 0;
+		default:
+			return bad_option("opendata", c, argv);
+		}
+	}
+	if (optind < argc)
+		return bad_arg("opendata", "unexpected argument");
+	if (!data)
+		return bad_arg("opendata", "--data DIR is required");
+	log_set_quiet(1);
+	mc_app app;
+	if (app_open(&app, data, false))
+		return 1;
+	json_t *rep = NULL;
+	mc_diag d = {0};
+	int rc = 0;
+	if (opendata_refresh(&app, &rep, &d) != MC_OK) {
+		fprintf(stderr, "motcua opendata refresh: %s\n", d.detail);
+		rc = 1;
+	} else {
+		char *s = json_dumps(rep, JSON_COMPACT);
+		printf("%s\n", s);
+		free(s);
+	}
+	json_decref(rep);
+	mc_diag_clear(&d);
 	app_close(&app);
 	return rc;
 }
@@ -226,10 +295,11 @@ static int cmd_serve(int argc, char **argv)
 	                                     {"max-upload", required_argument, 0, 'u'},
 	                                     {"token-ttl", required_argument, 0, 'T'},
 	                                     {"quiet", no_argument, 0, 'q'},
+	                                     {"opendata-refresh", required_argument, 0, 'R'},
 	                                     {"help", no_argument, 0, 'h'},
 	                                     {0, 0, 0, 0}};
 	const char *data = NULL, *listen_at = "127.0.0.1:8080";
-	long threads = 4, max_upload = DEFAULT_MAX_UPLOAD;
+	long threads = 4, max_upload = DEFAULT_MAX_UPLOAD, refresh = 3600;
 	int c;
 	char *end;
 	optind = 1;
@@ -265,6 +335,11 @@ static int cmd_serve(int argc, char **argv)
 		case 'q':
 			log_set_quiet(1);
 			break;
+		case 'R':
+			refresh = strtol(optarg, &end, 10);
+			if (*end || refresh < 0 || refresh > 30L * 86400)
+				return bad_arg("serve", "--opendata-refresh must be 0..2592000 seconds");
+			break;
 		case 'h':
 			printf("usage: motcua serve --data DIR [--listen HOST:PORT] [--threads N]\n"
 			       "                    [--max-upload BYTES] [--token-ttl SECONDS] "
@@ -272,7 +347,8 @@ static int cmd_serve(int argc, char **argv)
 			       "Serves the API on HOST:PORT (default 127.0.0.1:8080) with a pool\n"
 			       "of N worker threads (default 4). SIGTERM or SIGINT stops it after\n"
 			       "the requests in flight finish. Bearer tokens live --token-ttl\n"
-			       "seconds (default 43200).\n");
+			       "seconds (default 43200). Generated open datasets are refreshed\n"
+			       "every --opendata-refresh seconds (default 3600, 0 = never).\n");
 			return 0;
 		default:
 			return bad_option("serve", c, argv);
@@ -295,7 +371,9 @@ static int cmd_serve(int argc, char **argv)
 		return 1;
 	app.max_upload = max_upload;
 	server_opts so = {.host = host, .port = (int)port, .threads = (int)threads};
+	opendata_start(&app, (int)refresh);
 	int rc = server_run(&app, &so);
+	opendata_stop();
 	app_close(&app);
 	return rc;
 }
@@ -349,6 +427,8 @@ int main(int argc, char **argv)
 		return auth_cli_user(argc - 1, argv + 1);
 	if (strcmp(cmd, "audit") == 0)
 		return audit_cli(argc - 1, argv + 1);
+	if (strcmp(cmd, "opendata") == 0)
+		return cmd_opendata(argc - 1, argv + 1);
 	if (strcmp(cmd, "routes") == 0)
 		return cmd_routes(argc - 1, argv + 1);
 	fprintf(stderr, "motcua: unknown command '%s' (try 'motcua --help')\n", cmd);
