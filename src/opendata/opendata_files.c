@@ -397,23 +397,32 @@ typedef struct upload_ctx {
 
 static mc_err upload_new_fn(store_conn *c, void *vctx, mc_diag *diag)
 {
-	(void)diag;
 	upload_ctx *x = vctx;
 	char now[32];
 	store_stmt *st;
-	mc_err e = store_prepare(c,
-	                         "INSERT INTO od_upload (id, resource_id, length, received, "
-	                         "created_by, created_at) SELECT ?1, r.id, ?2, 0, ?3, ?4 FROM "
-	                         "od_resource r WHERE r.uuid = ?5",
-	                         &st);
+	mc_err e = store_prepare(c, "SELECT id FROM od_resource WHERE uuid = ?1", &st);
+	if (e)
+		return e;
+	store_bind_text(st, 1, x->resource);
+	bool row;
+	e = store_step(st, &row);
+	int64_t rid = !e && row ? store_col_int(st, 0) : 0;
+	store_finish(st);
+	if (!e && !row)
+		e = mc_fail2(diag, MC_ERR_NOT_FOUND, "Không có tài nguyên này.", "no resource");
+	if (e)
+		return e;
+	e = store_prepare(c,
+	                  "INSERT INTO od_upload (id, resource_id, length, received, created_by, "
+	                  "created_at) VALUES (?1, ?2, ?3, 0, ?4, ?5)",
+	                  &st);
 	if (e)
 		return e;
 	store_bind_text(st, 1, x->id);
-	store_bind_int(st, 2, x->length);
-	store_bind_text(st, 3, x->actor);
-	store_bind_text(st, 4, ts_format(ts_now(), now));
-	store_bind_text(st, 5, x->resource);
-	bool row;
+	store_bind_int(st, 2, rid);
+	store_bind_int(st, 3, x->length);
+	store_bind_text(st, 4, x->actor);
+	store_bind_text(st, 5, ts_format(ts_now(), now));
 	e = store_step(st, &row);
 	store_finish(st);
 	if (!e) {
@@ -953,40 +962,12 @@ static void get_download(mc_req *req, mc_resp *resp)
 	http_reply_fd(resp, 200, ctype, fd, 0, (uint64_t)x.size);
 }
 
-/* GET /api/v1/opendata/resources/{id}/versions/{version} */
-static void get_version_download(mc_req *req, mc_resp *resp)
-{
-	/* the same as ?version=: rewrite through the query */
-	mc_diag diag = {0};
-	char *end;
-	long long v = strtoll(req->params[1], &end, 10);
-	if (*end || v < 1 || v > 1000000000) {
-		http_reply_problem(req, resp, MC_ERR_NOT_FOUND, "Không có phiên bản này.",
-		                   "no such version");
-		return;
-	}
-	file_ctx x = {.id = req->params[0], .version = v};
-	mc_err e = store_read(req->app->db, file_fn, &x, &diag);
-	if (e) {
-		http_reply_error(req, resp, e, &diag);
-		mc_diag_clear(&diag);
-		return;
-	}
-	char loc[200];
-	snprintf(loc, sizeof loc, "/api/v1/opendata/resources/%s/download?version=%lld",
-	         req->params[0], v);
-	http_add_header(resp, "Location", loc);
-	http_reply_json(resp, 303, json_pack("{s:s}", "location", loc));
-}
-
 const http_route opendata_file_routes[] = {
     {"PUT", "/api/v1/opendata/resources/{id}/content", put_content, ACCESS_OFFICER, BODY_STREAM},
     {"POST", "/api/v1/opendata/resources/{id}/uploads", post_upload, ACCESS_OFFICER, BODY_JSON},
     {"GET", "/api/v1/opendata/uploads/{id}", get_upload, ACCESS_OFFICER, BODY_NONE},
     {"PATCH", "/api/v1/opendata/uploads/{id}", patch_upload, ACCESS_OFFICER, BODY_STREAM},
     {"GET", "/api/v1/opendata/resources/{id}/download", get_download, ACCESS_PUBLIC, BODY_NONE},
-    {"GET", "/api/v1/opendata/resources/{id}/versions/{version}", get_version_download,
-     ACCESS_PUBLIC, BODY_NONE},
     {0},
 };
 

@@ -52,14 +52,39 @@ static json_t *field(const char *name, const char *type, const char *title)
 	return json_pack("{s:s,s:s,s:s}", "name", name, "type", type, "title", title);
 }
 
+typedef struct existing_ctx {
+	const char *name;
+	json_t *out;
+} existing_ctx;
+
+/* store_read callback: x->out = the dataset named x->name, NULL if none. */
+static mc_err existing_fn(store_conn *c, void *vctx, mc_diag *diag)
+{
+	(void)diag;
+	existing_ctx *x = vctx;
+	json_decref(x->out);
+	x->out = NULL;
+	mc_err e = opendata_dataset_get(c, x->name, &x->out, NULL);
+	return e == MC_ERR_NOT_FOUND ? MC_OK : e;
+}
+
 /* Creates or updates the generated dataset `body` and stores `tmp` (may be
  * NULL) as a new version of its first resource. */
 static mc_err publish(mc_app *app, json_t *body, const char *tmp, mc_diag *diag)
 {
 	json_t *d = NULL;
 	const char *name = json_string_value(json_object_get(body, "name"));
-	/* keep the resource ids: the existing dataset's first resource */
+	/* keep the resource id (and so its versions): the existing dataset's
+	 * first resource */
+	existing_ctx ex = {.name = name};
 	json_t *old = NULL;
+	if (store_read(app->db, existing_fn, &ex, NULL) == MC_OK && ex.out) {
+		json_t *r0 = json_array_get(json_object_get(ex.out, "resources"), 0);
+		json_t *b0 = json_array_get(json_object_get(body, "resources"), 0);
+		if (r0 && b0)
+			json_object_set(b0, "id", json_object_get(r0, "id"));
+	}
+	json_decref(ex.out);
 	mc_err e = opendata_dataset_save_system(app, name, body, &old, diag);
 	if (e) {
 		if (tmp)

@@ -112,8 +112,10 @@ static void list_datasets(mc_req *req, mc_resp *resp)
 {
 	mc_diag diag = {0};
 	json_t *cur = NULL, *result = NULL;
-	od_query q = {.q = http_query(req, "q"), .fq = http_query(req, "fq")};
-	mc_err e = http_limit(req, 20, 100, &q.rows, &diag);
+	od_query q = {.q = http_query(req, "q"), .fq = http_query(req, "fq"), .sort = "id asc"};
+	int limit = 20;
+	mc_err e = http_limit(req, 20, 100, &limit, &diag);
+	q.rows = limit + 1; /* one more tells whether a next page exists */
 	if (!e)
 		e = http_cursor_decode(req, &cur, &diag);
 	if (!e && cur) {
@@ -129,8 +131,9 @@ static void list_datasets(mc_req *req, mc_resp *resp)
 		return reply_dataset_err(req, resp, e, &diag);
 	}
 	json_t *items = json_incref(json_object_get(result, "results"));
-	bool more = (int)json_array_size(items) == q.rows &&
-	            json_integer_value(json_object_get(result, "count")) > q.rows;
+	bool more = (int)json_array_size(items) > limit;
+	if (more)
+		json_array_remove(items, (size_t)limit);
 	http_reply_list(req, resp, items, http_next_after(items, more, "after", "id"));
 	json_decref(result);
 	json_decref(cur);
