@@ -4,6 +4,10 @@
 set -eu
 want="build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
 libsodium-dev zlib1g-dev"
+# libcurl (webhooks): any of Debian's libcurl*-dev flavours will do
+if ! pkg-config --exists libcurl 2>/dev/null; then
+	want="$want libcurl4-openssl-dev"
+fi
 if [ "${1:-build}" = check ]; then
 	want="$want clang clang-format libcmocka-dev sqlite3 curl git"
 fi

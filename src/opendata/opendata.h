@@ -167,13 +167,26 @@ mc_err opendata_dcat(store *s, const char *base, const char *key, int page, bool
 /* Regenerates every generated dataset (procedure catalog, dossier
  * statistics, satisfaction, 766 index) now; *report = {datasets, rows}. */
 mc_err opendata_refresh(mc_app *app, json_t **report, mc_diag *diag);
-/* Starts the background thread refreshing every `seconds` (0: never) and
- * delivering webhooks; stop with opendata_stop. */
+/* Starts the background threads: refresh every `seconds` (0: never), and
+ * webhook deliveries every second; stop with opendata_stop. */
 void opendata_start(mc_app *app, int seconds);
 void opendata_stop(void);
 /* Threshold under which counts are suppressed (MOTCUA_OPENDATA_MIN_COUNT,
  * default 5). */
 int opendata_min_count(void);
+
+/* ---- webhooks (opendata_hooks.c) ---- */
+
+/* Admin: registers a webhook {url, agency?} (agency: only that agency's
+ * datasets); *out = {id, url, agency, secret, created}; the secret is shown
+ * only here. UNPROCESSABLE on a bad URL. Audited. */
+mc_err opendata_webhook_add(mc_app *app, const mc_principal *who, json_t *body, json_t **out,
+                            mc_diag *diag);
+/* Every webhook with delivery counts and its 10 newest deliveries. */
+mc_err opendata_webhook_list(mc_app *app, json_t **out, mc_diag *diag);
+/* One delivery round: queues new changes, POSTs due deliveries (signed),
+ * records results and schedules retries. Returns the deliveries tried. */
+int opendata_webhook_run(mc_app *app);
 
 /* The public base URL of a request (MOTCUA_PUBLIC_URL or http://Host). */
 const char *opendata_base(mc_req *req);

@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "territory/territory.h"
+#include <curl/curl.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -714,60 +715,95 @@ mc_err opendata_refresh(mc_app *app, json_t **report, mc_diag *diag)
 	return e;
 }
 
-/* ---- background thread ---- */
+/* ---- background threads ---- */
 
-static pthread_t worker;
+/* Two loops: the refresh of the generated datasets every `period` seconds
+ * (the first after one period: init ran one), and the webhook deliveries
+ * every second. Both stop promptly on opendata_stop. */
+typedef struct loop_t {
+	pthread_t th;
+	bool running;
+	int period;
+	void (*work)(void);
+} loop_t;
+
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
-static bool running, stopping;
-static int period;
+static bool stopping;
 static mc_app *the_app;
+static loop_t refresher, deliverer;
+
+static void refresh_work(void)
+{
+	json_t *rep = NULL;
+	mc_diag d = {0};
+	if (opendata_refresh(the_app, &rep, &d) != MC_OK)
+		log_error("opendata refresh: %s", d.detail);
+	json_decref(rep);
+	mc_diag_clear(&d);
+}
+
+static void deliver_work(void)
+{
+	/* deliver until nothing is due, then wait */
+	while (opendata_webhook_run(the_app) > 0) {
+		pthread_mutex_lock(&mu);
+		bool stop = stopping;
+		pthread_mutex_unlock(&mu);
+		if (stop)
+			break;
+	}
+}
 
 static void *loop(void *arg)
 {
-	(void)arg;
+	loop_t *l = arg;
 	pthread_mutex_lock(&mu);
 	for (;;) {
-		/* init ran the first refresh: wait one period, then refresh */
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += period;
+		until.tv_sec += l->period;
 		while (!stopping && pthread_cond_timedwait(&cv, &mu, &until) == 0)
 			;
 		if (stopping)
 			break;
 		pthread_mutex_unlock(&mu);
-		json_t *rep = NULL;
-		mc_diag d = {0};
-		if (opendata_refresh(the_app, &rep, &d) != MC_OK)
-			log_error("opendata refresh: %s", d.detail);
-		json_decref(rep);
-		mc_diag_clear(&d);
+		l->work();
 		pthread_mutex_lock(&mu);
 	}
 	pthread_mutex_unlock(&mu);
 	return NULL;
 }
 
+static void loop_start(loop_t *l, int period, void (*work)(void))
+{
+	l->period = period;
+	l->work = work;
+	l->running = pthread_create(&l->th, NULL, loop, l) == 0;
+}
+
 void opendata_start(mc_app *app, int seconds)
 {
-	if (seconds <= 0 || running)
-		return;
 	the_app = app;
-	period = seconds;
 	stopping = false;
-	if (pthread_create(&worker, NULL, loop, NULL) == 0)
-		running = true;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (seconds > 0 && !refresher.running)
+		loop_start(&refresher, seconds, refresh_work);
+	if (!deliverer.running)
+		loop_start(&deliverer, 1, deliver_work);
 }
 
 void opendata_stop(void)
 {
-	if (!running)
-		return;
 	pthread_mutex_lock(&mu);
 	stopping = true;
 	pthread_cond_broadcast(&cv);
 	pthread_mutex_unlock(&mu);
-	pthread_join(worker, NULL);
-	running = false;
+	loop_t *loops[] = {&refresher, &deliverer};
+	for (int i = 0; i < 2; i++) {
+		if (loops[i]->running)
+			pthread_join(loops[i]->th, NULL);
+		loops[i]->running = false;
+	}
+	curl_global_cleanup();
 }

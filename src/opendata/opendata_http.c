@@ -194,6 +194,26 @@ static void post_refresh(mc_req *req, mc_resp *resp)
 	http_reply_json(resp, 200, out);
 }
 
+static void post_webhook(mc_req *req, mc_resp *resp)
+{
+	mc_diag diag = {0};
+	json_t *out;
+	mc_err e = opendata_webhook_add(req->app, &req->who, http_json(req), &out, &diag);
+	if (e)
+		return reply_dataset_err(req, resp, e, &diag);
+	http_reply_json(resp, 201, out);
+}
+
+static void get_webhooks(mc_req *req, mc_resp *resp)
+{
+	mc_diag diag = {0};
+	json_t *out;
+	mc_err e = opendata_webhook_list(req->app, &out, &diag);
+	if (e)
+		return reply_dataset_err(req, resp, e, &diag);
+	http_reply_json(resp, 200, json_pack("{s:o}", "items", out));
+}
+
 /* ---- DCAT-AP ---- */
 
 static void dcat(mc_req *req, mc_resp *resp, const char *key, bool ttl)
@@ -1198,6 +1218,8 @@ const http_route opendata_routes[] = {
     {"GET", "/api/v1/opendata/changes", get_changes, ACCESS_PUBLIC, BODY_NONE},
     {"GET", "/api/v1/opendata/figure", get_figure, ACCESS_PUBLIC, BODY_NONE},
     {"POST", "/api/v1/opendata/refresh", post_refresh, ACCESS_ADMIN, BODY_NONE},
+    {"POST", "/api/v1/opendata/webhooks", post_webhook, ACCESS_ADMIN, BODY_JSON},
+    {"GET", "/api/v1/opendata/webhooks", get_webhooks, ACCESS_ADMIN, BODY_NONE},
     {"GET", "/catalog.jsonld", get_catalog_jsonld, ACCESS_PUBLIC, BODY_NONE},
     {"GET", "/catalog.ttl", get_catalog_ttl, ACCESS_PUBLIC, BODY_NONE},
     {"GET", "/api/3/action/{action}", ckan_action, ACCESS_PUBLIC, BODY_NONE},

@@ -6,7 +6,8 @@
 // validated with the official SHACL shapes, cursor paging, the change feed,
 // the programme figure and the generated datasets.
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
+import { createHmac } from 'node:crypto';
+import { createServer, request as httpRequest } from 'node:http';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { sha256 } from './lib/fixtures.mjs';
@@ -577,4 +578,67 @@ test('motcua opendata refresh runs from the command line; wrong arguments exit 2
 	assert.equal(none.code, 2);
 	const help = await cli(['opendata', '--help']);
 	assert.equal(help.code, 0);
+});
+
+test('webhooks: dataset changes are POSTed signed with HMAC-SHA256, and retried with backoff after a failure', async () => {
+	const got = [];
+	let calls = 0;
+	let wake = () => {};
+	const receiver = createServer((req, res) => {
+		const chunks = [];
+		req.on('data', (c) => chunks.push(c));
+		req.on('end', () => {
+			calls++;
+			if (calls === 1) {
+				res.writeHead(503);
+				res.end('busy');
+				return;
+			}
+			got.push({ headers: req.headers, raw: Buffer.concat(chunks) });
+			res.end('ok');
+			wake();
+		});
+	});
+	await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+	try {
+		const url = `http://127.0.0.1:${receiver.address().port}/hook`;
+		const admin = await srv.login('admin');
+		const officer = await srv.login('officer');
+		assertProblem(await srv.api('POST', '/api/v1/opendata/webhooks', { token: officer, json: { url } }), 403, 'officer');
+		assertProblem(await srv.api('POST', '/api/v1/opendata/webhooks', { token: admin, json: { url: 'ftp://x' } }), 422, 'bad url');
+		const w = await srv.api('POST', '/api/v1/opendata/webhooks', { token: admin, json: { url, agency: 'UBND-00004' } });
+		assert.equal(w.status, 201, w.text);
+		assertConforms(w, 'createOpenDataWebhook');
+		const secret = w.body.secret;
+		assert.match(secret, /^[0-9a-f]{64}$/);
+		const arrived = new Promise((resolve, reject) => {
+			wake = resolve;
+			setTimeout(() => reject(new Error(`no delivery after 30 s (${calls} calls)`)), 30000).unref();
+		});
+		const d = await createDataset(officer);
+		await arrived;
+		const { headers, raw } = got[0];
+		assert.equal(headers['x-motcua-signature'], `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`);
+		const body = JSON.parse(raw.toString('utf8'));
+		assert.equal(body.event, 'dataset.changed');
+		assert.equal(body.change.name, d.name);
+		assert.equal(body.change.action, 'created');
+		assert.equal(calls, 2, 'the first attempt failed and was retried');
+		/* the server records the result after the receiver answered: poll
+		 * (bounded) until it has */
+		let mine;
+		for (const deadline = Date.now() + 10000; Date.now() < deadline; ) {
+			const list = await srv.api('GET', '/api/v1/opendata/webhooks', { token: admin });
+			assertConforms(list, 'listOpenDataWebhooks');
+			mine = list.body.items.find((x) => x.id === w.body.id);
+			if (mine.deliveries.delivered === 1) break;
+			await new Promise((r) => setTimeout(r, 50));
+		}
+		assert.equal(mine.deliveries.delivered, 1);
+		assert.equal(mine.recent[0].attempts, 2);
+		assert.equal(mine.recent[0].status, 'delivered');
+		assert.ok(!('secret' in mine), 'the secret is shown once');
+	} finally {
+		receiver.close();
+	}
 });
