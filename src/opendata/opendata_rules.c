@@ -150,12 +150,26 @@ void od_schema_check(json_t *schema, const char *path, json_t *errors)
 
 #define CELL_MAX (1 << 20) /* a longer cell is an error and is cut */
 
+enum { T_STRING, T_INTEGER, T_NUMBER, T_BOOLEAN, T_DATE, T_DATETIME, T_YEAR };
+
+/* One field of the schema, read once. */
+typedef struct rule {
+	const char *name, *type_name;
+	int type;
+	bool required, has_min, has_max;
+	double min, max;
+	json_t *en; /* enum array or NULL (borrowed) */
+} rule;
+
 struct od_csv {
-	json_t *fields; /* borrowed array or NULL */
+	rule *rules;
 	size_t nfields;
-	mc_buf cell;
+	bool has_schema;
+	mc_buf row;    /* cells of the current row, each NUL-terminated */
+	size_t *offs;  /* start of each cell in row */
+	size_t ncells, capcells;
+	size_t cell_start;
 	int cell_over;
-	json_t *row; /* array of strings of the current row */
 	bool in_quotes, quote_seen, after_cr, any_in_row;
 	int64_t line; /* row number, 1 = header */
 	int64_t rows;
@@ -163,15 +177,41 @@ struct od_csv {
 	json_t *errors;
 };
 
+static int type_of(const char *t)
+{
+	for (size_t i = 0; t && i < sizeof field_types / sizeof field_types[0]; i++)
+		if (strcmp(field_types[i], t) == 0)
+			return (int)i;
+	return T_STRING;
+}
+
 od_csv *od_csv_new(json_t *schema)
 {
 	od_csv *v = mc_xcalloc(1, sizeof *v);
 	json_t *f = json_object_get(schema, "fields");
 	if (json_is_array(f)) {
-		v->fields = f;
+		v->has_schema = true;
 		v->nfields = json_array_size(f);
+		v->rules = mc_xcalloc(v->nfields ? v->nfields : 1, sizeof *v->rules);
+		for (size_t i = 0; i < v->nfields; i++) {
+			json_t *fi = json_array_get(f, i);
+			json_t *cons = json_object_get(fi, "constraints");
+			rule *r = &v->rules[i];
+			r->name = json_string_value(json_object_get(fi, "name"));
+			r->type_name = json_string_value(json_object_get(fi, "type"));
+			if (!r->type_name)
+				r->type_name = "string";
+			r->type = type_of(r->type_name);
+			r->required = json_is_true(json_object_get(cons, "required"));
+			json_t *mn = json_object_get(cons, "minimum"), *mx = json_object_get(cons, "maximum");
+			r->has_min = json_is_number(mn) && (r->type == T_INTEGER || r->type == T_NUMBER);
+			r->has_max = json_is_number(mx) && (r->type == T_INTEGER || r->type == T_NUMBER);
+			r->min = json_number_value(mn);
+			r->max = json_number_value(mx);
+			json_t *en = json_object_get(cons, "enum");
+			r->en = json_is_array(en) ? en : NULL;
+		}
 	}
-	v->row = json_array();
 	v->errors = json_array();
 	v->line = 1;
 	return v;
@@ -228,51 +268,53 @@ static bool is_datetime(const char *s)
 	return ts_parse(s, &t);
 }
 
-static void check_cell(od_csv *v, json_t *field, const char *s)
+static void check_cell(od_csv *v, const rule *r, const char *s)
 {
-	const char *name = json_string_value(json_object_get(field, "name"));
-	const char *type = json_string_value(json_object_get(field, "type"));
-	json_t *cons = json_object_get(field, "constraints");
 	if (!*s) {
-		if (json_is_true(json_object_get(cons, "required")))
-			err(v, name, "a value is required");
+		if (r->required)
+			err(v, r->name, "a value is required");
 		return;
 	}
 	bool ok = true;
-	if (!type || strcmp(type, "string") == 0)
-		ok = true;
-	else if (strcmp(type, "integer") == 0)
+	switch (r->type) {
+	case T_INTEGER:
 		ok = is_int(s);
-	else if (strcmp(type, "number") == 0)
+		break;
+	case T_NUMBER:
 		ok = is_number(s);
-	else if (strcmp(type, "boolean") == 0)
+		break;
+	case T_BOOLEAN:
 		ok = strcmp(s, "true") == 0 || strcmp(s, "false") == 0 || strcmp(s, "1") == 0 ||
 		     strcmp(s, "0") == 0;
-	else if (strcmp(type, "date") == 0)
+		break;
+	case T_DATE:
 		ok = is_date(s);
-	else if (strcmp(type, "datetime") == 0)
+		break;
+	case T_DATETIME:
 		ok = is_datetime(s);
-	else if (strcmp(type, "year") == 0)
+		break;
+	case T_YEAR:
 		ok = is_int(s) && strlen(s) <= 5;
+		break;
+	default:
+		break;
+	}
 	if (!ok) {
-		err(v, name, "\"%.60s\" is not a valid %s", s, type);
+		err(v, r->name, "\"%.60s\" is not a valid %s", s, r->type_name);
 		return;
 	}
-	json_t *min = json_object_get(cons, "minimum"), *max = json_object_get(cons, "maximum");
-	if ((json_is_number(min) || json_is_number(max)) && type &&
-	    (strcmp(type, "integer") == 0 || strcmp(type, "number") == 0)) {
+	if (r->has_min || r->has_max) {
 		double x = strtod(s, NULL);
-		if (json_is_number(min) && x < json_number_value(min))
-			err(v, name, "%.60s is below the minimum %g", s, json_number_value(min));
-		if (json_is_number(max) && x > json_number_value(max))
-			err(v, name, "%.60s is above the maximum %g", s, json_number_value(max));
+		if (r->has_min && x < r->min)
+			err(v, r->name, "%.60s is below the minimum %g", s, r->min);
+		if (r->has_max && x > r->max)
+			err(v, r->name, "%.60s is above the maximum %g", s, r->max);
 	}
-	json_t *en = json_object_get(cons, "enum");
-	if (json_is_array(en)) {
+	if (r->en) {
 		size_t i;
 		json_t *e;
 		bool found = false;
-		json_array_foreach(en, i, e)
+		json_array_foreach(r->en, i, e)
 		{
 			char buf[64];
 			const char *es = json_string_value(e);
@@ -284,39 +326,43 @@ static void check_cell(od_csv *v, json_t *field, const char *s)
 				found = true;
 		}
 		if (!found)
-			err(v, name, "\"%.60s\" is not one of the allowed values", s);
+			err(v, r->name, "\"%.60s\" is not one of the allowed values", s);
 	}
+}
+
+static const char *cell(od_csv *v, size_t i)
+{
+	return v->row.data + v->offs[i];
 }
 
 static void end_row(od_csv *v)
 {
-	size_t n = json_array_size(v->row);
+	size_t n = v->ncells;
 	if (v->line == 1) {
 		/* header: must list the schema's fields in order */
-		if (v->fields) {
+		if (v->has_schema) {
 			if (n != v->nfields)
 				err(v, NULL, "the header has %zu columns, the schema %zu fields", n,
 				    v->nfields);
 			for (size_t i = 0; i < n && i < v->nfields; i++) {
-				const char *h = json_string_value(json_array_get(v->row, i));
-				const char *f = json_string_value(
-				    json_object_get(json_array_get(v->fields, i), "name"));
-				if (f && strcmp(h, f) != 0)
+				const char *f = v->rules[i].name;
+				if (f && strcmp(cell(v, i), f) != 0)
 					err(v, f, "header column %zu is \"%.60s\", expected \"%s\"",
-					    i + 1, h, f);
+					    i + 1, cell(v, i), f);
 			}
 		}
 	} else {
 		v->rows++;
-		if (v->fields && n != v->nfields) {
+		if (v->has_schema && n != v->nfields) {
 			err(v, NULL, "the row has %zu values, expected %zu", n, v->nfields);
-		} else if (v->fields) {
+		} else if (v->has_schema) {
 			for (size_t i = 0; i < n; i++)
-				check_cell(v, json_array_get(v->fields, i),
-				           json_string_value(json_array_get(v->row, i)));
+				check_cell(v, &v->rules[i], cell(v, i));
 		}
 	}
-	json_array_clear(v->row);
+	v->row.len = 0;
+	v->ncells = 0;
+	v->cell_start = 0;
 	v->line++;
 	v->any_in_row = false;
 }
@@ -325,25 +371,36 @@ static void end_cell(od_csv *v)
 {
 	if (v->cell_over)
 		err(v, NULL, "a value is longer than %d bytes", CELL_MAX);
-	const char *s = mc_buf_cstr(&v->cell);
-	if (!text_utf8_valid(s, v->cell.len)) {
+	size_t len = v->row.len - v->cell_start;
+	if (!text_utf8_valid(v->row.data + v->cell_start, len)) {
 		err(v, NULL, "a value is not valid UTF-8");
-		json_array_append_new(v->row, json_string(""));
-	} else {
-		json_array_append_new(v->row, json_stringn(s, v->cell.len));
+		v->row.len = v->cell_start;
 	}
-	v->cell.len = 0;
+	mc_buf_append(&v->row, "", 1);
+	if (v->ncells == v->capcells) {
+		v->capcells = v->capcells ? v->capcells * 2 : 16;
+		v->offs = mc_xrealloc(v->offs, v->capcells * sizeof *v->offs);
+	}
+	v->offs[v->ncells++] = v->cell_start;
+	v->cell_start = v->row.len;
 	v->cell_over = 0;
 	v->quote_seen = false;
 }
 
-static void cell_add(od_csv *v, char c)
+static void cell_add(od_csv *v, const char *p, size_t n)
 {
-	if (v->cell.len >= CELL_MAX) {
+	size_t have = v->row.len - v->cell_start;
+	if (have + n > CELL_MAX) {
 		v->cell_over = 1;
-		return;
+		n = have >= CELL_MAX ? 0 : CELL_MAX - have;
 	}
-	mc_buf_append(&v->cell, &c, 1);
+	if (n)
+		mc_buf_append(&v->row, p, n);
+}
+
+static bool cell_empty(const od_csv *v)
+{
+	return v->row.len == v->cell_start;
 }
 
 void od_csv_feed(od_csv *v, const char *p, size_t n)
@@ -351,10 +408,15 @@ void od_csv_feed(od_csv *v, const char *p, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		char c = p[i];
 		if (v->in_quotes) {
-			if (c == '"')
-				v->in_quotes = false, v->quote_seen = true;
-			else
-				cell_add(v, c);
+			/* a run up to the closing quote */
+			const char *q = memchr(p + i, '"', n - i);
+			size_t run = q ? (size_t)(q - (p + i)) : n - i;
+			cell_add(v, p + i, run);
+			i += run;
+			if (q) {
+				v->in_quotes = false;
+				v->quote_seen = true;
+			}
 			continue;
 		}
 		if (v->after_cr) {
@@ -364,11 +426,14 @@ void od_csv_feed(od_csv *v, const char *p, size_t n)
 		}
 		switch (c) {
 		case '"':
-			if (v->quote_seen) /* "" inside a quoted value */
-				cell_add(v, '"');
-			else if (v->cell.len)
-				cell_add(v, c);
-			v->in_quotes = true;
+			if (v->quote_seen) { /* "" inside a quoted value */
+				cell_add(v, "\"", 1);
+				v->in_quotes = true;
+			} else if (!cell_empty(v)) { /* a stray quote: kept as text */
+				cell_add(v, &c, 1);
+			} else {
+				v->in_quotes = true;
+			}
 			v->any_in_row = true;
 			break;
 		case ',':
@@ -377,15 +442,21 @@ void od_csv_feed(od_csv *v, const char *p, size_t n)
 			break;
 		case '\r':
 		case '\n':
-			if (v->any_in_row || v->cell.len || json_array_size(v->row)) {
+			if (v->any_in_row || !cell_empty(v) || v->ncells) {
 				end_cell(v);
 				end_row(v);
 			}
 			v->after_cr = c == '\r';
 			break;
-		default:
-			cell_add(v, c);
+		default: {
+			/* a run of plain characters */
+			size_t j = i + 1;
+			while (j < n && p[j] != ',' && p[j] != '"' && p[j] != '\r' && p[j] != '\n')
+				j++;
+			cell_add(v, p + i, j - i);
 			v->any_in_row = true;
+			i = j - 1;
+		}
 		}
 	}
 }
@@ -394,11 +465,11 @@ long od_csv_finish(od_csv *v, json_t **errors, int64_t *rows)
 {
 	if (v->in_quotes)
 		err(v, NULL, "a quoted value is not closed");
-	if (v->any_in_row || v->cell.len || json_array_size(v->row)) {
+	if (v->any_in_row || !cell_empty(v) || v->ncells) {
 		end_cell(v);
 		end_row(v);
 	}
-	if (v->line == 1 && v->fields)
+	if (v->line == 1 && v->has_schema)
 		err(v, NULL, "the file is empty: a header row is required");
 	if (errors)
 		*errors = json_incref(v->errors);
@@ -411,8 +482,9 @@ void od_csv_free(od_csv *v)
 {
 	if (!v)
 		return;
-	mc_buf_free(&v->cell);
-	json_decref(v->row);
+	mc_buf_free(&v->row);
+	free(v->offs);
+	free(v->rules);
 	json_decref(v->errors);
 	free(v);
 }
