@@ -16,6 +16,7 @@ CREATE TABLE od_dataset (
 	generated BIGINT NOT NULL,      -- 1 when motcua generates it
 	created_at TEXT NOT NULL,
 	modified_at TEXT NOT NULL,
+	row_version BIGINT NOT NULL,     -- +1 on every change (keys the read cache)
 	doc TEXT NOT NULL                -- metadata JSON without resources
 );
 CREATE INDEX od_dataset_agency ON od_dataset (agency, uuid);

@@ -6,6 +6,7 @@
 
 #include "audit/audit.h"
 #include "core/date.h"
+#include "core/jcache.h"
 #include "core/mem.h"
 #include "core/text.h"
 #include "territory/territory.h"
@@ -320,8 +321,8 @@ static mc_err load(store_conn *c, const char *key, int64_t *id, json_t **out, mc
 	store_stmt *st;
 	*out = NULL;
 	mc_err e = store_prepare(c,
-	                         "SELECT id, uuid, created_at, modified_at, generated, doc FROM "
-	                         "od_dataset WHERE name = ?1 OR uuid = ?1",
+	                         "SELECT id, uuid, created_at, modified_at, generated, doc, "
+	                         "row_version FROM od_dataset WHERE name = ?1 OR uuid = ?1",
 	                         &st);
 	if (e)
 		return e;
@@ -340,6 +341,7 @@ static mc_err load(store_conn *c, const char *key, int64_t *id, json_t **out, mc
 		json_object_set_new(doc, "created", json_string(store_col_text(st, 2)));
 		json_object_set_new(doc, "modified", json_string(store_col_text(st, 3)));
 		json_object_set_new(doc, "generated", json_boolean(store_col_int(st, 4)));
+		json_object_set_new(doc, "revision", json_integer(store_col_int(st, 6)));
 		*out = doc;
 	}
 	store_finish(st);
@@ -630,15 +632,16 @@ static mc_err save_fn(store_conn *c, void *vctx, mc_diag *diag)
 		e = store_prepare(
 		    c,
 		    "INSERT INTO od_dataset (uuid, name, agency, title_sort, license_id, formats, "
-		    "themes, search_text, generated, created_at, modified_at, doc) VALUES (?1, ?2, "
-		    "?3, ?4, ?5, '||', ?6, ?7, ?8, ?9, ?9, ?10) RETURNING id",
+		    "themes, search_text, generated, created_at, modified_at, row_version, doc) "
+		    "VALUES (?1, ?2, ?3, ?4, ?5, '||', ?6, ?7, ?8, ?9, ?9, 1, ?10) RETURNING id",
 		    &st);
 	} else {
 		snprintf(uuid, sizeof uuid, "%s", str_of(old, "id"));
 		e = store_prepare(c,
 		                  "UPDATE od_dataset SET name = ?2, agency = ?3, title_sort = ?4, "
 		                  "license_id = ?5, themes = ?6, search_text = ?7, generated = ?8, "
-		                  "modified_at = ?9, doc = ?10 WHERE uuid = ?1 RETURNING id",
+		                  "modified_at = ?9, row_version = row_version + 1, doc = ?10 WHERE "
+		                  "uuid = ?1 RETURNING id",
 		                  &st);
 	}
 	if (!e) {
@@ -772,7 +775,10 @@ static mc_err res_add_fn(store_conn *c, void *vctx, mc_diag *diag)
 	char *rid_copy = rid ? mc_xstrdup(rid) : NULL;
 	if (!e) {
 		store_stmt *st;
-		e = store_prepare(c, "UPDATE od_dataset SET modified_at = ?2 WHERE id = ?1", &st);
+		e = store_prepare(c,
+		                  "UPDATE od_dataset SET modified_at = ?2, row_version = row_version + 1 "
+		                  "WHERE id = ?1",
+		                  &st);
 		if (!e) {
 			store_bind_int(st, 1, id);
 			store_bind_text(st, 2, now);
@@ -1029,58 +1035,112 @@ static void facet_count(json_t *facet, const char *value)
 	json_object_set_new(facet, value, json_integer(n ? json_integer_value(n) + 1 : 1));
 }
 
-static mc_err facets(store_conn *c, search_ctx *x, json_t *out)
+static bool wants(const od_query *q, const char *field)
+{
+	for (int f = 0; f < q->nfacets; f++)
+		if (strcmp(q->facets[f], field) == 0)
+			return true;
+	return false;
+}
+
+/* Adds each member of a "|a|b|" list to facet (upper-cased when `upper`). */
+static void count_bars(json_t *facet, const char *v, bool upper)
+{
+	char *copy = mc_xstrdup(v ? v : ""), *save = NULL;
+	for (char *p = strtok_r(copy, "|", &save); p; p = strtok_r(NULL, "|", &save)) {
+		if (upper)
+			for (char *u = p; *u; u++)
+				*u = (char)toupper((unsigned char)*u);
+		facet_count(facet, p);
+	}
+	free(copy);
+}
+
+/* Facets: one scan of the matching rows for organization, license_id,
+ * res_format and groups (which also gives the count), and one grouped
+ * query for tags. Unknown facet fields answer an empty facet. *count is
+ * set when the scan ran (-1 otherwise). */
+static mc_err facets(store_conn *c, search_ctx *x, json_t *out, int64_t *count)
 {
 	mc_err e = MC_OK;
-	for (int f = 0; !e && f < x->q->nfacets; f++) {
-		const char *field = x->q->facets[f];
-		json_t *facet = json_object();
-		const char *col = strcmp(field, "organization") == 0 ? "d.agency"
-		                  : strcmp(field, "license_id") == 0 ? "d.license_id"
-		                  : strcmp(field, "res_format") == 0 ? "d.formats"
-		                  : strcmp(field, "groups") == 0     ? "d.themes"
-		                  : strcmp(field, "tags") == 0       ? "t.tag"
-		                                                     : NULL;
-		if (!col) {
-			json_object_set_new(out, field, facet);
-			continue;
-		}
-		char *sql = mc_xasprintf("SELECT %s FROM od_dataset d%s WHERE 1 = 1%s", col,
-		                         col[0] == 't' ? " JOIN od_tag t ON t.dataset_id = d.id" : "",
+	*count = -1;
+	for (int f = 0; f < x->q->nfacets; f++)
+		json_object_set_new(out, x->q->facets[f], json_object());
+	bool org = wants(x->q, "organization"), lic = wants(x->q, "license_id"),
+	     fmt = wants(x->q, "res_format"), grp = wants(x->q, "groups");
+	store_stmt *st;
+	bool row;
+	if (org || lic || fmt || grp) {
+		char *sql = mc_xasprintf("SELECT d.agency, d.license_id, d.formats, d.themes FROM "
+		                         "od_dataset d WHERE 1 = 1%s",
 		                         mc_buf_cstr(&x->s.where));
-		store_stmt *st;
 		e = store_prepare(c, sql, &st);
 		free(sql);
 		if (e)
-			break;
+			return e;
 		bind_all(st, &x->s);
-		bool row;
+		int64_t n = 0;
 		while ((e = store_step(st, &row)) == MC_OK && row) {
-			const char *v = store_col_text(st, 0);
-			if (col[2] == 'f' || (col[2] == 't' && col[3] == 'h')) {
-				/* "|a|b|" lists */
-				char *copy = mc_xstrdup(v), *save = NULL;
-				for (char *p = strtok_r(copy, "|", &save); p;
-				     p = strtok_r(NULL, "|", &save)) {
-					if (col[2] == 'f')
-						for (char *u = p; *u; u++)
-							*u = (char)toupper((unsigned char)*u);
-					facet_count(facet, p);
-				}
-				free(copy);
-			} else if (col[2] == 'a') {
-				char *l = mc_xstrdup(v);
+			n++;
+			if (org) {
+				char *l = mc_xstrdup(store_col_text(st, 0));
 				lower(l);
-				facet_count(facet, l);
+				facet_count(json_object_get(out, "organization"), l);
 				free(l);
-			} else {
-				facet_count(facet, v);
 			}
+			if (lic)
+				facet_count(json_object_get(out, "license_id"), store_col_text(st, 1));
+			if (fmt)
+				count_bars(json_object_get(out, "res_format"), store_col_text(st, 2), true);
+			if (grp)
+				count_bars(json_object_get(out, "groups"), store_col_text(st, 3), false);
 		}
 		store_finish(st);
-		json_object_set_new(out, field, facet);
+		if (e)
+			return e;
+		*count = n;
+	}
+	if (wants(x->q, "tags")) {
+		/* the 50 most used tags, like Solr's default facet.limit */
+		char *sql = mc_xasprintf("SELECT t.tag, count(*) FROM od_dataset d JOIN od_tag t ON "
+		                         "t.dataset_id = d.id WHERE 1 = 1%s GROUP BY t.tag ORDER BY "
+		                         "count(*) DESC, t.tag LIMIT 50",
+		                         mc_buf_cstr(&x->s.where));
+		e = store_prepare(c, sql, &st);
+		free(sql);
+		if (e)
+			return e;
+		bind_all(st, &x->s);
+		json_t *facet = json_object_get(out, "tags");
+		while ((e = store_step(st, &row)) == MC_OK && row)
+			json_object_set_new(facet, store_col_text(st, 0),
+			                    json_integer(store_col_int(st, 1)));
+		store_finish(st);
 	}
 	return e;
+}
+
+/* Datasets by (uuid, row_version): a row version names one immutable state
+ * of the dataset and its resources (every change bumps it in the same
+ * write), so the loaded JSON can be shared between requests. */
+static jcache dataset_cache = JCACHE_INIT(4096);
+
+/* The dataset `uuid` at `rv` (a new reference to a value that must not be
+ * modified). */
+static json_t *cached_get(store_conn *c, const char *uuid, int64_t rv, mc_err *e, mc_diag *diag)
+{
+	char key[128];
+	snprintf(key, sizeof key, "%llu|%s|%lld", (unsigned long long)store_conn_instance(c), uuid,
+	         (long long)rv);
+	json_t *d = jcache_get(&dataset_cache, key);
+	if (d)
+		return d;
+	*e = opendata_dataset_get(c, uuid, &d, diag);
+	if (*e)
+		return NULL;
+	if (!store_conn_writable(c))
+		jcache_put(&dataset_cache, key, d);
+	return d;
 }
 
 static mc_err search_fn(store_conn *c, void *vctx, mc_diag *diag)
@@ -1090,25 +1150,34 @@ static mc_err search_fn(store_conn *c, void *vctx, mc_diag *diag)
 	x->result = json_object();
 	store_stmt *st;
 	bool row;
-	char *sql = mc_xasprintf("SELECT count(*) FROM od_dataset d WHERE 1 = 1%s",
-	                         mc_buf_cstr(&x->s.where));
-	mc_err e = store_prepare(c, sql, &st);
-	free(sql);
+	char *sql;
+	json_t *fac = json_object();
+	json_object_set_new(x->result, "facets", fac);
+	int64_t count;
+	mc_err e = facets(c, x, fac, &count);
 	if (e)
 		return e;
-	bind_all(st, &x->s);
-	e = store_step(st, &row);
-	int64_t count = !e && row ? store_col_int(st, 0) : 0;
-	store_finish(st);
-	if (e)
-		return e;
+	if (count < 0) {
+		sql = mc_xasprintf("SELECT count(*) FROM od_dataset d WHERE 1 = 1%s",
+		                   mc_buf_cstr(&x->s.where));
+		e = store_prepare(c, sql, &st);
+		free(sql);
+		if (e)
+			return e;
+		bind_all(st, &x->s);
+		e = store_step(st, &row);
+		count = !e && row ? store_col_int(st, 0) : 0;
+		store_finish(st);
+		if (e)
+			return e;
+	}
 	json_object_set_new(x->result, "count", json_integer(count));
 	json_t *results = json_array();
 	json_object_set_new(x->result, "results", results);
 	if (x->q->rows > 0) {
 		int k = x->s.nb;
-		sql = mc_xasprintf("SELECT d.uuid FROM od_dataset d WHERE 1 = 1%s%s%s LIMIT ?%d OFFSET "
-		                   "?%d",
+		sql = mc_xasprintf("SELECT d.uuid, d.row_version FROM od_dataset d WHERE 1 = 1%s%s%s "
+		                   "LIMIT ?%d OFFSET ?%d",
 		                   mc_buf_cstr(&x->s.where), x->q->after ? " AND d.uuid > ?" : "",
 		                   x->order, k + 1 + (x->q->after ? 1 : 0),
 		                   k + 2 + (x->q->after ? 1 : 0));
@@ -1132,16 +1201,17 @@ static mc_err search_fn(store_conn *c, void *vctx, mc_diag *diag)
 		store_bind_int(st, ++n, x->q->start);
 		json_t *ids = json_array();
 		while ((e = store_step(st, &row)) == MC_OK && row)
-			json_array_append_new(ids, json_string(store_col_text(st, 0)));
+			json_array_append_new(ids, json_pack("[s,I]", store_col_text(st, 0),
+			                                     (json_int_t)store_col_int(st, 1)));
 		store_finish(st);
 		size_t i;
 		json_t *id;
 		json_array_foreach(ids, i, id)
 		{
-			json_t *d = NULL;
 			if (e)
 				break;
-			e = opendata_dataset_get(c, json_string_value(id), &d, diag);
+			json_t *d = cached_get(c, json_string_value(json_array_get(id, 0)),
+			                       json_integer_value(json_array_get(id, 1)), &e, diag);
 			if (!e)
 				json_array_append_new(results, d);
 		}
@@ -1149,9 +1219,7 @@ static mc_err search_fn(store_conn *c, void *vctx, mc_diag *diag)
 		if (e)
 			return e;
 	}
-	json_t *fac = json_object();
-	json_object_set_new(x->result, "facets", fac);
-	return facets(c, x, fac);
+	return MC_OK;
 }
 
 mc_err opendata_search(store *s, const od_query *q, json_t **result, mc_diag *diag)

@@ -143,7 +143,10 @@ static mc_err commit_fn(store_conn *c, void *vctx, mc_diag *diag)
 	store_finish(st);
 	if (e)
 		return e;
-	e = store_prepare(c, "UPDATE od_dataset SET modified_at = ?2 WHERE uuid = ?1", &st);
+	e = store_prepare(c,
+	                  "UPDATE od_dataset SET modified_at = ?2, row_version = row_version + 1 "
+	                  "WHERE uuid = ?1",
+	                  &st);
 	if (e)
 		return e;
 	store_bind_text(st, 1, duuid);

@@ -6,6 +6,7 @@
 #include "opendata/opendata.h"
 
 #include "auth/auth.h"
+#include "core/jcache.h"
 #include "core/mem.h"
 #include "territory/territory.h"
 #include <ctype.h>
@@ -268,6 +269,7 @@ typedef struct ck {
 	json_t *data;
 	mc_principal who;
 	const char *base;
+	json_t *orgs; /* organizations met in this request: code -> dict */
 	/* error */
 	int status;
 	const char *type;
@@ -446,7 +448,46 @@ static json_t *ck_resource(ck *c, json_t *r, const char *package_id, int pos)
 	return o;
 }
 
+static json_t *ck_package_build(ck *c, json_t *d);
+
+/* CKAN package dicts without their organization, by (base URL, dataset id,
+ * revision): immutable, shared between requests. */
+static jcache package_cache = JCACHE_INIT(4096);
+
+/* The CKAN package of dataset `d`, with its organization (looked up once
+ * per request and agency). */
 static json_t *ck_package(ck *c, store_conn *conn, json_t *d)
+{
+	char *key = mc_arena_printf(
+	    c->req->arena, "%llu|%s|%s|%" JSON_INTEGER_FORMAT,
+	    (unsigned long long)(conn ? store_conn_instance(conn) : 0), c->base, str_of(d, "id"),
+	    json_integer_value(json_object_get(d, "revision")));
+	json_t *shared = jcache_get(&package_cache, key);
+	if (!shared) {
+		shared = ck_package_build(c, d);
+		if (conn && !store_conn_writable(conn))
+			jcache_put(&package_cache, key, shared);
+	}
+	json_t *p = json_copy(shared); /* shallow: members stay shared */
+	json_decref(shared);
+	const char *agency = str_of(d, "agency");
+	json_t *org = json_object_get(c->orgs, agency);
+	if (org) {
+		json_incref(org);
+	} else {
+		org = conn ? ck_org(c, conn, agency, 0) : NULL;
+		if (org) {
+			json_object_del(org, "package_count");
+			if (!c->orgs)
+				c->orgs = json_object();
+			json_object_set(c->orgs, agency, org);
+		}
+	}
+	json_object_set_new(p, "organization", org ? org : json_null());
+	return p;
+}
+
+static json_t *ck_package_build(ck *c, json_t *d)
 {
 	mc_arena *a = c->req->arena;
 	json_t *p = json_object();
@@ -465,10 +506,6 @@ static json_t *ck_package(ck *c, store_conn *conn, json_t *d)
 	json_object_set_new(p, "isopen", json_true());
 	const char *agency = str_of(d, "agency");
 	json_object_set_new(p, "owner_org", json_string(lower_dup(a, agency)));
-	json_t *org = conn ? ck_org(c, conn, agency, 0) : NULL;
-	if (org)
-		json_object_del(org, "package_count");
-	json_object_set_new(p, "organization", org ? org : json_null());
 	json_t *contact = json_object_get(d, "contact");
 	json_object_set_new(p, "author", json_null());
 	json_object_set_new(p, "author_email", json_null());
@@ -1200,6 +1237,7 @@ static void ckan_action(mc_req *req, mc_resp *resp)
 		http_reply_json(resp, 200, env);
 	}
 	json_decref(c.data);
+	json_decref(c.orgs);
 }
 
 const http_route opendata_routes[] = {
