@@ -167,10 +167,10 @@ static void get_changes(mc_req *req, mc_resp *resp)
 	 * polling the feed resumes exactly there, even from an empty page */
 	json_t *last = json_array_get(items, json_array_size(items) - 1);
 	int64_t upto = last ? json_integer_value(json_object_get(last, "seq")) : after;
+	json_t *state = json_pack("{s:I}", "after", (json_int_t)upto);
 	json_t *body = json_pack("{s:o,s:s,s:b}", "items", items, "cursor",
-	                         http_cursor_encode(req, json_pack("{s:I}", "after",
-	                                                           (json_int_t)upto)),
-	                         "more", more);
+	                         http_cursor_encode(req, state), "more", more);
+	json_decref(state);
 	http_reply_json(resp, 200, body);
 }
 
