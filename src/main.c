@@ -233,9 +233,8 @@ out:
 
 static int cmd_opendata(int argc, char **argv)
 {
-	static const struct option opts[] = {{"data", required_argument, 0, 'd'},
-	                                     {"help", no_argument, 0, 'h'},
-	                                     {0, 0, 0, 0}};
+	static const struct option opts[] = {
+	    {"data", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
 	const char *data = NULL;
 	int c;
 	optind = 1;
@@ -254,7 +253,8 @@ static int cmd_opendata(int argc, char **argv)
 		case 'h':
 			printf("usage: motcua opendata refresh --data DIR\n\n"
 			       "Regenerates the generated open datasets (procedure catalog,\n"
-			       "satisfaction) now; `serve` does it every --opendata-refresh seconds.\n");
+			       "satisfaction) now; `serve` does it every --opendata-refresh "
+			       "seconds.\n");
 			return 0;
 		default:
 			return bad_option("opendata", c, argv);
@@ -338,7 +338,8 @@ static int cmd_serve(int argc, char **argv)
 		case 'R':
 			refresh = strtol(optarg, &end, 10);
 			if (*end || refresh < 0 || refresh > 30L * 86400)
-				return bad_arg("serve", "--opendata-refresh must be 0..2592000 seconds");
+				return bad_arg("serve",
+				               "--opendata-refresh must be 0..2592000 seconds");
 			break;
 		case 'h':
 			printf("usage: motcua serve --data DIR [--listen HOST:PORT] [--threads N]\n"

@@ -11,9 +11,10 @@
 #include "territory/territory.h"
 
 const http_route *routes_all[] = {
-    builtin_routes,  auth_routes,    territory_routes,
-    calendar_routes, catalog_routes, document_routes,
-    dossier_routes,  audit_routes,   opendata_routes, opendata_file_routes, NULL,
+    builtin_routes,       auth_routes,    territory_routes,
+    calendar_routes,      catalog_routes, document_routes,
+    dossier_routes,       audit_routes,   opendata_routes,
+    opendata_file_routes, NULL,
 };
 
 const http_stream_route *stream_routes_all[] = {

@@ -1508,11 +1508,12 @@ mc_err dossier_count_by_status(store *s, long counts[11])
 mc_err dossier_stats_each(store_conn *c, dossier_stat_fn fn, void *ctx)
 {
 	store_stmt *st;
-	mc_err e = store_prepare(c,
-	                         "SELECT procedure_code, receiving_agency, agency, channel, status, "
-	                         "submitted_at, received_at, finished_at, timeliness FROM dossier "
-	                         "ORDER BY code",
-	                         &st);
+	mc_err e =
+	    store_prepare(c,
+	                  "SELECT procedure_code, receiving_agency, agency, channel, status, "
+	                  "submitted_at, received_at, finished_at, timeliness FROM dossier "
+	                  "ORDER BY code",
+	                  &st);
 	if (e)
 		return e;
 	bool row;

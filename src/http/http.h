@@ -54,10 +54,10 @@ typedef struct mc_resp {
 	char *headers[8][2]; /* extra headers, malloc'ed pairs */
 	int nheaders;
 	/* streamed bodies (http_reply_fd, http_reply_stream) instead of body */
-	int fd;            /* >= 0 when has_fd: bytes [fd_off, fd_off+fd_len) */
+	int fd; /* >= 0 when has_fd: bytes [fd_off, fd_off+fd_len) */
 	bool has_fd;
 	uint64_t fd_off, fd_len;
-	http_read_fn read;  /* when not NULL: callback body */
+	http_read_fn read; /* when not NULL: callback body */
 	void *read_cls;
 	void (*read_free)(void *cls);
 	uint64_t read_size; /* UINT64_MAX: unknown (chunked) */

@@ -41,8 +41,8 @@ typedef struct req_state {
 	size_t dropped; /* body bytes read and dropped after the cap */
 	json_t *json;
 	struct timespec start;
-	bool streaming;   /* BODY_STREAM route whose open() succeeded */
-	bool early;       /* BODY_STREAM: the access check already replied */
+	bool streaming; /* BODY_STREAM route whose open() succeeded */
+	bool early;     /* BODY_STREAM: the access check already replied */
 	mc_resp early_resp;
 } req_state;
 
@@ -248,8 +248,7 @@ static enum MHD_Result queue(struct MHD_Connection *c, mc_resp *resp)
 {
 	struct MHD_Response *mr;
 	if (resp->has_fd) {
-		mr = MHD_create_response_from_fd_at_offset64(resp->fd_len, resp->fd,
-		                                             resp->fd_off);
+		mr = MHD_create_response_from_fd_at_offset64(resp->fd_len, resp->fd, resp->fd_off);
 		resp->has_fd = false;
 	} else if (resp->read) {
 		mc_resp *holder = mc_xmalloc(sizeof *holder);
@@ -259,8 +258,8 @@ static enum MHD_Result queue(struct MHD_Connection *c, mc_resp *resp)
 		    stream_reader, holder, stream_free);
 		resp->read = NULL;
 	} else {
-		mr = MHD_create_response_from_buffer_with_free_callback(resp->body_len,
-		                                                         resp->body, free);
+		mr = MHD_create_response_from_buffer_with_free_callback(resp->body_len, resp->body,
+		                                                        free);
 	}
 	resp->body = NULL;
 	MHD_add_response_header(mr, "Content-Type",
@@ -292,7 +291,8 @@ static bool stream_begin(req_state *rs, const http_route *rt)
 	}
 	const http_stream_ops *ops = routes_stream_ops(rt);
 	if (!ops) {
-		rs->req.stream_err = mc_fail(&rs->req.stream_diag, MC_ERR_INTERNAL, "no stream ops");
+		rs->req.stream_err =
+		    mc_fail(&rs->req.stream_diag, MC_ERR_INTERNAL, "no stream ops");
 		return false;
 	}
 	rs->req.stream_err = ops->open(&rs->req, &rs->req.stream_ctx, &rs->req.stream_diag);
@@ -338,7 +338,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		rs->body_cap = rt && rt->body == BODY_RAW ? (size_t)the_app->max_upload
 		                                          : (size_t)the_app->max_body;
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-		if (!rs->ignore_body && !rs->streaming && cl && strtoull(cl, NULL, 10) > rs->body_cap)
+		if (!rs->ignore_body && !rs->streaming && cl &&
+		    strtoull(cl, NULL, 10) > rs->body_cap)
 			rs->too_large = 1;
 		*con_cls = rs;
 		return MHD_YES;
@@ -349,8 +350,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (rs->streaming) {
 			const http_route *srt = routes_at(rs->route);
 			if (rs->req.stream_err == MC_OK)
-				rs->req.stream_err = routes_stream_ops(srt)->write(rs->req.stream_ctx, upload_data,
-				                                        n, &rs->req.stream_diag);
+				rs->req.stream_err = routes_stream_ops(srt)->write(
+				    rs->req.stream_ctx, upload_data, n, &rs->req.stream_diag);
 			if (rs->req.stream_err != MC_OK) {
 				rs->dropped += n;
 				return rs->dropped > DISCARD_LIMIT ? MHD_NO : MHD_YES;

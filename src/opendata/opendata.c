@@ -22,10 +22,9 @@ static void new_uuid(char out[37])
 	randombytes_buf(b, sizeof b);
 	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-	snprintf(out, 37,
-	         "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-	         b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-	         b[14], b[15]);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+	         b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+	         b[13], b[14], b[15]);
 }
 
 static void lower(char *s)
@@ -92,7 +91,8 @@ static void check_resource(json_t *r, const char *path, json_t *errors)
 {
 	char p[96];
 	if (!json_is_object(r)) {
-		mc_errors_add(errors, path, "a resource is an object", "tài nguyên phải là đối tượng");
+		mc_errors_add(errors, path, "a resource is an object",
+		              "tài nguyên phải là đối tượng");
 		return;
 	}
 	snprintf(p, sizeof p, "%s.name", path);
@@ -106,7 +106,8 @@ static void check_resource(json_t *r, const char *path, json_t *errors)
 	const char *fmt = str_of(r, "format");
 	snprintf(p, sizeof p, "%s.format", path);
 	if (!fmt || (strcasecmp(fmt, "CSV") != 0 && strcasecmp(fmt, "JSON") != 0)) {
-		mc_errors_add(errors, p, "format must be CSV or JSON", "định dạng phải là CSV hoặc JSON");
+		mc_errors_add(errors, p, "format must be CSV or JSON",
+		              "định dạng phải là CSV hoặc JSON");
 		return;
 	}
 	json_t *schema = json_object_get(r, "schema");
@@ -139,7 +140,8 @@ static void check_dataset(store_conn *c, json_t *d, json_t *errors)
 	                errors);
 	json_t *kw = json_object_get(d, "keywords");
 	if (kw && !json_is_object(kw))
-		mc_errors_add(errors, "$.keywords", "keywords is an object {\"vi\": [], \"en\": []}",
+		mc_errors_add(errors, "$.keywords",
+		              "keywords is an object {\"vi\": [], \"en\": []}",
 		              "keywords là đối tượng {\"vi\": [], \"en\": []}");
 	check_string_list(json_object_get(kw, "vi"), "$.keywords.vi", 100, errors);
 	check_string_list(json_object_get(kw, "en"), "$.keywords.en", 100, errors);
@@ -152,7 +154,8 @@ static void check_dataset(store_conn *c, json_t *d, json_t *errors)
 		if (json_is_string(v) && !od_theme_find(json_string_value(v))) {
 			char p[40];
 			snprintf(p, sizeof p, "$.themes[%zu]", i);
-			mc_errors_add(errors, p, "not an EU data theme code (AGRI, ECON, ... GOVE ...)",
+			mc_errors_add(errors, p,
+			              "not an EU data theme code (AGRI, ECON, ... GOVE ...)",
 			              "không phải mã chủ đề dữ liệu EU (AGRI, ECON, ... GOVE ...)");
 		}
 	}
@@ -182,10 +185,11 @@ static void check_dataset(store_conn *c, json_t *d, json_t *errors)
 		mc_day da, db;
 		if (!json_is_object(temporal) || !a || !date_parse(a, &da) ||
 		    (b && (!date_parse(b, &db) || db < da)))
-			mc_errors_add(errors, "$.temporal",
-			              "temporal is {\"start\": date, \"end\": date or absent}, start "
-			              "<= end",
-			              "temporal là {\"start\": ngày, \"end\": ngày}, start <= end");
+			mc_errors_add(
+			    errors, "$.temporal",
+			    "temporal is {\"start\": date, \"end\": date or absent}, start "
+			    "<= end",
+			    "temporal là {\"start\": ngày, \"end\": ngày}, start <= end");
 	}
 	if (!od_frequency_label(str_of(d, "frequency")))
 		mc_errors_add(errors, "$.frequency",
@@ -199,9 +203,10 @@ static void check_dataset(store_conn *c, json_t *d, json_t *errors)
 		if (!json_is_object(contact) || !text_ok(str_of(contact, "name"), OD_TITLE_MAX) ||
 		    (email && (!text_ok(email, 200) || !strchr(email, '@') || strchr(email, ' ') ||
 		               strchr(email, '>'))))
-			mc_errors_add(errors, "$.contact",
-			              "contact is {\"name\", \"email\"} with a valid e-mail address",
-			              "contact là {\"name\", \"email\"} với địa chỉ thư hợp lệ");
+			mc_errors_add(
+			    errors, "$.contact",
+			    "contact is {\"name\", \"email\"} with a valid e-mail address",
+			    "contact là {\"name\", \"email\"} với địa chỉ thư hợp lệ");
 	}
 	json_t *res = json_object_get(d, "resources");
 	if (res && (!json_is_array(res) || json_array_size(res) > OD_LIST_MAX)) {
@@ -219,9 +224,9 @@ static void check_dataset(store_conn *c, json_t *d, json_t *errors)
 
 /* ---- storage ---- */
 
-static const char *const doc_members[] = {"name",      "agency",  "title",    "description",
-                                          "keywords",  "themes",  "license",  "spatial",
-                                          "temporal",  "frequency", "contact"};
+static const char *const doc_members[] = {"name",     "agency",    "title",   "description",
+                                          "keywords", "themes",    "license", "spatial",
+                                          "temporal", "frequency", "contact"};
 
 /* Folded searchable text of a dataset document. */
 static char *search_text(json_t *d)
@@ -300,12 +305,14 @@ static mc_err resource_rows(store_conn *c, int64_t dataset_id, json_t **out)
 		if (!json_object_get(doc, "description"))
 			json_object_set_new(doc, "description", json_null());
 		bool has = !store_col_null(st, 6);
-		json_object_set_new(doc, "size", has ? json_integer(store_col_int(st, 6)) : json_null());
+		json_object_set_new(doc, "size",
+		                    has ? json_integer(store_col_int(st, 6)) : json_null());
 		json_object_set_new(doc, "sha256",
 		                    has ? json_string(store_col_text(st, 7)) : json_null());
 		json_object_set_new(doc, "rows",
-		                    has && store_col_int(st, 8) >= 0 ? json_integer(store_col_int(st, 8))
-		                                                     : json_null());
+		                    has && store_col_int(st, 8) >= 0
+		                        ? json_integer(store_col_int(st, 8))
+		                        : json_null());
 		json_object_set_new(doc, "content_modified",
 		                    has ? json_string(store_col_text(st, 9)) : json_null());
 		json_array_append_new(*out, doc);
@@ -330,8 +337,8 @@ static mc_err load(store_conn *c, const char *key, int64_t *id, json_t **out, mc
 	bool row;
 	e = store_step(st, &row);
 	if (!e && !row)
-		e = mc_fail2(diag, MC_ERR_NOT_FOUND, "Không có bộ dữ liệu này.", "no dataset %.100s",
-		             key);
+		e = mc_fail2(diag, MC_ERR_NOT_FOUND, "Không có bộ dữ liệu này.",
+		             "no dataset %.100s", key);
 	if (!e) {
 		json_t *doc = json_loads(store_col_text(st, 5), 0, NULL);
 		if (!doc)
@@ -421,10 +428,11 @@ static mc_err save_resources(store_conn *c, int64_t id, json_t *res, const char 
 		const char *rid = str_of(r, "id");
 		bool updated = false;
 		if (rid) {
-			e = store_prepare(c,
-			                  "UPDATE od_resource SET position = ?2, format = ?3, doc = ?4, "
-			                  "modified_at = ?5 WHERE uuid = ?1 AND dataset_id = ?6",
-			                  &st);
+			e = store_prepare(
+			    c,
+			    "UPDATE od_resource SET position = ?2, format = ?3, doc = ?4, "
+			    "modified_at = ?5 WHERE uuid = ?1 AND dataset_id = ?6",
+			    &st);
 			if (!e) {
 				store_bind_text(st, 1, rid);
 				store_bind_int(st, 2, (int64_t)i);
@@ -442,11 +450,12 @@ static mc_err save_resources(store_conn *c, int64_t id, json_t *res, const char 
 			char uuid[37];
 			new_uuid(uuid);
 			json_object_set_new(r, "id", json_string(uuid));
-			e = store_prepare(c,
-			                  "INSERT INTO od_resource (uuid, dataset_id, position, format, "
-			                  "version, created_at, modified_at, doc) VALUES (?1, ?2, ?3, "
-			                  "?4, 0, ?5, ?5, ?6)",
-			                  &st);
+			e = store_prepare(
+			    c,
+			    "INSERT INTO od_resource (uuid, dataset_id, position, format, "
+			    "version, created_at, modified_at, doc) VALUES (?1, ?2, ?3, "
+			    "?4, 0, ?5, ?5, ?6)",
+			    &st);
 			if (!e) {
 				store_bind_text(st, 1, uuid);
 				store_bind_int(st, 2, id);
@@ -550,11 +559,12 @@ static mc_err save_fn(store_conn *c, void *vctx, mc_diag *diag)
 		if (e)
 			goto out;
 		if (!may_write(x->who, str_of(old, "agency"))) {
-			e = mc_fail2(diag, MC_ERR_FORBIDDEN,
-			             "Chỉ cán bộ của cơ quan sở hữu hoặc quản trị viên được sửa bộ dữ "
-			             "liệu này.",
-			             "only officers of the owning agency or admins may change this "
-			             "dataset");
+			e = mc_fail2(
+			    diag, MC_ERR_FORBIDDEN,
+			    "Chỉ cán bộ của cơ quan sở hữu hoặc quản trị viên được sửa bộ dữ "
+			    "liệu này.",
+			    "only officers of the owning agency or admins may change this "
+			    "dataset");
 			goto out;
 		}
 	}
@@ -563,8 +573,9 @@ static mc_err save_fn(store_conn *c, void *vctx, mc_diag *diag)
 	d = json_object();
 	for (size_t i = 0; i < sizeof doc_members / sizeof doc_members[0]; i++) {
 		json_t *v = json_object_get(x->body, doc_members[i]);
-		if (!v && old && (x->patch || strcmp(doc_members[i], "name") == 0 ||
-		                  strcmp(doc_members[i], "agency") == 0))
+		if (!v && old &&
+		    (x->patch || strcmp(doc_members[i], "name") == 0 ||
+		     strcmp(doc_members[i], "agency") == 0))
 			v = json_object_get(old, doc_members[i]);
 		if (v)
 			json_object_set(d, doc_members[i], v);
@@ -577,8 +588,8 @@ static mc_err save_fn(store_conn *c, void *vctx, mc_diag *diag)
 	if (!json_object_get(d, "contact") && str_of(d, "agency")) {
 		json_t *ag = NULL;
 		if (territory_agency_get(c, str_of(d, "agency"), &ag, NULL) == MC_OK)
-			json_object_set_new(d, "contact",
-			                    json_pack("{s:O}", "name", json_object_get(ag, "name")));
+			json_object_set_new(
+			    d, "contact", json_pack("{s:O}", "name", json_object_get(ag, "name")));
 		json_decref(ag);
 	}
 	errors = json_array();
@@ -637,12 +648,13 @@ static mc_err save_fn(store_conn *c, void *vctx, mc_diag *diag)
 		    &st);
 	} else {
 		snprintf(uuid, sizeof uuid, "%s", str_of(old, "id"));
-		e = store_prepare(c,
-		                  "UPDATE od_dataset SET name = ?2, agency = ?3, title_sort = ?4, "
-		                  "license_id = ?5, themes = ?6, search_text = ?7, generated = ?8, "
-		                  "modified_at = ?9, row_version = row_version + 1, doc = ?10 WHERE "
-		                  "uuid = ?1 RETURNING id",
-		                  &st);
+		e = store_prepare(
+		    c,
+		    "UPDATE od_dataset SET name = ?2, agency = ?3, title_sort = ?4, "
+		    "license_id = ?5, themes = ?6, search_text = ?7, generated = ?8, "
+		    "modified_at = ?9, row_version = row_version + 1, doc = ?10 WHERE "
+		    "uuid = ?1 RETURNING id",
+		    &st);
 	}
 	if (!e) {
 		store_bind_text(st, 1, uuid);
@@ -745,10 +757,11 @@ static mc_err res_add_fn(store_conn *c, void *vctx, mc_diag *diag)
 		return e;
 	if (!may_write(x->who, str_of(d, "agency"))) {
 		json_decref(d);
-		return mc_fail2(diag, MC_ERR_FORBIDDEN,
-		                "Chỉ cán bộ của cơ quan sở hữu hoặc quản trị viên được sửa bộ dữ "
-		                "liệu này.",
-		                "only officers of the owning agency or admins may change this dataset");
+		return mc_fail2(
+		    diag, MC_ERR_FORBIDDEN,
+		    "Chỉ cán bộ của cơ quan sở hữu hoặc quản trị viên được sửa bộ dữ "
+		    "liệu này.",
+		    "only officers of the owning agency or admins may change this dataset");
 	}
 	json_t *errors = json_array();
 	check_resource(x->body, "$", errors);
@@ -775,10 +788,11 @@ static mc_err res_add_fn(store_conn *c, void *vctx, mc_diag *diag)
 	char *rid_copy = rid ? mc_xstrdup(rid) : NULL;
 	if (!e) {
 		store_stmt *st;
-		e = store_prepare(c,
-		                  "UPDATE od_dataset SET modified_at = ?2, row_version = row_version + 1 "
-		                  "WHERE id = ?1",
-		                  &st);
+		e = store_prepare(
+		    c,
+		    "UPDATE od_dataset SET modified_at = ?2, row_version = row_version + 1 "
+		    "WHERE id = ?1",
+		    &st);
 		if (!e) {
 			store_bind_int(st, 1, id);
 			store_bind_text(st, 2, now);
@@ -857,11 +871,12 @@ mc_err opendata_resource_get(store_conn *c, const char *id, bool versions, json_
 	free(duuid);
 	if (!e && *out && versions) {
 		json_t *vs = json_array();
-		e = store_prepare(c,
-		                  "SELECT version, size, sha256, rows_count, created_at, created_by "
-		                  "FROM od_resource_version WHERE resource_id = ?1 ORDER BY version "
-		                  "DESC LIMIT 100",
-		                  &st);
+		e = store_prepare(
+		    c,
+		    "SELECT version, size, sha256, rows_count, created_at, created_by "
+		    "FROM od_resource_version WHERE resource_id = ?1 ORDER BY version "
+		    "DESC LIMIT 100",
+		    &st);
 		if (!e) {
 			store_bind_int(st, 1, rid);
 			while ((e = store_step(st, &row)) == MC_OK && row) {
@@ -939,12 +954,14 @@ static mc_err add_term(sqlq *s, const od_term *t, mc_diag *diag)
 		char lo[21], hi[21];
 		const char *a = t->value ? t->value : t->lo, *b = t->value ? t->value : t->hi;
 		if ((a && !od_date_bound(a, lo)) || (b && !od_date_bound(b, hi)))
-			return mc_fail(diag, MC_ERR_INVALID, "%s needs dates like 2026-03-01T00:00:00Z",
-			               f);
+			return mc_fail(diag, MC_ERR_INVALID,
+			               "%s needs dates like 2026-03-01T00:00:00Z", f);
 		if (a)
-			mc_buf_printf(&s->where, " AND %s >= ?%d", col, bind_add(s, mc_xstrdup(lo)));
+			mc_buf_printf(&s->where, " AND %s >= ?%d", col,
+			              bind_add(s, mc_xstrdup(lo)));
 		if (b)
-			mc_buf_printf(&s->where, " AND %s <= ?%d", col, bind_add(s, mc_xstrdup(hi)));
+			mc_buf_printf(&s->where, " AND %s <= ?%d", col,
+			              bind_add(s, mc_xstrdup(hi)));
 		return MC_OK;
 	}
 	if (!t->value)
@@ -956,10 +973,11 @@ static mc_err add_term(sqlq *s, const od_term *t, mc_diag *diag)
 	} else if (strcmp(f, "title") == 0 || strcmp(f, "text") == 0 || strcmp(f, "notes") == 0) {
 		return add_words(s, t->value);
 	} else if (strcmp(f, "tags") == 0) {
-		mc_buf_printf(&s->where,
-		              " AND EXISTS (SELECT 1 FROM od_tag t WHERE t.dataset_id = d.id AND t.tag "
-		              "= ?%d)",
-		              bind_add(s, mc_xstrdup(t->value)));
+		mc_buf_printf(
+		    &s->where,
+		    " AND EXISTS (SELECT 1 FROM od_tag t WHERE t.dataset_id = d.id AND t.tag "
+		    "= ?%d)",
+		    bind_add(s, mc_xstrdup(t->value)));
 	} else if (strcmp(f, "organization") == 0 || strcmp(f, "owner_org") == 0) {
 		char *v = mc_xstrdup(t->value);
 		for (char *p = v; *p; p++)
@@ -975,7 +993,8 @@ static mc_err add_term(sqlq *s, const od_term *t, mc_diag *diag)
 		              bind_add(s, mc_xasprintf("%%|%s|%%", v)));
 		free(v);
 	} else if (strcmp(f, "license_id") == 0) {
-		mc_buf_printf(&s->where, " AND d.license_id = ?%d", bind_add(s, mc_xstrdup(t->value)));
+		mc_buf_printf(&s->where, " AND d.license_id = ?%d",
+		              bind_add(s, mc_xstrdup(t->value)));
 	}
 	return MC_OK;
 }
@@ -1089,11 +1108,14 @@ static mc_err facets(store_conn *c, search_ctx *x, json_t *out, int64_t *count)
 				free(l);
 			}
 			if (lic)
-				facet_count(json_object_get(out, "license_id"), store_col_text(st, 1));
+				facet_count(json_object_get(out, "license_id"),
+				            store_col_text(st, 1));
 			if (fmt)
-				count_bars(json_object_get(out, "res_format"), store_col_text(st, 2), true);
+				count_bars(json_object_get(out, "res_format"),
+				           store_col_text(st, 2), true);
 			if (grp)
-				count_bars(json_object_get(out, "groups"), store_col_text(st, 3), false);
+				count_bars(json_object_get(out, "groups"), store_col_text(st, 3),
+				           false);
 		}
 		store_finish(st);
 		if (e)
@@ -1103,10 +1125,11 @@ static mc_err facets(store_conn *c, search_ctx *x, json_t *out, int64_t *count)
 	if (wants(x->q, "tags")) {
 		/* the 50 most used tags, like Solr's default facet.limit */
 		/* the matching ids first (one scan), then their tags by key */
-		char *sql = mc_xasprintf("SELECT t.tag, count(*) FROM od_tag t WHERE t.dataset_id IN "
-		                         "(SELECT d.id FROM od_dataset d WHERE 1 = 1%s) GROUP BY t.tag "
-		                         "ORDER BY count(*) DESC, t.tag LIMIT 50",
-		                         mc_buf_cstr(&x->s.where));
+		char *sql =
+		    mc_xasprintf("SELECT t.tag, count(*) FROM od_tag t WHERE t.dataset_id IN "
+		                 "(SELECT d.id FROM od_dataset d WHERE 1 = 1%s) GROUP BY t.tag "
+		                 "ORDER BY count(*) DESC, t.tag LIMIT 50",
+		                 mc_buf_cstr(&x->s.where));
 		e = store_prepare(c, sql, &st);
 		free(sql);
 		if (e)
@@ -1177,11 +1200,11 @@ static mc_err search_fn(store_conn *c, void *vctx, mc_diag *diag)
 	json_object_set_new(x->result, "results", results);
 	if (x->q->rows > 0) {
 		int k = x->s.nb;
-		sql = mc_xasprintf("SELECT d.uuid, d.row_version FROM od_dataset d WHERE 1 = 1%s%s%s "
-		                   "LIMIT ?%d OFFSET ?%d",
-		                   mc_buf_cstr(&x->s.where), x->q->after ? " AND d.uuid > ?" : "",
-		                   x->order, k + 1 + (x->q->after ? 1 : 0),
-		                   k + 2 + (x->q->after ? 1 : 0));
+		sql = mc_xasprintf(
+		    "SELECT d.uuid, d.row_version FROM od_dataset d WHERE 1 = 1%s%s%s "
+		    "LIMIT ?%d OFFSET ?%d",
+		    mc_buf_cstr(&x->s.where), x->q->after ? " AND d.uuid > ?" : "", x->order,
+		    k + 1 + (x->q->after ? 1 : 0), k + 2 + (x->q->after ? 1 : 0));
 		if (x->q->after) {
 			/* "?" without a number is not portable: number it */
 			char *p = strstr(sql, "d.uuid > ?");
@@ -1300,7 +1323,8 @@ static mc_err list_fn(store_conn *c, void *vctx, mc_diag *diag)
 			json_array_append_new(x->out, json_string(store_col_text(st, 0)));
 		} else if (x->kind == 3) {
 			char *copy = mc_xstrdup(store_col_text(st, 0)), *save = NULL;
-			for (char *p = strtok_r(copy, "|", &save); p; p = strtok_r(NULL, "|", &save))
+			for (char *p = strtok_r(copy, "|", &save); p;
+			     p = strtok_r(NULL, "|", &save))
 				facet_count(x->out, p);
 			free(copy);
 		} else {
@@ -1360,10 +1384,11 @@ static mc_err changes_fn(store_conn *c, void *vctx, mc_diag *diag)
 	json_decref(x->items);
 	x->items = json_array();
 	store_stmt *st;
-	mc_err e = store_prepare(c,
-	                         "SELECT seq, dataset_uuid, name, agency, action, at FROM od_change "
-	                         "WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-	                         &st);
+	mc_err e =
+	    store_prepare(c,
+	                  "SELECT seq, dataset_uuid, name, agency, action, at FROM od_change "
+	                  "WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+	                  &st);
 	if (e)
 		return e;
 	store_bind_int(st, 1, x->after);
@@ -1377,11 +1402,11 @@ static mc_err changes_fn(store_conn *c, void *vctx, mc_diag *diag)
 			break;
 		}
 		json_array_append_new(
-		    x->items, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "seq",
-		                        (json_int_t)store_col_int(st, 0), "dataset",
-		                        store_col_text(st, 1), "name", store_col_text(st, 2),
-		                        "agency", store_col_text(st, 3), "action",
-		                        store_col_text(st, 4), "at", store_col_text(st, 5)));
+		    x->items,
+		    json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "seq", (json_int_t)store_col_int(st, 0),
+		              "dataset", store_col_text(st, 1), "name", store_col_text(st, 2),
+		              "agency", store_col_text(st, 3), "action", store_col_text(st, 4),
+		              "at", store_col_text(st, 5)));
 	}
 	store_finish(st);
 	return e;
@@ -1413,11 +1438,12 @@ static mc_err figure_fn(store_conn *c, void *vctx, mc_diag *diag)
 	/* agencies with a dataset created, updated or given new content in the
 	 * period, from the change feed (generated datasets excluded: they are
 	 * published by the platform, not by the agency) */
-	mc_err e = store_prepare(c,
-	                         "SELECT count(DISTINCT ch.agency) FROM od_change ch JOIN od_dataset "
-	                         "d ON d.uuid = ch.dataset_uuid WHERE d.generated = 0 AND ch.at >= "
-	                         "?1 AND ch.at < ?2",
-	                         &st);
+	mc_err e =
+	    store_prepare(c,
+	                  "SELECT count(DISTINCT ch.agency) FROM od_change ch JOIN od_dataset "
+	                  "d ON d.uuid = ch.dataset_uuid WHERE d.generated = 0 AND ch.at >= "
+	                  "?1 AND ch.at < ?2",
+	                  &st);
 	if (e)
 		return e;
 	store_bind_text(st, 1, x->from);
@@ -1455,8 +1481,7 @@ mc_err opendata_figure(store *s, const char *from, const char *to, json_t **out,
 	mc_day a, b;
 	*out = NULL;
 	if (!from || !to || !date_parse(from, &a) || !date_parse(to, &b) || b <= a)
-		return mc_fail2(diag, MC_ERR_INVALID,
-		                "Kỳ phải là from < to, dạng YYYY-MM-DD.",
+		return mc_fail2(diag, MC_ERR_INVALID, "Kỳ phải là from < to, dạng YYYY-MM-DD.",
 		                "the period needs from < to as YYYY-MM-DD");
 	char f[32], t[32];
 	snprintf(f, sizeof f, "%sT00:00:00Z", from);

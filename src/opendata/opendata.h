@@ -74,7 +74,7 @@ void od_csv_free(od_csv *v);
  * field:[A TO B] (A or B may be *). */
 typedef struct od_term {
 	char field[32];
-	char *value; /* exact value, or NULL for a range */
+	char *value;   /* exact value, or NULL for a range */
 	char *lo, *hi; /* range bounds (NULL = open) */
 } od_term;
 /* Parses `text` into terms (space or AND separated; free words go to
@@ -159,8 +159,8 @@ char *opendata_dir(mc_app *app, const char *sub);
 /* Catalog page `page` (1-based, 100 datasets) as JSON-LD (*jsonld) or
  * Turtle (*ttl), with hydra paging; `base` is the public base URL. One
  * dataset when `key` is given. Caller frees. */
-mc_err opendata_dcat(store *s, const char *base, const char *key, int page, bool turtle,
-                     char **out, mc_diag *diag);
+mc_err opendata_dcat(store *s, const char *base, const char *key, int page, bool turtle, char **out,
+                     mc_diag *diag);
 
 /* ---- generated datasets (opendata_gen.c) ---- */
 

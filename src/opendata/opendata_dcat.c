@@ -234,7 +234,8 @@ static void dataset(graph *g, store_conn *c, const char *base, json_t *d, const 
 		if (first(g, u)) {
 			json_t *unit = NULL;
 			iri(g, u, "rdf:type", "dct:Location");
-			if (territory_unit_get(c, json_string_value(v), false, &unit, NULL) == MC_OK) {
+			if (territory_unit_get(c, json_string_value(v), false, &unit, NULL) ==
+			    MC_OK) {
 				lit(g, u, "skos:prefLabel", str_of(unit, "full_name"), "vi");
 				lit(g, u, "skos:prefLabel", str_of(unit, "full_name_en"), "en");
 			}
@@ -255,8 +256,8 @@ static void dataset(graph *g, store_conn *c, const char *base, json_t *d, const 
 	const char *fr = str_of(d, "frequency");
 	if (fr) {
 		char *fi = mc_xasprintf(EU "frequency/%s", fr);
-		concept(g, ds, "dct:accrualPeriodicity", fi, "dct:Frequency", od_frequency_label(fr),
-		        NULL, EU "frequency", "Frequency");
+		concept(g, ds, "dct:accrualPeriodicity", fi, "dct:Frequency",
+		        od_frequency_label(fr), NULL, EU "frequency", "Frequency");
 		free(fi);
 	}
 	json_t *contact = json_object_get(d, "contact");
@@ -511,8 +512,8 @@ static mc_err dcat_fn(store_conn *c, void *vctx, mc_diag *diag)
 	return MC_OK;
 }
 
-mc_err opendata_dcat(store *s, const char *base, const char *key, int page, bool turtle,
-                     char **out, mc_diag *diag)
+mc_err opendata_dcat(store *s, const char *base, const char *key, int page, bool turtle, char **out,
+                     mc_diag *diag)
 {
 	*out = NULL;
 	dcat_ctx x = {.base = base, .key = key, .page = page};

@@ -76,10 +76,11 @@ static mc_err commit_fn(store_conn *c, void *vctx, mc_diag *diag)
 	store_stmt *st;
 	char now[32];
 	ts_format(ts_now(), now);
-	mc_err e = store_prepare(c,
-	                         "SELECT r.id, r.version, d.uuid, d.name, d.agency FROM od_resource r "
-	                         "JOIN od_dataset d ON d.id = r.dataset_id WHERE r.uuid = ?1",
-	                         &st);
+	mc_err e =
+	    store_prepare(c,
+	                  "SELECT r.id, r.version, d.uuid, d.name, d.agency FROM od_resource r "
+	                  "JOIN od_dataset d ON d.id = r.dataset_id WHERE r.uuid = ?1",
+	                  &st);
 	if (e)
 		return e;
 	store_bind_text(st, 1, x->id);
@@ -156,9 +157,9 @@ static mc_err commit_fn(store_conn *c, void *vctx, mc_diag *diag)
 	if (!e)
 		e = opendata_change_add(c, duuid, name, agency, "resource");
 	if (!e) {
-		json_t *detail = json_pack("{s:s,s:I,s:s,s:I}", "dataset", name, "version",
-		                           (json_int_t)version, "sha256", x->sha, "size",
-		                           (json_int_t)x->size);
+		json_t *detail =
+		    json_pack("{s:s,s:I,s:s,s:I}", "dataset", name, "version", (json_int_t)version,
+		              "sha256", x->sha, "size", (json_int_t)x->size);
 		e = audit_append(c, x->actor, "opendata.resource.content", x->id, detail);
 		json_decref(detail);
 	}
@@ -225,11 +226,12 @@ mc_err opendata_content_commit(mc_app *app, const char *actor, const char *id, c
 			mc_diag_ext(diag, "errors", errors);
 			mc_diag_ext(diag, "error_count", json_integer(nerr));
 			json_decref(sx.res);
-			return mc_fail2(diag, MC_ERR_UNPROCESSABLE,
-			                "Tệp CSV không khớp lược đồ bảng (xem errors: dòng và trường).",
-			                "the CSV does not match its table schema (%ld errors, see "
-			                "errors: row and field)",
-			                nerr);
+			return mc_fail2(
+			    diag, MC_ERR_UNPROCESSABLE,
+			    "Tệp CSV không khớp lược đồ bảng (xem errors: dòng và trường).",
+			    "the CSV does not match its table schema (%ld errors, see "
+			    "errors: row and field)",
+			    nerr);
 		}
 		json_decref(errors);
 	}
@@ -244,8 +246,8 @@ mc_err opendata_content_commit(mc_app *app, const char *actor, const char *id, c
 		unlink(tmp);
 	} else {
 		fsync_dir(dir);
-		commit_ctx cx = {.actor = actor, .id = id, .file = file, .sha = sha, .size = size,
-		                 .rows = rows};
+		commit_ctx cx = {
+		    .actor = actor, .id = id, .file = file, .sha = sha, .size = size, .rows = rows};
 		e = store_write(app->db, commit_fn, &cx, diag);
 		if (e) {
 			unlink(dest);
@@ -337,7 +339,8 @@ static mc_err write_all(int fd, const char *p, size_t n, mc_diag *diag)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
-			return mc_fail(diag, MC_ERR_IO, "cannot write the upload: %s", strerror(errno));
+			return mc_fail(diag, MC_ERR_IO, "cannot write the upload: %s",
+			               strerror(errno));
 		p += w;
 		n -= (size_t)w;
 	}
@@ -443,24 +446,26 @@ static mc_err upload_get_fn(store_conn *c, void *vctx, mc_diag *diag)
 	json_decref(x->row);
 	x->row = NULL;
 	store_stmt *st;
-	mc_err e = store_prepare(c,
-	                         "SELECT u.length, u.received, u.created_by, r.uuid, u.created_at "
-	                         "FROM od_upload u JOIN od_resource r ON r.id = u.resource_id WHERE "
-	                         "u.id = ?1",
-	                         &st);
+	mc_err e =
+	    store_prepare(c,
+	                  "SELECT u.length, u.received, u.created_by, r.uuid, u.created_at "
+	                  "FROM od_upload u JOIN od_resource r ON r.id = u.resource_id WHERE "
+	                  "u.id = ?1",
+	                  &st);
 	if (e)
 		return e;
 	store_bind_text(st, 1, x->id);
 	bool row;
 	e = store_step(st, &row);
 	if (!e && !row)
-		e = mc_fail2(diag, MC_ERR_NOT_FOUND, "Không có phiên tải lên này.", "no upload %.40s",
-		             x->id);
+		e = mc_fail2(diag, MC_ERR_NOT_FOUND, "Không có phiên tải lên này.",
+		             "no upload %.40s", x->id);
 	if (!e)
-		x->row = json_pack("{s:s,s:s,s:I,s:I,s:s,s:s}", "id", x->id, "resource",
-		                   store_col_text(st, 3), "length", (json_int_t)store_col_int(st, 0),
-		                   "offset", (json_int_t)store_col_int(st, 1), "created_by",
-		                   store_col_text(st, 2), "created", store_col_text(st, 4));
+		x->row =
+		    json_pack("{s:s,s:s,s:I,s:I,s:s,s:s}", "id", x->id, "resource",
+		              store_col_text(st, 3), "length", (json_int_t)store_col_int(st, 0),
+		              "offset", (json_int_t)store_col_int(st, 1), "created_by",
+		              store_col_text(st, 2), "created", store_col_text(st, 4));
 	store_finish(st);
 	return e;
 }
@@ -540,7 +545,9 @@ static void post_upload(mc_req *req, mc_resp *resp)
 		goto fail;
 	}
 	close(fd);
-	upload_ctx x = {.id = id, .resource = req->params[0], .actor = req->who.username,
+	upload_ctx x = {.id = id,
+	                .resource = req->params[0],
+	                .actor = req->who.username,
 	                .length = json_integer_value(len)};
 	e = store_write(req->app->db, upload_new_fn, &x, &diag);
 	if (e)
@@ -620,11 +627,12 @@ static mc_err patch_open(mc_req *req, void **vctx, mc_diag *diag)
 		                "the Upload-Offset header (a byte count) is required");
 	if (claimed != off) {
 		mc_diag_ext(diag, "offset", json_integer(off));
-		return mc_fail2(diag, MC_ERR_CONFLICT,
-		                "Upload-Offset không khớp số byte đã nhận; hỏi lại vị trí bằng HEAD.",
-		                "Upload-Offset %lld does not match the %lld bytes stored; ask "
-		                "with HEAD",
-		                claimed, (long long)off);
+		return mc_fail2(
+		    diag, MC_ERR_CONFLICT,
+		    "Upload-Offset không khớp số byte đã nhận; hỏi lại vị trí bằng HEAD.",
+		    "Upload-Offset %lld does not match the %lld bytes stored; ask "
+		    "with HEAD",
+		    claimed, (long long)off);
 	}
 	patch_ctx *x = mc_xcalloc(1, sizeof *x);
 	x->app = req->app;
@@ -753,7 +761,8 @@ static mc_err file_fn(store_conn *c, void *vctx, mc_diag *diag)
 	mc_err e = store_prepare(
 	    c,
 	    "SELECT v.file, v.sha256, v.size, r.format, v.version, d.name FROM od_resource r JOIN "
-	    "od_dataset d ON d.id = r.dataset_id JOIN od_resource_version v ON v.resource_id = r.id "
+	    "od_dataset d ON d.id = r.dataset_id JOIN od_resource_version v ON v.resource_id = "
+	    "r.id "
 	    "AND v.version = (CASE WHEN ?2 = 0 THEN r.version ELSE ?2 END) WHERE r.uuid = ?1",
 	    &st);
 	if (e)
@@ -916,8 +925,8 @@ static void get_download(mc_req *req, mc_resp *resp)
 	http_add_header(resp, "Vary", "Accept-Encoding");
 	http_add_header(resp, "Accept-Ranges", "bytes");
 	http_add_header(resp, "X-Resource-Version", vbuf);
-	http_add_header(resp, "Cache-Control", x.version ? "public, max-age=31536000, immutable"
-	                                                 : "public, max-age=60");
+	http_add_header(resp, "Cache-Control",
+	                x.version ? "public, max-age=31536000, immutable" : "public, max-age=60");
 	const char *inm = http_header(req, "If-None-Match");
 	if (inm && (strcmp(inm, "*") == 0 || strstr(inm, etag))) {
 		http_reply_bytes(resp, 304, ctype, "", 0);
@@ -938,7 +947,8 @@ static void get_download(mc_req *req, mc_resp *resp)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	free(path);
 	if (fd < 0) {
-		http_reply_problem(req, resp, MC_ERR_IO, "Không đọc được tệp.", "cannot read the file");
+		http_reply_problem(req, resp, MC_ERR_IO, "Không đọc được tệp.",
+		                   "cannot read the file");
 		return;
 	}
 	http_add_header(resp, "Content-Disposition", disp);

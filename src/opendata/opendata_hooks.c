@@ -94,7 +94,8 @@ mc_err opendata_webhook_add(mc_app *app, const mc_principal *who, json_t *body, 
 	if (!url || strlen(url) > URL_MAX ||
 	    (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) ||
 	    strpbrk(url, " \r\n\t"))
-		mc_errors_add(errors, "$.url", "an http(s) URL of at most 500 characters is required",
+		mc_errors_add(errors, "$.url",
+		              "an http(s) URL of at most 500 characters is required",
 		              "cần một địa chỉ http(s) tối đa 500 ký tự");
 	if (ag && !json_is_null(ag) &&
 	    (!json_is_string(ag) || !*json_string_value(ag) || strlen(json_string_value(ag)) > 64))
@@ -102,15 +103,16 @@ mc_err opendata_webhook_add(mc_app *app, const mc_principal *who, json_t *body, 
 		              "agency là mã cơ quan hoặc null");
 	if (json_array_size(errors)) {
 		mc_diag_ext(diag, "errors", errors);
-		return mc_fail2(diag, MC_ERR_UNPROCESSABLE, "Webhook không hợp lệ.", "invalid webhook");
+		return mc_fail2(diag, MC_ERR_UNPROCESSABLE, "Webhook không hợp lệ.",
+		                "invalid webhook");
 	}
 	json_decref(errors);
 	unsigned char key[32];
 	char secret[65];
 	randombytes_buf(key, sizeof key);
 	sodium_bin2hex(secret, sizeof secret, key, sizeof key);
-	add_ctx x = {.url = url, .agency = json_string_value(ag), .actor = who->username,
-	             .secret = secret};
+	add_ctx x = {
+	    .url = url, .agency = json_string_value(ag), .actor = who->username, .secret = secret};
 	mc_err e = store_write(app->db, add_fn, &x, diag);
 	if (e)
 		json_decref(x.out);
@@ -130,14 +132,15 @@ static mc_err list_fn(store_conn *c, void *vctx, mc_diag *diag)
 	json_decref(x->out);
 	x->out = json_array();
 	store_stmt *st;
-	mc_err e = store_prepare(c,
-	                         "SELECT w.id, w.url, w.agency, w.created_at, w.last_seq, "
-	                         "(SELECT count(*) FROM od_delivery d WHERE d.webhook_id = w.id AND "
-	                         "d.status = 'pending'), (SELECT count(*) FROM od_delivery d WHERE "
-	                         "d.webhook_id = w.id AND d.status = 'delivered'), (SELECT count(*) "
-	                         "FROM od_delivery d WHERE d.webhook_id = w.id AND d.status = "
-	                         "'failed') FROM od_webhook w ORDER BY w.id",
-	                         &st);
+	mc_err e =
+	    store_prepare(c,
+	                  "SELECT w.id, w.url, w.agency, w.created_at, w.last_seq, "
+	                  "(SELECT count(*) FROM od_delivery d WHERE d.webhook_id = w.id AND "
+	                  "d.status = 'pending'), (SELECT count(*) FROM od_delivery d WHERE "
+	                  "d.webhook_id = w.id AND d.status = 'delivered'), (SELECT count(*) "
+	                  "FROM od_delivery d WHERE d.webhook_id = w.id AND d.status = "
+	                  "'failed') FROM od_webhook w ORDER BY w.id",
+	                  &st);
 	if (e)
 		return e;
 	bool row;
@@ -145,9 +148,9 @@ static mc_err list_fn(store_conn *c, void *vctx, mc_diag *diag)
 		json_array_append_new(
 		    x->out,
 		    json_pack("{s:I,s:s,s:s?,s:s,s:I,s:{s:I,s:I,s:I}}", "id",
-		              (json_int_t)store_col_int(st, 0), "url", store_col_text(st, 1), "agency",
-		              store_col_text(st, 2), "created", store_col_text(st, 3), "last_seq",
-		              (json_int_t)store_col_int(st, 4), "deliveries", "pending",
+		              (json_int_t)store_col_int(st, 0), "url", store_col_text(st, 1),
+		              "agency", store_col_text(st, 2), "created", store_col_text(st, 3),
+		              "last_seq", (json_int_t)store_col_int(st, 4), "deliveries", "pending",
 		              (json_int_t)store_col_int(st, 5), "delivered",
 		              (json_int_t)store_col_int(st, 6), "failed",
 		              (json_int_t)store_col_int(st, 7)));
@@ -161,10 +164,11 @@ static mc_err list_fn(store_conn *c, void *vctx, mc_diag *diag)
 	json_array_foreach(x->out, i, w)
 	{
 		json_t *recent = json_array();
-		e = store_prepare(c,
-		                  "SELECT id, seq, status, attempts, last_status, last_error, next_at "
-		                  "FROM od_delivery WHERE webhook_id = ?1 ORDER BY id DESC LIMIT 10",
-		                  &st);
+		e = store_prepare(
+		    c,
+		    "SELECT id, seq, status, attempts, last_status, last_error, next_at "
+		    "FROM od_delivery WHERE webhook_id = ?1 ORDER BY id DESC LIMIT 10",
+		    &st);
 		if (e) {
 			json_decref(recent);
 			return e;
@@ -175,8 +179,9 @@ static mc_err list_fn(store_conn *c, void *vctx, mc_diag *diag)
 			    recent,
 			    json_pack("{s:I,s:I,s:s,s:I,s:I,s:s?,s:s}", "id",
 			              (json_int_t)store_col_int(st, 0), "seq",
-			              (json_int_t)store_col_int(st, 1), "status", store_col_text(st, 2),
-			              "attempts", (json_int_t)store_col_int(st, 3), "last_status",
+			              (json_int_t)store_col_int(st, 1), "status",
+			              store_col_text(st, 2), "attempts",
+			              (json_int_t)store_col_int(st, 3), "last_status",
 			              (json_int_t)store_col_int(st, 4), "last_error",
 			              store_col_text(st, 5), "next_at", store_col_text(st, 6)));
 		store_finish(st);
@@ -213,7 +218,8 @@ static mc_err due_fn(store_conn *c, void *vctx, mc_diag *diag)
 	store_stmt *st;
 	mc_err e = store_prepare(
 	    c,
-	    "SELECT (SELECT count(*) FROM od_webhook WHERE last_seq < (SELECT coalesce(max(seq), 0) "
+	    "SELECT (SELECT count(*) FROM od_webhook WHERE last_seq < (SELECT coalesce(max(seq), "
+	    "0) "
 	    "FROM od_change)) + (SELECT count(*) FROM od_delivery WHERE status = 'pending' AND "
 	    "next_at <= ?1)",
 	    &st);
@@ -238,7 +244,8 @@ static mc_err queue_fn(store_conn *c, void *vctx, mc_diag *diag)
 	mc_err e = store_prepare(
 	    c,
 	    "INSERT INTO od_delivery (webhook_id, seq, status, attempts, next_at, last_status) "
-	    "SELECT w.id, ch.seq, 'pending', 0, ?1, 0 FROM od_webhook w JOIN od_change ch ON ch.seq "
+	    "SELECT w.id, ch.seq, 'pending', 0, ?1, 0 FROM od_webhook w JOIN od_change ch ON "
+	    "ch.seq "
 	    "> w.last_seq AND (w.agency IS NULL OR w.agency = ch.agency) ON CONFLICT (webhook_id, "
 	    "seq) DO NOTHING",
 	    &st);
@@ -286,8 +293,10 @@ static mc_err jobs_fn(store_conn *c, void *vctx, mc_diag *diag)
 	mc_err e = store_prepare(
 	    c,
 	    "SELECT d.id, d.attempts, w.url, w.secret, w.id, ch.seq, ch.dataset_uuid, ch.name, "
-	    "ch.agency, ch.action, ch.at FROM od_delivery d JOIN od_webhook w ON w.id = d.webhook_id "
-	    "JOIN od_change ch ON ch.seq = d.seq WHERE d.status = 'pending' AND d.next_at <= ?1 ORDER "
+	    "ch.agency, ch.action, ch.at FROM od_delivery d JOIN od_webhook w ON w.id = "
+	    "d.webhook_id "
+	    "JOIN od_change ch ON ch.seq = d.seq WHERE d.status = 'pending' AND d.next_at <= ?1 "
+	    "ORDER "
 	    "BY d.next_at, d.id LIMIT 20",
 	    &st);
 	if (e)
@@ -300,12 +309,13 @@ static mc_err jobs_fn(store_conn *c, void *vctx, mc_diag *diag)
 		j->attempts = store_col_int(st, 1);
 		j->url = mc_xstrdup(store_col_text(st, 2));
 		j->secret = mc_xstrdup(store_col_text(st, 3));
-		json_t *b = json_pack(
-		    "{s:s,s:I,s:I,s:{s:I,s:s,s:s,s:s,s:s,s:s}}", "event", "dataset.changed", "webhook",
-		    (json_int_t)store_col_int(st, 4), "delivery", (json_int_t)j->id, "change", "seq",
-		    (json_int_t)store_col_int(st, 5), "dataset", store_col_text(st, 6), "name",
-		    store_col_text(st, 7), "agency", store_col_text(st, 8), "action",
-		    store_col_text(st, 9), "at", store_col_text(st, 10));
+		json_t *b =
+		    json_pack("{s:s,s:I,s:I,s:{s:I,s:s,s:s,s:s,s:s,s:s}}", "event",
+		              "dataset.changed", "webhook", (json_int_t)store_col_int(st, 4),
+		              "delivery", (json_int_t)j->id, "change", "seq",
+		              (json_int_t)store_col_int(st, 5), "dataset", store_col_text(st, 6),
+		              "name", store_col_text(st, 7), "agency", store_col_text(st, 8),
+		              "action", store_col_text(st, 9), "at", store_col_text(st, 10));
 		j->body = json_dumps(b, JSON_COMPACT | JSON_SORT_KEYS);
 		json_decref(b);
 	}
@@ -333,7 +343,9 @@ static mc_err result_fn(store_conn *c, void *vctx, mc_diag *diag)
 		return e;
 	store_bind_int(st, 1, x->id);
 	store_bind_text(st, 2,
-	                x->ok ? "delivered" : x->attempts >= ATTEMPTS_MAX ? "failed" : "pending");
+	                x->ok                         ? "delivered"
+	                : x->attempts >= ATTEMPTS_MAX ? "failed"
+	                                              : "pending");
 	store_bind_int(st, 3, x->attempts);
 	store_bind_text(st, 4, x->next_at);
 	store_bind_int(st, 5, x->status);
@@ -419,7 +431,9 @@ int opendata_webhook_run(mc_app *app)
 		job *j = &x.jobs[i];
 		char err[300] = "";
 		long status = post(j, err, sizeof err);
-		result_ctx r = {.id = j->id, .attempts = j->attempts + 1, .status = status,
+		result_ctx r = {.id = j->id,
+		                .attempts = j->attempts + 1,
+		                .status = status,
 		                .ok = status >= 200 && status <= 299};
 		r.error = r.ok ? NULL : err;
 		long delay = 1L << (r.attempts - 1 > 12 ? 12 : r.attempts - 1);
@@ -429,7 +443,8 @@ int opendata_webhook_run(mc_app *app)
 		ts_format(ts_now() + (r.ok ? 0 : delay), next);
 		r.next_at = next;
 		if (store_write(app->db, result_fn, &r, NULL) != MC_OK)
-			log_error("webhook delivery %lld: cannot record the result", (long long)j->id);
+			log_error("webhook delivery %lld: cannot record the result",
+			          (long long)j->id);
 	}
 	jobs_clear(&x);
 	return n;

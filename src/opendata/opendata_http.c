@@ -46,11 +46,12 @@ static void post_dataset(mc_req *req, mc_resp *resp)
 {
 	mc_diag diag = {0};
 	json_t *out;
-	mc_err e = opendata_dataset_save(req->app, &req->who, NULL, http_json(req), false, &out,
-	                                 &diag);
+	mc_err e =
+	    opendata_dataset_save(req->app, &req->who, NULL, http_json(req), false, &out, &diag);
 	if (e)
 		return reply_dataset_err(req, resp, e, &diag);
-	char *loc = mc_arena_printf(req->arena, "/api/v1/opendata/datasets/%s", str_of(out, "name"));
+	char *loc =
+	    mc_arena_printf(req->arena, "/api/v1/opendata/datasets/%s", str_of(out, "name"));
 	http_add_header(resp, "Location", loc);
 	http_reply_json(resp, 201, out);
 }
@@ -154,7 +155,8 @@ static void get_changes(mc_req *req, mc_resp *resp)
 	if (!e && cur) {
 		json_t *a = json_object_get(cur, "after");
 		if (!json_is_integer(a) || json_integer_value(a) < 0)
-			e = mc_fail2(&diag, MC_ERR_INVALID, "Con trỏ không hợp lệ.", "invalid cursor");
+			e = mc_fail2(&diag, MC_ERR_INVALID, "Con trỏ không hợp lệ.",
+			             "invalid cursor");
 		else
 			after = json_integer_value(a);
 	}
@@ -289,7 +291,8 @@ static json_t *ck_fail(ck *c, int status, const char *type, const char *message)
 
 static json_t *ck_not_found(ck *c, const char *what)
 {
-	return ck_fail(c, 404, "Not Found Error", mc_arena_printf(c->req->arena, "Not found: %s", what));
+	return ck_fail(c, 404, "Not Found Error",
+	               mc_arena_printf(c->req->arena, "Not found: %s", what));
 }
 
 /* Maps a service error to CKAN's error types. */
@@ -306,9 +309,9 @@ static json_t *ck_from(ck *c, mc_err e, mc_diag *d, bool search)
 		               mc_arena_printf(c->req->arena, "Access denied: %s", msg));
 	case MC_ERR_INVALID:
 		if (search)
-			return ck_fail(c, 400, "Search Query Error",
-			               mc_arena_printf(c->req->arena, "Search Query is invalid: %s",
-			                               msg));
+			return ck_fail(
+			    c, 400, "Search Query Error",
+			    mc_arena_printf(c->req->arena, "Search Query is invalid: %s", msg));
 		/* fall through */
 	case MC_ERR_UNPROCESSABLE:
 	case MC_ERR_CONFLICT: {
@@ -320,7 +323,8 @@ static json_t *ck_from(ck *c, mc_err e, mc_diag *d, bool search)
 		{
 			const char *path = str_of(x, "path");
 			char field[64];
-			snprintf(field, sizeof field, "%s", path && strncmp(path, "$.", 2) == 0 ? path + 2 : "message");
+			snprintf(field, sizeof field, "%s",
+			         path && strncmp(path, "$.", 2) == 0 ? path + 2 : "message");
 			char *dot = strpbrk(field, ".[");
 			if (dot)
 				*dot = '\0';
@@ -367,7 +371,7 @@ static bool ck_int(ck *c, const char *k, int def, int min, int max, int *out)
 		goto bad;
 	*out = n > max ? max : (int)n;
 	return true;
-bad: {
+bad : {
 	ck_fail(c, 409, "Validation Error", NULL);
 	json_t *l = json_array();
 	json_array_append_new(l, json_string("Invalid integer"));
@@ -382,7 +386,8 @@ static bool ck_bool(ck *c, const char *k)
 	if (json_is_boolean(v))
 		return json_is_true(v);
 	const char *s = json_string_value(v);
-	return s && (strcasecmp(s, "true") == 0 || strcmp(s, "1") == 0 || strcasecmp(s, "yes") == 0);
+	return s &&
+	       (strcasecmp(s, "true") == 0 || strcmp(s, "1") == 0 || strcasecmp(s, "yes") == 0);
 }
 
 static char *ck_time(mc_arena *a, const char *ts)
@@ -425,17 +430,21 @@ static json_t *ck_resource(ck *c, json_t *r, const char *package_id, int pos)
 	json_object_set_new(o, "package_id", json_string(package_id));
 	json_object_set(o, "name", json_object_get(r, "name"));
 	json_t *desc = json_object_get(r, "description");
-	json_object_set_new(o, "description", json_string(json_is_string(desc) ? json_string_value(desc) : ""));
+	json_object_set_new(o, "description",
+	                    json_string(json_is_string(desc) ? json_string_value(desc) : ""));
 	json_object_set_new(o, "format", json_string(fmt));
-	json_object_set_new(o, "mimetype",
-	                    json_string(fmt && strcmp(fmt, "CSV") == 0 ? "text/csv" : "application/json"));
-	json_object_set_new(o, "url", json_sprintf("%s/api/v1/opendata/resources/%s/download", c->base,
-	                                           str_of(r, "id")));
+	json_object_set_new(
+	    o, "mimetype",
+	    json_string(fmt && strcmp(fmt, "CSV") == 0 ? "text/csv" : "application/json"));
+	json_object_set_new(
+	    o, "url",
+	    json_sprintf("%s/api/v1/opendata/resources/%s/download", c->base, str_of(r, "id")));
 	json_object_set_new(o, "url_type", json_string("upload"));
 	json_object_set(o, "size", json_object_get(r, "size"));
 	const char *sha = str_of(r, "sha256");
 	json_object_set_new(o, "hash", sha ? json_sprintf("sha256:%s", sha) : json_string(""));
-	json_object_set_new(o, "created", json_string(ck_time(c->req->arena, str_of(r, "created"))));
+	json_object_set_new(o, "created",
+	                    json_string(ck_time(c->req->arena, str_of(r, "created"))));
 	const char *lm = str_of(r, "content_modified");
 	json_object_set_new(o, "last_modified",
 	                    lm ? json_string(ck_time(c->req->arena, lm)) : json_null());
@@ -458,10 +467,10 @@ static jcache package_cache = JCACHE_INIT(4096);
  * per request and agency). */
 static json_t *ck_package(ck *c, store_conn *conn, json_t *d)
 {
-	char *key = mc_arena_printf(
-	    c->req->arena, "%llu|%s|%s|%" JSON_INTEGER_FORMAT,
-	    (unsigned long long)(conn ? store_conn_instance(conn) : 0), c->base, str_of(d, "id"),
-	    json_integer_value(json_object_get(d, "revision")));
+	char *key =
+	    mc_arena_printf(c->req->arena, "%llu|%s|%s|%" JSON_INTEGER_FORMAT,
+	                    (unsigned long long)(conn ? store_conn_instance(conn) : 0), c->base,
+	                    str_of(d, "id"), json_integer_value(json_object_get(d, "revision")));
 	json_t *shared = jcache_get(&package_cache, key);
 	if (!shared) {
 		shared = ck_package_build(c, d);
@@ -518,8 +527,8 @@ static json_t *ck_package_build(ck *c, json_t *d)
 	json_object_set_new(p, "state", json_string("active"));
 	json_object_set_new(p, "type", json_string("dataset"));
 	json_object_set_new(p, "version", json_null());
-	json_object_set_new(p, "url", json_sprintf("%s/api/v1/opendata/datasets/%s", c->base,
-	                                           str_of(d, "name")));
+	json_object_set_new(
+	    p, "url", json_sprintf("%s/api/v1/opendata/datasets/%s", c->base, str_of(d, "name")));
 	json_t *tags = json_array();
 	json_t *kw = json_object_get(d, "keywords");
 	const char *langs[] = {"vi", "en"};
@@ -544,9 +553,10 @@ static json_t *ck_package_build(ck *c, json_t *d)
 		if (!t)
 			continue;
 		const char *g = lower_dup(a, t->code);
-		json_array_append_new(groups, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "id", g, "name",
-		                                        g, "title", t->en, "display_name", t->en,
-		                                        "description", t->vi, "image_display_url", ""));
+		json_array_append_new(groups,
+		                      json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "id", g, "name", g,
+		                                "title", t->en, "display_name", t->en,
+		                                "description", t->vi, "image_display_url", ""));
 	}
 	json_object_set_new(p, "groups", groups);
 	json_t *res = json_array();
@@ -563,7 +573,8 @@ static json_t *ck_package_build(ck *c, json_t *d)
 	json_array_foreach(json_object_get(d, "spatial"), i, v)
 	    mc_buf_printf(&sp, "%s%s", i ? "," : "", json_string_value(v));
 	json_object_set_new(p, "spatial", json_string(mc_buf_cstr(&sp)));
-	json_array_append_new(extras, json_pack("{s:s,s:s}", "key", "spatial", "value", mc_buf_cstr(&sp)));
+	json_array_append_new(extras,
+	                      json_pack("{s:s,s:s}", "key", "spatial", "value", mc_buf_cstr(&sp)));
 	mc_buf_free(&sp);
 	json_t *temporal = json_object_get(d, "temporal");
 	json_t *ts = json_object_get(temporal, "start"), *te = json_object_get(temporal, "end");
@@ -587,13 +598,15 @@ static json_t *ck_to_native(ck *c, json_t *in)
 	if (json_is_object(tt))
 		json_object_set(b, "title", tt);
 	else if ((v = json_object_get(in, "title")))
-		json_object_set_new(b, "title", json_is_object(v) ? json_incref(v) : json_pack("{s:O}", "vi", v));
+		json_object_set_new(
+		    b, "title", json_is_object(v) ? json_incref(v) : json_pack("{s:O}", "vi", v));
 	json_t *nt = json_object_get(in, "notes_translated");
 	if (json_is_object(nt))
 		json_object_set(b, "description", nt);
 	else if ((v = json_object_get(in, "notes")))
 		json_object_set_new(b, "description",
-		                    json_is_object(v) ? json_incref(v) : json_pack("{s:O}", "vi", v));
+		                    json_is_object(v) ? json_incref(v)
+		                                      : json_pack("{s:O}", "vi", v));
 	const char *org = json_string_value(json_object_get(in, "owner_org"));
 	if (org) {
 		char *u = mc_arena_strdup(c->req->arena, org);
@@ -627,7 +640,8 @@ static json_t *ck_to_native(ck *c, json_t *in)
 		json_t *g;
 		json_array_foreach(groups, i, g)
 		{
-			const char *n = json_string_value(json_is_object(g) ? json_object_get(g, "name") : g);
+			const char *n =
+			    json_string_value(json_is_object(g) ? json_object_get(g, "name") : g);
 			char *u = mc_arena_strdup(c->req->arena, n ? n : "");
 			for (char *p = u; *p; p++)
 				*p = (char)toupper((unsigned char)*p);
@@ -690,8 +704,8 @@ static json_t *ck_to_native(ck *c, json_t *in)
 				if (json_object_get(r, ks[k]))
 					json_object_set(n, ks[k], json_object_get(r, ks[k]));
 			if (json_is_string(json_object_get(n, "schema"))) {
-				json_t *parsed =
-				    json_loads(json_string_value(json_object_get(n, "schema")), 0, NULL);
+				json_t *parsed = json_loads(
+				    json_string_value(json_object_get(n, "schema")), 0, NULL);
 				if (parsed)
 					json_object_set_new(n, "schema", parsed);
 			}
@@ -825,8 +839,9 @@ static json_t *a_package_search(ck *c)
 		json_t *items = json_array();
 		const char *name;
 		json_t *n;
-		json_object_foreach(fv, name, n) json_array_append_new(
-		    items, json_pack("{s:s,s:s,s:O}", "name", name, "display_name", name, "count", n));
+		json_object_foreach(fv, name, n)
+		    json_array_append_new(items, json_pack("{s:s,s:s,s:O}", "name", name,
+		                                           "display_name", name, "count", n));
 		json_object_set_new(sf, k, json_pack("{s:s,s:o}", "title", k, "items", items));
 	}
 	json_t *out = json_pack("{s:O,s:s,s:O,s:o,s:o}", "count", json_object_get(result, "count"),
@@ -847,8 +862,8 @@ static json_t *orgs_fn(ck *c, store_conn *conn)
 	json_array_foreach(counts, i, o)
 	{
 		if (!all) {
-			json_array_append_new(out,
-			                      json_string(lower_dup(c->req->arena, str_of(o, "code"))));
+			json_array_append_new(
+			    out, json_string(lower_dup(c->req->arena, str_of(o, "code"))));
 			continue;
 		}
 		json_t *org = ck_org(c, conn, str_of(o, "code"),
@@ -931,15 +946,15 @@ static json_t *group_or_org_show(ck *c, bool org)
 			r = ck_not_found(c, "Group");
 		} else {
 			const char *g = lower_dup(c->req->arena, t->code);
-			r = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:O,s:s,s:s}", "id", g, "name", g,
-			              "title", t->en, "display_name", t->en, "description", t->vi,
-			              "type", "group", "is_organization", 0, "state", "active",
-			              "package_count", json_object_get(result, "count"), "image_display_url",
-			              "", "theme_iri",
-			              mc_arena_printf(c->req->arena,
-			                              "http://publications.europa.eu/resource/authority/"
-			                              "data-theme/%s",
-			                              t->code));
+			r = json_pack(
+			    "{s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:O,s:s,s:s}", "id", g, "name", g,
+			    "title", t->en, "display_name", t->en, "description", t->vi, "type",
+			    "group", "is_organization", 0, "state", "active", "package_count",
+			    json_object_get(result, "count"), "image_display_url", "", "theme_iri",
+			    mc_arena_printf(c->req->arena,
+			                    "http://publications.europa.eu/resource/authority/"
+			                    "data-theme/%s",
+			                    t->code));
 		}
 	}
 	json_object_del(c->data, "__search");
@@ -972,10 +987,10 @@ static json_t *a_group_list(ck *c)
 		}
 		json_t *n = json_object_get(counts, g);
 		json_array_append_new(
-		    out, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:I}", "id", g, "name", g, "title",
-		                   t->en, "display_name", t->en, "description", t->vi, "type", "group",
-		                   "is_organization", 0, "state", "active", "package_count",
-		                   (json_int_t)(n ? json_integer_value(n) : 0)));
+		    out, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:I}", "id", g, "name", g,
+		                   "title", t->en, "display_name", t->en, "description", t->vi,
+		                   "type", "group", "is_organization", 0, "state", "active",
+		                   "package_count", (json_int_t)(n ? json_integer_value(n) : 0)));
 	}
 	json_decref(counts);
 	return out;
@@ -999,9 +1014,10 @@ static json_t *a_tag_list(ck *c)
 		const char *name = str_of(t, "tag");
 		if (query && !strstr(name, query))
 			continue;
-		json_array_append_new(out, all ? json_pack("{s:s,s:s,s:s,s:n}", "id", name, "name", name,
-		                                           "display_name", name, "vocabulary_id")
-		                               : json_string(name));
+		json_array_append_new(out,
+		                      all ? json_pack("{s:s,s:s,s:s,s:n}", "id", name, "name", name,
+		                                      "display_name", name, "vocabulary_id")
+		                          : json_string(name));
 	}
 	json_decref(tags);
 	return out;
@@ -1140,10 +1156,10 @@ static const ck_action actions[] = {
     {"resource_create", a_resource_create, true},
 };
 
-static const char *const get_keys[] = {
-    "id",     "name",     "q",     "fq",         "rows",       "start",  "sort",
-    "limit",  "offset",   "facet.field", "all_fields", "include_datasets", "query",
-    "facet.limit", "package_id"};
+static const char *const get_keys[] = {"id",     "name",        "q",          "fq",
+                                       "rows",   "start",       "sort",       "limit",
+                                       "offset", "facet.field", "all_fields", "include_datasets",
+                                       "query",  "facet.limit", "package_id"};
 
 static void ck_reply_bad(mc_resp *resp, const char *msg)
 {
@@ -1183,7 +1199,8 @@ static void ckan_action(mc_req *req, mc_resp *resp)
 		if (strcmp(actions[i].name, name) == 0)
 			a = &actions[i];
 	if (!a) {
-		ck_reply_bad(resp, mc_arena_printf(req->arena, "Action name not known: %.100s", name));
+		ck_reply_bad(resp,
+		             mc_arena_printf(req->arena, "Action name not known: %.100s", name));
 		return;
 	}
 	ck c = {.req = req, .base = opendata_base(req)};
@@ -1220,8 +1237,9 @@ static void ckan_action(mc_req *req, mc_resp *resp)
 	ck_principal(req, &c.who);
 	json_t *result = NULL;
 	if (a->write && c.who.role == ROLE_ANONYMOUS)
-		ck_fail(&c, 403, "Authorization Error",
-		        "Access denied: an API token is required (Authorization or X-CKAN-API-Key)");
+		ck_fail(
+		    &c, 403, "Authorization Error",
+		    "Access denied: an API token is required (Authorization or X-CKAN-API-Key)");
 	else
 		result = a->fn(&c);
 	if (c.type) {
@@ -1250,8 +1268,7 @@ const http_route opendata_routes[] = {
      BODY_JSON},
     {"GET", "/api/v1/opendata/datasets/{name}/dcat.jsonld", get_dataset_jsonld, ACCESS_PUBLIC,
      BODY_NONE},
-    {"GET", "/api/v1/opendata/datasets/{name}/dcat.ttl", get_dataset_ttl, ACCESS_PUBLIC,
-     BODY_NONE},
+    {"GET", "/api/v1/opendata/datasets/{name}/dcat.ttl", get_dataset_ttl, ACCESS_PUBLIC, BODY_NONE},
     {"GET", "/api/v1/opendata/resources/{id}", get_resource, ACCESS_PUBLIC, BODY_NONE},
     {"GET", "/api/v1/opendata/changes", get_changes, ACCESS_PUBLIC, BODY_NONE},
     {"GET", "/api/v1/opendata/figure", get_figure, ACCESS_PUBLIC, BODY_NONE},

@@ -12,7 +12,8 @@
 #include <string.h>
 
 const od_license od_licenses[] = {
-    {"CC-BY-4.0", "Creative Commons Attribution 4.0", "https://creativecommons.org/licenses/by/4.0/"},
+    {"CC-BY-4.0", "Creative Commons Attribution 4.0",
+     "https://creativecommons.org/licenses/by/4.0/"},
     {"CC-BY-SA-4.0", "Creative Commons Attribution Share-Alike 4.0",
      "https://creativecommons.org/licenses/by-sa/4.0/"},
     {"CC0-1.0", "Creative Commons CCZero", "https://creativecommons.org/publicdomain/zero/1.0/"},
@@ -34,7 +35,8 @@ const od_license *od_license_find(const char *id)
 }
 
 const od_theme od_themes[] = {
-    {"AGRI", "Agriculture, fisheries, forestry and food", "Nông nghiệp, thủy sản, lâm nghiệp và thực phẩm"},
+    {"AGRI", "Agriculture, fisheries, forestry and food",
+     "Nông nghiệp, thủy sản, lâm nghiệp và thực phẩm"},
     {"ECON", "Economy and finance", "Kinh tế và tài chính"},
     {"EDUC", "Education, culture and sport", "Giáo dục, văn hóa và thể thao"},
     {"ENER", "Energy", "Năng lượng"},
@@ -88,7 +90,7 @@ bool od_name_ok(const char *name)
 
 /* ---- Table Schema ---- */
 
-static const char *const field_types[] = {"string", "integer", "number", "boolean",
+static const char *const field_types[] = {"string", "integer",  "number", "boolean",
                                           "date",   "datetime", "year"};
 
 static bool type_known(const char *t)
@@ -105,8 +107,7 @@ void od_schema_check(json_t *schema, const char *path, json_t *errors)
 	json_t *fields = json_object_get(schema, "fields");
 	if (!json_is_object(schema) || !json_is_array(fields) || json_array_size(fields) == 0 ||
 	    json_array_size(fields) > OD_SCHEMA_FIELDS) {
-		mc_errors_add(errors, path,
-		              "a table schema is an object with 1..200 \"fields\"",
+		mc_errors_add(errors, path, "a table schema is an object with 1..200 \"fields\"",
 		              "lược đồ bảng phải là đối tượng có 1..200 trường (\"fields\")");
 		return;
 	}
@@ -130,11 +131,12 @@ void od_schema_check(json_t *schema, const char *path, json_t *errors)
 				              "tên trường không được trùng nhau");
 		}
 		if (type && !type_known(json_string_value(type)))
-			mc_errors_add(errors, p,
-			              "type must be string, integer, number, boolean, date, datetime "
-			              "or year",
-			              "kiểu phải là string, integer, number, boolean, date, datetime "
-			              "hoặc year");
+			mc_errors_add(
+			    errors, p,
+			    "type must be string, integer, number, boolean, date, datetime "
+			    "or year",
+			    "kiểu phải là string, integer, number, boolean, date, datetime "
+			    "hoặc year");
 		json_t *cons = json_object_get(f, "constraints");
 		if (cons && !json_is_object(cons))
 			mc_errors_add(errors, p, "constraints must be an object",
@@ -165,8 +167,8 @@ struct od_csv {
 	rule *rules;
 	size_t nfields;
 	bool has_schema;
-	mc_buf row;    /* cells of the current row, each NUL-terminated */
-	size_t *offs;  /* start of each cell in row */
+	mc_buf row;   /* cells of the current row, each NUL-terminated */
+	size_t *offs; /* start of each cell in row */
 	size_t ncells, capcells;
 	size_t cell_start;
 	int cell_over;
@@ -203,9 +205,12 @@ od_csv *od_csv_new(json_t *schema)
 				r->type_name = "string";
 			r->type = type_of(r->type_name);
 			r->required = json_is_true(json_object_get(cons, "required"));
-			json_t *mn = json_object_get(cons, "minimum"), *mx = json_object_get(cons, "maximum");
-			r->has_min = json_is_number(mn) && (r->type == T_INTEGER || r->type == T_NUMBER);
-			r->has_max = json_is_number(mx) && (r->type == T_INTEGER || r->type == T_NUMBER);
+			json_t *mn = json_object_get(cons, "minimum"),
+			       *mx = json_object_get(cons, "maximum");
+			r->has_min =
+			    json_is_number(mn) && (r->type == T_INTEGER || r->type == T_NUMBER);
+			r->has_max =
+			    json_is_number(mx) && (r->type == T_INTEGER || r->type == T_NUMBER);
 			r->min = json_number_value(mn);
 			r->max = json_number_value(mx);
 			json_t *en = json_object_get(cons, "enum");
@@ -230,8 +235,8 @@ static void err(od_csv *v, const char *field, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	json_t *e = json_pack("{s:I,s:s?,s:s}", "row", (json_int_t)v->line, "field", field,
-	                      "message", msg);
+	json_t *e =
+	    json_pack("{s:I,s:s?,s:s}", "row", (json_int_t)v->line, "field", field, "message", msg);
 	json_array_append_new(v->errors, e);
 }
 
@@ -319,7 +324,8 @@ static void check_cell(od_csv *v, const rule *r, const char *s)
 			char buf[64];
 			const char *es = json_string_value(e);
 			if (!es && json_is_integer(e)) {
-				snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, json_integer_value(e));
+				snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT,
+				         json_integer_value(e));
 				es = buf;
 			}
 			if (es && strcmp(es, s) == 0)
@@ -491,9 +497,19 @@ void od_csv_free(od_csv *v)
 
 /* ---- filter terms ---- */
 
-static const char *const term_fields[] = {
-    "name",    "title", "tags", "organization", "res_format", "license_id", "metadata_modified",
-    "metadata_created", "groups", "id", "owner_org", "text", "notes"};
+static const char *const term_fields[] = {"name",
+                                          "title",
+                                          "tags",
+                                          "organization",
+                                          "res_format",
+                                          "license_id",
+                                          "metadata_modified",
+                                          "metadata_created",
+                                          "groups",
+                                          "id",
+                                          "owner_org",
+                                          "text",
+                                          "notes"};
 
 bool od_date_bound(const char *s, char out[21])
 {

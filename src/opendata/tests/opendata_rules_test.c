@@ -46,13 +46,14 @@ static void test_names(void **state)
 
 static json_t *schema(void)
 {
-	return json_loads("{\"fields\":["
-	                  "{\"name\":\"code\",\"type\":\"string\",\"constraints\":{\"required\":true}},"
-	                  "{\"name\":\"day\",\"type\":\"date\"},"
-	                  "{\"name\":\"n\",\"type\":\"integer\",\"constraints\":{\"minimum\":0}},"
-	                  "{\"name\":\"kind\",\"type\":\"string\",\"constraints\":{\"enum\":[\"a\",\"b\"]}}"
-	                  "]}",
-	                  0, NULL);
+	return json_loads(
+	    "{\"fields\":["
+	    "{\"name\":\"code\",\"type\":\"string\",\"constraints\":{\"required\":true}},"
+	    "{\"name\":\"day\",\"type\":\"date\"},"
+	    "{\"name\":\"n\",\"type\":\"integer\",\"constraints\":{\"minimum\":0}},"
+	    "{\"name\":\"kind\",\"type\":\"string\",\"constraints\":{\"enum\":[\"a\",\"b\"]}}"
+	    "]}",
+	    0, NULL);
 }
 
 static void test_schema_check(void **state)
@@ -154,11 +155,13 @@ static void test_csv_header_and_quotes(void **state)
 	assert_int_equal(validate("", 100, &errors, &rows), 1); /* no header */
 	json_decref(errors);
 	/* unclosed quote: the rest is one value, so the row is short too */
-	assert_int_equal(validate("code,day,n,kind\n\"open,2026-01-01,1,a\n", 3, &errors, &rows), 2);
+	assert_int_equal(validate("code,day,n,kind\n\"open,2026-01-01,1,a\n", 3, &errors, &rows),
+	                 2);
 	json_decref(errors);
 	/* invalid UTF-8 in a value: reported, and the value counts as empty
 	 * (so the required code is missing as well) */
-	assert_int_equal(validate("code,day,n,kind\n\xff\xfe,2026-01-01,1,a\n", 4, &errors, &rows), 2);
+	assert_int_equal(validate("code,day,n,kind\n\xff\xfe,2026-01-01,1,a\n", 4, &errors, &rows),
+	                 2);
 	json_decref(errors);
 }
 
@@ -184,10 +187,11 @@ static void test_terms(void **state)
 	od_term *t;
 	int n;
 	char *words;
-	assert_int_equal(od_terms_parse("organization:ubnd-00004 AND tags:\"giáo dục\" "
-	                                "metadata_modified:[2026-03-01T01:00:00.123456Z TO *] hello",
-	                                &t, &n, &words, NULL),
-	                 MC_OK);
+	assert_int_equal(
+	    od_terms_parse("organization:ubnd-00004 AND tags:\"giáo dục\" "
+	                   "metadata_modified:[2026-03-01T01:00:00.123456Z TO *] hello",
+	                   &t, &n, &words, NULL),
+	    MC_OK);
 	assert_int_equal(n, 3);
 	assert_string_equal(t[0].field, "organization");
 	assert_string_equal(t[0].value, "ubnd-00004");
