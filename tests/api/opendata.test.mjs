@@ -571,6 +571,58 @@ test('generated datasets: the procedure catalog and satisfaction (schema, no row
 	assertProblem(await srv.api('POST', '/api/v1/opendata/refresh', { token: officer }), 403);
 });
 
+test('generated dossier statistics match the dossiers, with counts under 5 suppressed; the 766 index is published per province', async () => {
+	const admin = await srv.login('admin');
+	/* every dossier, as the admin sees them */
+	const all = [];
+	let cursor = '';
+	for (;;) {
+		const r = await srv.api('GET', `/api/v1/dossiers?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { token: admin });
+		assert.equal(r.status, 200);
+		all.push(...r.body.items);
+		if (!r.body.next_cursor) break;
+		cursor = r.body.next_cursor;
+	}
+	assert.ok(all.length > 0, 'the demo has dossiers');
+	const ds = await srv.api('GET', '/api/v1/opendata/datasets/motcua-dossier-statistics');
+	assert.equal(ds.status, 200);
+	assert.deepEqual(ds.body.resources.map((r) => r.name), ['by-procedure.csv', 'by-agency.csv', 'by-commune.csv']);
+	const csv = async (r) => (await srv.api('GET', `/api/v1/opendata/resources/${r.id}/download`)).text.trim().split('\n').map((l) => l.split(','));
+	const [head, ...rows] = await csv(ds.body.resources[0]);
+	assert.deepEqual(head, ['month', 'procedure', 'submitted', 'received', 'online', 'online_share', 'finished', 'on_time', 'late']);
+	const expect = new Map();
+	for (const d of all) {
+		const key = `${d.submitted_at.slice(0, 7)}|${d.procedure}`;
+		expect.set(key, (expect.get(key) || 0) + 1);
+	}
+	assert.equal(rows.length, expect.size, 'one row per month and procedure');
+	let suppressed = 0;
+	for (const row of rows) {
+		const n = expect.get(`${row[0]}|${row[1].replace(/"/g, '')}`);
+		assert.ok(n, `row ${row}`);
+		if (n < 5) {
+			assert.equal(row[2], '', `${row[1]}: ${n} dossiers are suppressed`);
+			suppressed++;
+		} else {
+			assert.equal(row[2], String(n));
+		}
+		for (const cell of row.slice(2)) assert.ok(cell === '' || cell === '0' || Number(cell) >= 5 || (Number(cell) > 0 && Number(cell) <= 1 && cell.includes('.')), `cell ${cell}`);
+	}
+	const idx = await srv.api('GET', '/api/v1/opendata/datasets/motcua-766-index');
+	assert.equal(idx.status, 200);
+	const [ihead, ...irows] = await csv(idx.body.resources[0]);
+	assert.deepEqual(ihead.slice(0, 3), ['month', 'province', 'dossiers']);
+	assert.ok(irows.length >= 1);
+	for (const r of irows) {
+		assert.match(r[1], /^\d{2}$/, 'province codes');
+		if (r[2] !== '') assert.ok(Number(r[9]) >= 0 && Number(r[9]) <= 100, `index ${r[9]}`);
+	}
+	/* the catalog with these datasets still conforms to DCAT-AP */
+	const cat = await srv.api('GET', '/api/v1/opendata/datasets/motcua-dossier-statistics/dcat.ttl');
+	assert.deepEqual(await dcatViolations(cat.text, 'turtle'), []);
+	assert.ok(suppressed >= 0);
+});
+
 test('motcua opendata refresh runs from the command line; wrong arguments exit 2', async () => {
 	const bad = await cli(['opendata', 'refrsh', '--data', srv.dataDir]);
 	assert.equal(bad.code, 2);
