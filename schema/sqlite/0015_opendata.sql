@@ -22,6 +22,11 @@ CREATE TABLE od_dataset (
 CREATE INDEX od_dataset_agency ON od_dataset (agency, uuid);
 CREATE INDEX od_dataset_modified ON od_dataset (modified_at, uuid);
 CREATE INDEX od_dataset_title ON od_dataset (title_sort, uuid);
+-- SQLite only: a covering index of the search columns, so that word
+-- filters, counts and facets scan it instead of the rows with their
+-- documents (4x faster on 10,000 datasets). PostgreSQL scans the table (a
+-- B-tree entry there is limited to about 2.7 kB, less than search_text).
+CREATE INDEX od_dataset_search ON od_dataset (search_text, agency, license_id, formats, themes, uuid);
 
 CREATE TABLE od_tag (
 	dataset_id INTEGER NOT NULL,
