@@ -7,6 +7,10 @@ set -eu
 want="build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
 libpq-dev libsodium-dev zlib1g-dev libqrencode-dev libtesseract-dev libleptonica-dev
 tesseract-ocr-vie tesseract-ocr-eng poppler-utils"
+# libcurl (webhooks): any of Debian's libcurl*-dev flavours will do
+if ! pkg-config --exists libcurl 2>/dev/null; then
+	want="$want libcurl4-openssl-dev"
+fi
 if [ "${1:-build}" = check ]; then
 	# postgresql: the API suite runs on PostgreSQL 15 too (scripts/pg-test.sh)
 	want="$want clang clang-format libcmocka-dev sqlite3 curl git postgresql pango1.0-tools

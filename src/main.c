@@ -13,6 +13,7 @@
 #include "http/server.h"
 #include "http/server_internal.h"
 #include "ocr/ocr.h"
+#include "opendata/opendata.h"
 #include "registry/registry.h"
 #include "result/result.h"
 #include "territory/territory.h"
@@ -47,6 +48,7 @@ static const char *usage_main =
     "  result    signing keys of results (motcua result rotate-key AGENCY ...)\n"
     "  backup    copy the database and blobs (motcua backup --data DIR --to PATH)\n"
     "  restore   put a backup back (motcua restore --data DIR --from PATH)\n"
+    "  opendata  regenerate the generated open datasets (motcua opendata refresh --data DIR)\n"
     "  routes    print every HTTP route\n"
     "\n"
     "Run 'motcua COMMAND --help' for the options of a command.\n"
@@ -272,6 +274,17 @@ static int cmd_init(int argc, char **argv)
 			       "http://127.0.0.1:8080/verify/%s)\n",
 			       nres, rid);
 	}
+	{
+		json_t *odrep = NULL;
+		mc_diag_clear(&d);
+		if (opendata_refresh(&app, &odrep, &d) != MC_OK) {
+			fprintf(stderr, "motcua init: open data: %s\n", d.detail);
+			goto out;
+		}
+		printf("generated open datasets: %zu\n",
+		       json_array_size(json_object_get(odrep, "datasets")));
+		json_decref(odrep);
+	}
 	printf("data directory ready: %s (database: %s)\n", data, store_backend(app.db));
 	rc = 0;
 out:
@@ -279,6 +292,67 @@ out:
 	free(units_path);
 	free(proc_path);
 	free(key_path);
+	app_close(&app);
+	return rc;
+}
+
+/* ---- opendata ---- */
+
+static int cmd_opendata(int argc, char **argv)
+{
+	static const struct option opts[] = {{"data", required_argument, 0, 'd'},
+	                                     {"db", required_argument, 0, 'B'},
+	                                     {"help", no_argument, 0, 'h'},
+	                                     {0, 0, 0, 0}};
+	const char *data = NULL, *db = NULL;
+	int c;
+	optind = 1;
+	opterr = 0;
+	if (argc >= 2 && strcmp(argv[1], "refresh") == 0) {
+		argv++;
+		argc--;
+	} else if (!(argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))) {
+		return bad_arg("opendata", "the only subcommand is: refresh");
+	}
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			data = optarg;
+			break;
+		case 'B':
+			db = optarg;
+			break;
+		case 'h':
+			printf("usage: motcua opendata refresh --data DIR [--db URL]\n\n"
+			       "Regenerates the generated open datasets (procedure catalog,\n"
+			       "satisfaction) now; `serve` does it every --opendata-refresh "
+			       "seconds.\n");
+			return 0;
+		default:
+			return bad_option("opendata", c, argv);
+		}
+	}
+	if (optind < argc)
+		return bad_arg("opendata", "unexpected argument");
+	if (!data)
+		return bad_arg("opendata", "--data DIR is required");
+	log_set_quiet(1);
+	mc_app app;
+	if (app_open(&app, data, db, false))
+		return 1;
+	json_t *rep = NULL;
+	mc_diag d = {0};
+	int rc = 0;
+	if (opendata_refresh(&app, &rep, &d) != MC_OK) {
+		fprintf(stderr, "motcua opendata refresh: %s\n", d.detail);
+		rc = 1;
+	} else {
+		char *s = json_dumps(rep, JSON_COMPACT);
+		printf("%s\n", s);
+		free(s);
+	}
+	json_decref(rep);
+	mc_diag_clear(&d);
 	app_close(&app);
 	return rc;
 }
@@ -296,10 +370,11 @@ static int cmd_serve(int argc, char **argv)
 	                                     {"master-key", required_argument, 0, 'm'},
 	                                     {"public-url", required_argument, 0, 'P'},
 	                                     {"quiet", no_argument, 0, 'q'},
+	                                     {"opendata-refresh", required_argument, 0, 'R'},
 	                                     {"help", no_argument, 0, 'h'},
 	                                     {0, 0, 0, 0}};
 	const char *data = NULL, *db = NULL, *listen_at = "127.0.0.1:8080", *mkey = NULL;
-	long threads = 4, max_upload = DEFAULT_MAX_UPLOAD;
+	long threads = 4, max_upload = DEFAULT_MAX_UPLOAD, refresh = 3600;
 	int c;
 	char *end;
 	optind = 1;
@@ -347,6 +422,12 @@ static int cmd_serve(int argc, char **argv)
 		case 'q':
 			log_set_quiet(1);
 			break;
+		case 'R':
+			refresh = strtol(optarg, &end, 10);
+			if (*end || refresh < 0 || refresh > 30L * 86400)
+				return bad_arg("serve",
+				               "--opendata-refresh must be 0..2592000 seconds");
+			break;
 		case 'h':
 			printf("usage: motcua serve --data DIR [--db URL] [--listen HOST:PORT] "
 			       "[--threads N]\n"
@@ -363,7 +444,8 @@ static int cmd_serve(int argc, char **argv)
 			       "--master-key FILE, else $MOTCUA_MASTER_KEY_FILE, else\n"
 			       "DIR/master.key (every node must use the same one). --public-url\n"
 			       "is the base of the verification addresses in QR codes (default\n"
-			       "http://127.0.0.1:8080).\n");
+			       "http://127.0.0.1:8080). Generated open datasets are refreshed\n"
+			       "every --opendata-refresh seconds (default 3600, 0 = never).\n");
 			return 0;
 		default:
 			return bad_option("serve", c, argv);
@@ -400,7 +482,9 @@ static int cmd_serve(int argc, char **argv)
 	mc_diag wd = {0};
 	if (ocr_worker_start(&app, &wd) != MC_OK)
 		fprintf(stderr, "motcua serve: warning: %s; scans are not read\n", wd.detail);
+	opendata_start(&app, (int)refresh);
 	int rc = server_run(&app, &so);
+	opendata_stop();
 	ocr_worker_stop();
 	app_close(&app);
 	return rc;
@@ -463,6 +547,8 @@ int main(int argc, char **argv)
 		return backup_cli(argc - 1, argv + 1);
 	if (strcmp(cmd, "restore") == 0)
 		return restore_cli(argc - 1, argv + 1);
+	if (strcmp(cmd, "opendata") == 0)
+		return cmd_opendata(argc - 1, argv + 1);
 	if (strcmp(cmd, "routes") == 0)
 		return cmd_routes(argc - 1, argv + 1);
 	if (strcmp(cmd, "result") == 0)

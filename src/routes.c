@@ -9,6 +9,7 @@
 #include "event/event.h"
 #include "http/server_internal.h"
 #include "ocr/ocr.h"
+#include "opendata/opendata.h"
 #include "portal/portal.h"
 #include "registry/registry.h"
 #include "result/result.h"
@@ -18,5 +19,11 @@
 const http_route *routes_all[] = {
     builtin_routes,  auth_routes,    territory_routes, calendar_routes, catalog_routes,
     document_routes, dossier_routes, registry_routes,  event_routes,    vault_routes,
-    result_routes,   ocr_routes,     audit_routes,     portal_routes,   NULL,
+    result_routes,   ocr_routes,     audit_routes,     opendata_routes, opendata_file_routes,
+    portal_routes,   NULL,
+};
+
+const http_stream_route *stream_routes_all[] = {
+    opendata_stream_routes,
+    NULL,
 };

@@ -1611,3 +1611,33 @@ mc_err dossier_document_dossiers(store_conn *c, const char *document_id, json_t 
 	store_finish(st);
 	return e;
 }
+
+mc_err dossier_stats_each(store_conn *c, dossier_stat_fn fn, void *ctx)
+{
+	store_stmt *st;
+	mc_err e =
+	    store_prepare(c,
+	                  "SELECT procedure_code, receiving_agency, agency, channel, status, "
+	                  "submitted_at, received_at, finished_at, timeliness FROM dossier "
+	                  "ORDER BY code",
+	                  &st);
+	if (e)
+		return e;
+	bool row;
+	while ((e = store_step(st, &row)) == MC_OK && row) {
+		dossier_stat d = {
+		    .procedure_code = store_col_text(st, 0),
+		    .receiving_agency = store_col_text(st, 1),
+		    .agency = store_col_text(st, 2),
+		    .channel = store_col_text(st, 3),
+		    .status = (int)store_col_int(st, 4),
+		    .submitted_at = store_col_text(st, 5),
+		    .received_at = store_col_text(st, 6),
+		    .finished_at = store_col_text(st, 7),
+		    .timeliness = store_col_text(st, 8),
+		};
+		fn(&d, ctx);
+	}
+	store_finish(st);
+	return e;
+}

@@ -92,6 +92,24 @@ mc_err dossier_count_by_status(store *s, long counts[11]);
 mc_err dossier_rate_counts(store *s, const char *from_ts, const char *to_ts, vault_rate_counts *k,
                            mc_diag *diag);
 
+/* One dossier as published statistics see it: no applicant data. Strings
+ * are valid during the callback only. */
+typedef struct dossier_stat {
+	const char *procedure_code;
+	const char *receiving_agency; /* agency it was submitted to */
+	const char *agency;           /* agency handling it now */
+	const char *channel;          /* online | in_person | post */
+	int status;                   /* national status code 1..10 */
+	const char *submitted_at;     /* YYYY-MM-DDTHH:MM:SSZ */
+	const char *received_at;      /* NULL until received */
+	const char *finished_at;      /* NULL until finished */
+	const char *timeliness;       /* on_time | late | NULL (not finished) */
+} dossier_stat;
+typedef void (*dossier_stat_fn)(const dossier_stat *d, void *ctx);
+/* Calls fn for every dossier, ordered by code, in the caller's snapshot
+ * (for the open-data statistics). */
+mc_err dossier_stats_each(store_conn *c, dossier_stat_fn fn, void *ctx);
+
 /* Creates the demo dossiers (different states) for `init --demo`: needs the
  * demo users "citizen" and "officer" (looked up through auth). */
 mc_err dossier_seed_demo(mc_app *app, mc_diag *diag);

@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define HTTP_MAX_PARAMS 4
 
@@ -33,7 +34,17 @@ typedef struct mc_req {
 	const char *lang;         /* "vi" (default) or "en" */
 	const char *client_ip;
 	void *conn; /* opaque server connection */
+	/* BODY_STREAM routes: the context the route's stream open() returned,
+	 * and the first error of open() or write() (MC_OK otherwise) with its
+	 * diagnostic; the handler replies accordingly. */
+	void *stream_ctx;
+	mc_err stream_err;
+	mc_diag stream_diag;
 } mc_req;
+
+/* A streamed response body: fills buf with at most max bytes from position
+ * pos; returns the count, 0 at the end, -1 on error (connection closed). */
+typedef long (*http_read_fn)(void *cls, uint64_t pos, char *buf, size_t max);
 
 typedef struct mc_resp {
 	int status;
@@ -42,6 +53,14 @@ typedef struct mc_resp {
 	const char *content_type;
 	char *headers[8][2]; /* extra headers, malloc'ed pairs */
 	int nheaders;
+	/* streamed bodies (http_reply_fd, http_reply_stream) instead of body */
+	int fd; /* >= 0 when has_fd: bytes [fd_off, fd_off+fd_len) */
+	bool has_fd;
+	uint64_t fd_off, fd_len;
+	http_read_fn read; /* when not NULL: callback body */
+	void *read_cls;
+	void (*read_free)(void *cls);
+	uint64_t read_size; /* UINT64_MAX: unknown (chunked) */
 } mc_resp;
 
 typedef void (*http_handler)(mc_req *req, mc_resp *resp);
@@ -57,7 +76,20 @@ typedef enum http_body {
 	BODY_NONE = 0, /* no body expected */
 	BODY_JSON,     /* application/json required (415 otherwise), parsed */
 	BODY_RAW,      /* any content type, up to app->max_upload */
+	BODY_STREAM,   /* any size: handed chunk by chunk to the route's stream
+	                  callbacks (never buffered whole), after the access check */
 } http_body;
+
+/* Callbacks of a BODY_STREAM route. open() runs once the route matched and
+ * the caller passed its access level, before the first body byte; write()
+ * gets every chunk in order; close() always runs when the request ends
+ * (after the handler). After an error of open() or write() the rest of the
+ * body is read and dropped, and the handler sees req->stream_err. */
+typedef struct http_stream_ops {
+	mc_err (*open)(mc_req *req, void **ctx, mc_diag *diag);
+	mc_err (*write)(void *ctx, const char *p, size_t n, mc_diag *diag);
+	void (*close)(void *ctx);
+} http_stream_ops;
 
 /* One row of a route table. `pattern` segments in braces are parameters:
  * "/api/v1/procedures/{code}". Tables are arrays ended by {0}. */
@@ -68,6 +100,13 @@ typedef struct http_route {
 	http_access access;
 	http_body body;
 } http_route;
+
+/* The stream callbacks of a BODY_STREAM route, found by its handler. Tables
+ * are arrays ended by {0}, listed in routes.c (stream_routes_all). */
+typedef struct http_stream_route {
+	http_handler handler;
+	const http_stream_ops *ops;
+} http_stream_route;
 
 /* Value of query parameter `name` (decoded) or NULL. */
 const char *http_query(mc_req *req, const char *name);
@@ -80,6 +119,14 @@ json_t *http_json(mc_req *req);
 void http_reply_json(mc_resp *resp, int status, json_t *body);
 /* Replies raw bytes (copied) with the given content type. */
 void http_reply_bytes(mc_resp *resp, int status, const char *content_type, const void *p, size_t n);
+/* Replies `len` bytes of file `fd` from `off` (sendfile; the response
+ * owns and closes fd). */
+void http_reply_fd(mc_resp *resp, int status, const char *content_type, int fd, uint64_t off,
+                   uint64_t len);
+/* Replies a body produced by `read` (cls freed with free_fn, which may be
+ * NULL, when the response is done); size UINT64_MAX when unknown. */
+void http_reply_stream(mc_resp *resp, int status, const char *content_type, uint64_t size,
+                       http_read_fn read, void *cls, void (*free_fn)(void *cls));
 /* Adds a response header (copied). */
 void http_add_header(mc_resp *resp, const char *name, const char *value);
 /* Replies an application/problem+json document for `e` (status from

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *http_query(mc_req *req, const char *name)
 {
@@ -25,8 +26,20 @@ json_t *http_json(mc_req *req)
 	return server_req_json(req);
 }
 
+static void reply_drop_stream(mc_resp *resp)
+{
+	if (resp->has_fd)
+		close(resp->fd);
+	resp->has_fd = false;
+	if (resp->read && resp->read_free)
+		resp->read_free(resp->read_cls);
+	resp->read = NULL;
+	resp->read_cls = NULL;
+}
+
 static void reply_take(mc_resp *resp, int status, const char *ctype, char *body, size_t n)
 {
+	reply_drop_stream(resp);
 	free(resp->body);
 	resp->status = status;
 	resp->body = body;
@@ -49,6 +62,26 @@ void http_reply_bytes(mc_resp *resp, int status, const char *content_type, const
 	memcpy(b, p, n);
 	b[n] = '\0';
 	reply_take(resp, status, content_type, b, n);
+}
+
+void http_reply_fd(mc_resp *resp, int status, const char *content_type, int fd, uint64_t off,
+                   uint64_t len)
+{
+	reply_take(resp, status, content_type, NULL, 0);
+	resp->has_fd = true;
+	resp->fd = fd;
+	resp->fd_off = off;
+	resp->fd_len = len;
+}
+
+void http_reply_stream(mc_resp *resp, int status, const char *content_type, uint64_t size,
+                       http_read_fn read, void *cls, void (*free_fn)(void *cls))
+{
+	reply_take(resp, status, content_type, NULL, 0);
+	resp->read = read;
+	resp->read_cls = cls;
+	resp->read_free = free_fn;
+	resp->read_size = size;
 }
 
 void http_add_header(mc_resp *resp, const char *name, const char *value)

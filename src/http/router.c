@@ -32,6 +32,15 @@ const http_route *routes_at(int i)
 	return i >= 0 && i < nroutes ? flat[i] : NULL;
 }
 
+const http_stream_ops *routes_stream_ops(const http_route *rt)
+{
+	for (int t = 0; rt && stream_routes_all[t]; t++)
+		for (const http_stream_route *r = stream_routes_all[t]; r->handler; r++)
+			if (r->handler == rt->handler)
+				return r->ops;
+	return NULL;
+}
+
 void routes_print(FILE *f)
 {
 	flatten();

@@ -41,6 +41,9 @@ typedef struct req_state {
 	size_t dropped; /* body bytes read and dropped after the cap */
 	json_t *json;
 	struct timespec start;
+	bool streaming; /* BODY_STREAM route whose open() succeeded */
+	bool early;     /* BODY_STREAM: the access check already replied */
+	mc_resp early_resp;
 } req_state;
 
 static atomic_int in_flight;
@@ -182,6 +185,18 @@ static void dispatch(req_state *rs, mc_resp *resp)
 		return;
 	}
 	const http_route *rt = routes_at(rs->route);
+	if (rt->body == BODY_STREAM) {
+		/* the access check ran before the body (see on_request) */
+		if (rs->early) {
+			*resp = rs->early_resp;
+			memset(&rs->early_resp, 0, sizeof rs->early_resp);
+			return;
+		}
+		rt->handler(r, resp);
+		if (!resp->status)
+			http_reply_problem(r, resp, MC_ERR_INTERNAL, "Lỗi hệ thống.", "no reply");
+		return;
+	}
 	if (!auth_stage(rs, rt, resp))
 		return;
 	if (rs->too_large) {
@@ -219,10 +234,41 @@ static void dispatch(req_state *rs, mc_resp *resp)
 		http_reply_problem(r, resp, MC_ERR_INTERNAL, "Lỗi hệ thống.", "no reply");
 }
 
+/* MHD content reader over an http_read_fn. */
+static ssize_t stream_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	mc_resp *holder = cls;
+	long n = holder->read(holder->read_cls, pos, buf, max);
+	if (n > 0)
+		return (ssize_t)n;
+	return n == 0 ? MHD_CONTENT_READER_END_OF_STREAM : MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static void stream_free(void *cls)
+{
+	mc_resp *holder = cls;
+	if (holder->read_free)
+		holder->read_free(holder->read_cls);
+	free(holder);
+}
+
 static enum MHD_Result queue(struct MHD_Connection *c, mc_resp *resp)
 {
-	struct MHD_Response *mr =
-	    MHD_create_response_from_buffer_with_free_callback(resp->body_len, resp->body, free);
+	struct MHD_Response *mr;
+	if (resp->has_fd) {
+		mr = MHD_create_response_from_fd_at_offset64(resp->fd_len, resp->fd, resp->fd_off);
+		resp->has_fd = false;
+	} else if (resp->read) {
+		mc_resp *holder = mc_xmalloc(sizeof *holder);
+		*holder = *resp;
+		mr = MHD_create_response_from_callback(
+		    resp->read_size == UINT64_MAX ? MHD_SIZE_UNKNOWN : resp->read_size, 64 * 1024,
+		    stream_reader, holder, stream_free);
+		resp->read = NULL;
+	} else {
+		mr = MHD_create_response_from_buffer_with_free_callback(resp->body_len, resp->body,
+		                                                        free);
+	}
 	resp->body = NULL;
 	MHD_add_response_header(mr, "Content-Type",
 	                        resp->content_type ? resp->content_type : "application/json");
@@ -240,6 +286,28 @@ static enum MHD_Result queue(struct MHD_Connection *c, mc_resp *resp)
 	enum MHD_Result ret = MHD_queue_response(c, (unsigned)resp->status, mr);
 	MHD_destroy_response(mr);
 	return ret;
+}
+
+/* BODY_STREAM: access check and the route's open() before the first body
+ * byte. False when the body must be dropped (an early reply is kept, or the
+ * handler will see req.stream_err). */
+static bool stream_begin(req_state *rs, const http_route *rt)
+{
+	if (!auth_stage(rs, rt, &rs->early_resp)) {
+		rs->early = true;
+		return false;
+	}
+	const http_stream_ops *ops = routes_stream_ops(rt);
+	if (!ops) {
+		rs->req.stream_err =
+		    mc_fail(&rs->req.stream_diag, MC_ERR_INTERNAL, "no stream ops");
+		return false;
+	}
+	rs->req.stream_err = ops->open(&rs->req, &rs->req.stream_ctx, &rs->req.stream_diag);
+	if (rs->req.stream_err != MC_OK)
+		return false;
+	rs->streaming = true;
+	return true;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -273,10 +341,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		const http_route *rt = rs->route >= 0 ? routes_at(rs->route) : NULL;
 		/* a route without a body ignores one (read and dropped, bounded) */
 		rs->ignore_body = !rt || rt->body == BODY_NONE;
+		if (rt && rt->body == BODY_STREAM && !stream_begin(rs, rt))
+			rs->ignore_body = 1;
 		rs->body_cap = rt && rt->body == BODY_RAW ? (size_t)the_app->max_upload
 		                                          : (size_t)the_app->max_body;
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-		if (!rs->ignore_body && cl && strtoull(cl, NULL, 10) > rs->body_cap)
+		if (!rs->ignore_body && !rs->streaming && cl &&
+		    strtoull(cl, NULL, 10) > rs->body_cap)
 			rs->too_large = 1;
 		*con_cls = rs;
 		return MHD_YES;
@@ -284,6 +355,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (*upload_data_size) {
 		size_t n = *upload_data_size;
 		*upload_data_size = 0;
+		if (rs->streaming) {
+			const http_route *srt = routes_at(rs->route);
+			if (rs->req.stream_err == MC_OK)
+				rs->req.stream_err = routes_stream_ops(srt)->write(
+				    rs->req.stream_ctx, upload_data, n, &rs->req.stream_diag);
+			if (rs->req.stream_err != MC_OK) {
+				rs->dropped += n;
+				return rs->dropped > DISCARD_LIMIT ? MHD_NO : MHD_YES;
+			}
+			return MHD_YES;
+		}
 		if (rs->ignore_body || rs->too_large || rs->body.len + n > rs->body_cap) {
 			/* read and drop the excess so the 413 can be answered on
 			 * a live connection; give up on a flood */
@@ -313,6 +395,18 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (!rs)
 		return;
 	json_decref(rs->json);
+	if (rs->streaming) {
+		const http_route *srt = routes_at(rs->route);
+		const http_stream_ops *ops = routes_stream_ops(srt);
+		if (ops->close)
+			ops->close(rs->req.stream_ctx);
+	}
+	mc_diag_clear(&rs->req.stream_diag);
+	free(rs->early_resp.body);
+	for (int i = 0; i < rs->early_resp.nheaders; i++) {
+		free(rs->early_resp.headers[i][0]);
+		free(rs->early_resp.headers[i][1]);
+	}
 	mc_buf_free(&rs->body);
 	mc_arena_free(rs->req.arena);
 	free(rs);

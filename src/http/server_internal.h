@@ -17,6 +17,10 @@ int router_match(mc_req *req, const char *method, const char *path, int *status,
 
 /* Every route of every module, in one array ended by {0} (routes.c). */
 extern const http_route *routes_all[];
+/* Stream callbacks of every BODY_STREAM route (routes.c), NULL-ended. */
+extern const http_stream_route *stream_routes_all[];
+/* The stream callbacks of a route's handler, or NULL. */
+const http_stream_ops *routes_stream_ops(const http_route *rt);
 /* Number of routes in routes_all (computed once). */
 int routes_count(void);
 /* The i-th route across all tables. */

@@ -1,0 +1,696 @@
+// opendata.test.mjs - open data: datasets owned by agencies with bilingual
+// DCAT-AP metadata, permissions, CSV checked against its table schema,
+// versions, streamed downloads (ETag, Range, gzip), resumable uploads, the
+// CKAN Action API (envelope, error types, search, writes with API tokens,
+// the harvester's and a dump client's call sequences), DCAT-AP catalogs
+// validated with the official SHACL shapes, cursor paging, the change feed,
+// the programme figure and the generated datasets.
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { createServer, request as httpRequest } from 'node:http';
+import { test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import { sha256 } from './lib/fixtures.mjs';
+import { assertConforms, assertProblem } from './lib/openapi.mjs';
+import { dcatViolations, toDataset } from './lib/shacl.mjs';
+import { cli, useServer } from './lib/server.mjs';
+
+const srv = useServer();
+
+const SCHEMA = {
+	fields: [
+		{ name: 'commune', type: 'string', constraints: { required: true } },
+		{ name: 'month', type: 'date' },
+		{ name: 'received', type: 'integer', constraints: { minimum: 0 } },
+		{ name: 'online_share', type: 'number', constraints: { minimum: 0, maximum: 1 } },
+	],
+};
+
+let seq = 0;
+function datasetBody(over = {}) {
+	seq++;
+	return {
+		name: `ba-dinh-dossiers-${seq}`,
+		agency: 'UBND-00004',
+		title: { vi: `Hồ sơ tiếp nhận tại Ba Đình ${seq}`, en: `Dossiers received in Ba Dinh ${seq}` },
+		description: { vi: 'Số hồ sơ theo tháng.', en: 'Dossiers per month.' },
+		keywords: { vi: ['hồ sơ', 'thống kê'], en: ['dossiers', 'statistics'] },
+		themes: ['GOVE', 'SOCI'],
+		license: 'CC-BY-4.0',
+		spatial: ['00004'],
+		temporal: { start: '2026-01-01', end: '2026-12-31' },
+		frequency: 'MONTHLY',
+		contact: { name: 'UBND phường Ba Đình', email: 'opendata@badinh.example.vn' },
+		resources: [{ name: 'monthly.csv', format: 'CSV', schema: SCHEMA }],
+		...over,
+	};
+}
+
+const CSV_OK = 'commune,month,received,online_share\n00004,2026-01-01,12,0.5\n"00004",2026-02-01,7,"0.25"\n';
+
+async function createDataset(token, over) {
+	const r = await srv.api('POST', '/api/v1/opendata/datasets', { token, json: datasetBody(over) });
+	assert.equal(r.status, 201, r.text);
+	return r.body;
+}
+
+async function putContent(token, resource, body, type = 'text/csv') {
+	return srv.api('PUT', `/api/v1/opendata/resources/${resource}/content`, {
+		token,
+		body,
+		headers: { 'content-type': type },
+	});
+}
+
+/* A raw GET that does not decompress (fetch would). */
+function rawGet(path, headers = {}) {
+	const url = new URL(srv.url + path);
+	return new Promise((res, rej) => {
+		const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname + url.search, headers }, (r) => {
+			const chunks = [];
+			r.on('data', (c) => chunks.push(c));
+			r.on('end', () => res({ status: r.statusCode, headers: r.headers, bytes: Buffer.concat(chunks) }));
+			r.on('error', rej);
+		});
+		req.on('error', rej);
+		req.end();
+	});
+}
+
+const ck = (action, { method = 'GET', query = '', json, headers, token } = {}) =>
+	srv.api(method, `/api/3/action/${action}${query ? `?${query}` : ''}`, { json, headers, token });
+
+test('an officer publishes a dataset of their agency; the metadata comes back in Vietnamese and English', async () => {
+	const t = await srv.login('officer');
+	const r = await srv.api('POST', '/api/v1/opendata/datasets', { token: t, json: datasetBody() });
+	assert.equal(r.status, 201, r.text);
+	assertConforms(r, 'createOpenDataset');
+	assert.equal(r.headers.get('location'), `/api/v1/opendata/datasets/${r.body.name}`);
+	assert.equal(r.body.agency, 'UBND-00004');
+	assert.ok(r.body.title.vi && r.body.title.en);
+	assert.equal(r.body.resources.length, 1);
+	assert.equal(r.body.resources[0].version, 0);
+	const g = await srv.api('GET', `/api/v1/opendata/datasets/${r.body.name}`);
+	assert.equal(g.status, 200);
+	assertConforms(g, 'getOpenDataset');
+	assert.deepEqual(g.body.keywords, datasetBody().keywords);
+	assert.equal(g.body.id, r.body.id);
+});
+
+test('bad metadata is 422 with every problem; licences must be open; permissions are enforced', async () => {
+	const t = await srv.login('officer');
+	const bad = await srv.api('POST', '/api/v1/opendata/datasets', {
+		token: t,
+		json: datasetBody({
+			name: 'Bad Name!',
+			license: 'proprietary',
+			themes: ['XXXX'],
+			frequency: 'SOMETIMES',
+			spatial: ['99999'],
+			title: { vi: 'chỉ tiếng Việt' },
+			resources: [{ name: 'x.csv', format: 'CSV' }],
+		}),
+	});
+	assertProblem(bad, 422);
+	assertConforms(bad, 'createOpenDataset');
+	const paths = bad.body.errors.map((e) => e.path);
+	for (const p of ['$.name', '$.license', '$.themes[0]', '$.frequency', '$.spatial[0]', '$.title.en', '$.resources[0].schema'])
+		assert.ok(paths.includes(p), `${p} in ${paths}`);
+	for (const lic of ['CC-BY-4.0', 'CC0-1.0', 'ODC-BY-1.0']) {
+		const ok = await srv.api('POST', '/api/v1/opendata/datasets', { token: t, json: datasetBody({ license: lic }) });
+		assert.equal(ok.status, 201, `${lic}: ${ok.text}`);
+	}
+	const other = await srv.api('POST', '/api/v1/opendata/datasets', { token: t, json: datasetBody({ agency: 'UBND-00008' }) });
+	assertProblem(other, 403, 'other agency');
+	const citizen = await srv.login('citizen');
+	assertProblem(await srv.api('POST', '/api/v1/opendata/datasets', { token: citizen, json: datasetBody() }), 403, 'citizen');
+	assertProblem(await srv.api('POST', '/api/v1/opendata/datasets', { json: datasetBody() }), 401, 'anonymous');
+	const mine = await createDataset(t);
+	const t2 = await srv.login('officer2');
+	assertProblem(await srv.api('PATCH', `/api/v1/opendata/datasets/${mine.name}`, { token: t2, json: { license: 'CC0-1.0' } }), 403, 'officer2 patch');
+	const admin = await srv.login('admin');
+	const p = await srv.api('PATCH', `/api/v1/opendata/datasets/${mine.name}`, { token: admin, json: { license: 'CC0-1.0' } });
+	assert.equal(p.status, 200, p.text);
+	assertConforms(p, 'patchOpenDataset');
+	assert.equal(p.body.license, 'CC0-1.0');
+	assert.equal(p.body.title.en, mine.title.en, 'patch keeps the other members');
+	const dup = await srv.api('POST', '/api/v1/opendata/datasets', { token: t, json: datasetBody({ name: mine.name }) });
+	assertProblem(dup, 409, 'name taken');
+});
+
+test('CSV content is checked against the table schema: errors name the row and the field', async () => {
+	const t = await srv.login('officer');
+	const d = await createDataset(t);
+	const rid = d.resources[0].id;
+	const bad = await putContent(t, rid, 'commune,month,received,online_share\n,2026-13-01,-3,2\n00004,2026-01-01,x\n');
+	assertProblem(bad, 422);
+	assertConforms(bad, 'putOpenResourceContent');
+	const errs = bad.body.errors;
+	const find = (row, field) => errs.find((e) => e.row === row && e.field === field);
+	assert.ok(find(2, 'commune'), 'required commune on row 2');
+	assert.ok(find(2, 'month'), 'bad date on row 2');
+	assert.ok(find(2, 'received'), 'minimum on row 2');
+	assert.ok(find(2, 'online_share'), 'maximum on row 2');
+	assert.ok(errs.find((e) => e.row === 3 && /values/.test(e.message)), 'short row 3');
+	const header = await putContent(t, rid, 'a,b\n1,2\n');
+	assertProblem(header, 422, 'wrong header');
+	const none = await srv.api('GET', `/api/v1/opendata/resources/${rid}/download`);
+	assertProblem(none, 404, 'nothing stored after refused uploads');
+});
+
+test('every update keeps the previous version downloadable; downloads carry ETag, honour If-None-Match, Range and gzip', async () => {
+	const t = await srv.login('officer');
+	const d = await createDataset(t);
+	const rid = d.resources[0].id;
+	const v1 = await putContent(t, rid, CSV_OK);
+	assert.equal(v1.status, 201, v1.text);
+	assertConforms(v1, 'putOpenResourceContent');
+	assert.equal(v1.body.version, 1);
+	assert.equal(v1.body.rows, 2);
+	assert.equal(v1.body.sha256, sha256(Buffer.from(CSV_OK)));
+	const csv2 = CSV_OK + '00004,2026-03-01,30,0.9\n';
+	const v2 = await putContent(t, rid, csv2);
+	assert.equal(v2.status, 201, v2.text);
+	assert.equal(v2.body.version, 2);
+
+	const cur = await srv.api('GET', `/api/v1/opendata/resources/${rid}/download`);
+	assert.equal(cur.status, 200);
+	assertConforms(cur, 'downloadOpenResource');
+	assert.equal(cur.text, csv2);
+	assert.match(cur.contentType, /^text\/csv/);
+	const old = await srv.api('GET', `/api/v1/opendata/resources/${rid}/download?version=1`);
+	assert.equal(old.status, 200);
+	assert.equal(old.text, CSV_OK, 'version 1 unchanged');
+	const info = await srv.api('GET', `/api/v1/opendata/resources/${rid}`);
+	assertConforms(info, 'getOpenResource');
+	assert.deepEqual(info.body.versions.map((v) => v.version), [2, 1]);
+
+	const identity = await rawGet(`/api/v1/opendata/resources/${rid}/download`);
+	assert.equal(identity.bytes.toString('utf8'), csv2);
+	const etag = identity.headers.etag;
+	assert.equal(etag, `"${sha256(Buffer.from(csv2))}"`);
+	const nm = await rawGet(`/api/v1/opendata/resources/${rid}/download`, { 'if-none-match': etag });
+	assert.equal(nm.status, 304);
+	assert.equal(nm.bytes.length, 0);
+	const changed = await rawGet(`/api/v1/opendata/resources/${rid}/download`, { 'if-none-match': '"other"' });
+	assert.equal(changed.status, 200);
+
+	const part = await srv.api('GET', `/api/v1/opendata/resources/${rid}/download`, { headers: { range: 'bytes=8-19' } });
+	assert.equal(part.status, 206);
+	assert.equal(part.text, csv2.slice(8, 20));
+	assert.equal(part.headers.get('content-range'), `bytes 8-19/${csv2.length}`);
+	const tail = await srv.api('GET', `/api/v1/opendata/resources/${rid}/download`, { headers: { range: 'bytes=-5' } });
+	assert.equal(tail.status, 206);
+	assert.equal(tail.text, csv2.slice(-5));
+	const beyond = await srv.api('GET', `/api/v1/opendata/resources/${rid}/download`, { headers: { range: `bytes=${csv2.length + 10}-` } });
+	assert.equal(beyond.status, 416);
+	assert.equal(beyond.headers.get('content-range'), `bytes */${csv2.length}`);
+
+	const gz = await rawGet(`/api/v1/opendata/resources/${rid}/download`, { 'accept-encoding': 'gzip, deflate' });
+	assert.equal(gz.status, 200);
+	assert.equal(gz.headers['content-encoding'], 'gzip');
+	assert.equal(gunzipSync(gz.bytes).toString('utf8'), csv2);
+	assert.notEqual(gz.headers.etag, etag, 'the gzip variant has its own ETag');
+	const plain = await rawGet(`/api/v1/opendata/resources/${rid}/download`, { 'accept-encoding': 'gzip;q=0' });
+	assert.equal(plain.headers['content-encoding'], undefined);
+	assert.equal(plain.bytes.toString('utf8'), csv2);
+
+	assertProblem(await srv.api('GET', `/api/v1/opendata/resources/${rid}/download?version=9`), 404, 'no version 9');
+	assertProblem(await srv.api('GET', `/api/v1/opendata/resources/${rid}/download?version=x`), 400, 'bad version');
+	const t2 = await srv.login('officer2');
+	assertProblem(await putContent(t2, rid, CSV_OK), 403, 'officer of another agency');
+	assertProblem(await putContent(undefined, rid, CSV_OK), 401, 'anonymous');
+});
+
+test('a resumable upload survives a broken connection and resumes at the stored offset', async () => {
+	const t = await srv.login('officer');
+	const d = await createDataset(t, { resources: [{ name: 'data.json', format: 'JSON' }] });
+	const rid = d.resources[0].id;
+	const content = Buffer.from(JSON.stringify({ rows: Array.from({ length: 5000 }, (_, i) => ({ i, v: `value ${i}` })) }));
+	const c = await srv.api('POST', `/api/v1/opendata/resources/${rid}/uploads`, { token: t, json: { length: content.length } });
+	assert.equal(c.status, 201, c.text);
+	assertConforms(c, 'createOpenUpload');
+	const up = c.headers.get('location');
+	const cut = 40000;
+	const p1 = await srv.api('PATCH', up, { token: t, body: content.subarray(0, cut), headers: { 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' } });
+	assert.equal(p1.status, 204, p1.text);
+	assert.equal(p1.headers.get('upload-offset'), String(cut));
+	const wrong = await srv.api('PATCH', up, { token: t, body: content.subarray(cut), headers: { 'upload-offset': '0' } });
+	assertProblem(wrong, 409, 'stale offset');
+	const head = await srv.api('GET', up, { token: t });
+	assert.equal(head.status, 200);
+	assertConforms(head, 'getOpenUpload');
+	assert.equal(head.body.offset, cut);
+	const other = await srv.login('officer2');
+	assertProblem(await srv.api('GET', up, { token: other }), 404, "another officer's upload");
+	const p2 = await srv.api('PATCH', up, { token: t, body: content.subarray(cut), headers: { 'upload-offset': String(cut) } });
+	assert.equal(p2.status, 200, p2.text);
+	assertConforms(p2, 'patchOpenUpload');
+	assert.equal(p2.body.version, 1);
+	assert.equal(p2.body.sha256, sha256(content));
+	const dl = await srv.api('GET', `/api/v1/opendata/resources/${rid}/download`);
+	assert.ok(dl.bytes.equals(content));
+	assertProblem(await srv.api('GET', up, { token: t }), 404, 'finished uploads are gone');
+	const tooLong = await srv.api('POST', `/api/v1/opendata/resources/${rid}/uploads`, { token: t, json: { length: 10 } });
+	const u2 = tooLong.headers.get('location');
+	assertProblem(await srv.api('PATCH', u2, { token: t, body: Buffer.alloc(11), headers: { 'upload-offset': '0' } }), 409, 'past the length');
+	assertProblem(await srv.api('POST', `/api/v1/opendata/resources/${rid}/uploads`, { token: t, json: { length: -1 } }), 422, 'negative length');
+});
+
+test('CKAN envelope and error types are exactly CKAN\'s', async () => {
+	const ok = await ck('status_show');
+	assert.equal(ok.status, 200);
+	assert.equal(ok.body.success, true);
+	assert.match(ok.body.help, /\/api\/3\/action\/help_show\?name=status_show$/);
+	assert.ok(ok.body.result.ckan_version);
+	const nf = await ck('package_show', { query: 'id=does-not-exist' });
+	assert.equal(nf.status, 404);
+	assert.equal(nf.body.success, false);
+	assert.equal(nf.body.error.__type, 'Not Found Error');
+	const unknown = await ck('package_destroy_everything');
+	assert.equal(unknown.status, 400);
+	assert.equal(unknown.body, 'Bad request - Action name not known: package_destroy_everything');
+	const getWrite = await ck('package_create', { query: 'name=x' });
+	assert.equal(getWrite.status, 400);
+	assert.match(getWrite.body, /^Bad request - JSON Error: Invalid request\. Please use POST method/);
+	const anon = await ck('package_create', { method: 'POST', json: { name: 'x' } });
+	assert.equal(anon.status, 403);
+	assert.equal(anon.body.error.__type, 'Authorization Error');
+	assert.match(anon.body.error.message, /^Access denied/);
+	const badq = await ck('package_search', { query: `fq=${encodeURIComponent('nosuchfield:1')}` });
+	assert.equal(badq.status, 400);
+	assert.equal(badq.body.error.__type, 'Search Query Error');
+	const alias = await srv.api('GET', '/api/action/license_list');
+	assert.equal(alias.status, 200);
+	assert.ok(alias.body.result.some((l) => l.id === 'CC-BY-4.0'));
+	assert.ok(!alias.body.result.some((l) => /proprietary|notspecified/i.test(l.id)), 'open licences only');
+});
+
+test('CKAN writes with an API token in Authorization or X-CKAN-API-Key; validation errors per field', async () => {
+	const t = await srv.login('officer');
+	const pkg = {
+		name: 'ckan-written-dataset',
+		title_translated: { vi: 'Bộ dữ liệu ghi qua CKAN', en: 'Dataset written through CKAN' },
+		notes_translated: { vi: 'Mô tả', en: 'Description' },
+		owner_org: 'ubnd-00004',
+		license_id: 'CC-BY-4.0',
+		tags: [{ name: 'ckan' }, { name: 'thử nghiệm' }],
+		groups: [{ name: 'gove' }],
+		extras: [{ key: 'frequency', value: 'ANNUAL' }, { key: 'spatial', value: '00004' }],
+		resources: [{ name: 'data.csv', format: 'CSV', schema: JSON.stringify(SCHEMA) }],
+	};
+	const c = await ck('package_create', { method: 'POST', json: pkg, headers: { authorization: t } });
+	assert.equal(c.status, 200, c.text);
+	assert.equal(c.body.success, true);
+	const p = c.body.result;
+	assert.equal(p.name, pkg.name);
+	assert.equal(p.owner_org, 'ubnd-00004');
+	assert.equal(p.organization.name, 'ubnd-00004');
+	assert.deepEqual(p.tags.map((x) => x.name).sort(), ['ckan', 'thử nghiệm']);
+	assert.equal(p.groups[0].name, 'gove');
+	assert.equal(p.frequency, 'ANNUAL');
+	assert.equal(p.num_resources, 1);
+	assert.match(p.metadata_modified, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
+
+	const dup = await ck('package_create', { method: 'POST', json: pkg, headers: { 'x-ckan-api-key': t } });
+	assert.equal(dup.status, 409);
+	assert.equal(dup.body.error.__type, 'Validation Error');
+	assert.deepEqual(dup.body.error.name, ['That URL is already in use.']);
+	const inv = await ck('package_create', { method: 'POST', json: { ...pkg, name: 'other-name', license_id: 'proprietary' }, headers: { authorization: t } });
+	assert.equal(inv.status, 409);
+	assert.ok(Array.isArray(inv.body.error.license));
+
+	const patch = await ck('package_patch', { method: 'POST', json: { id: p.id, license_id: 'CC0-1.0' }, headers: { authorization: `Bearer ${t}` } });
+	assert.equal(patch.status, 200, patch.text);
+	assert.equal(patch.body.result.license_id, 'CC0-1.0');
+	assert.equal(patch.body.result.title, pkg.title_translated.vi);
+	const upd = await ck('package_update', { method: 'POST', json: { ...pkg, id: p.id, notes_translated: { vi: 'Mô tả mới', en: 'New description' } }, headers: { authorization: t } });
+	assert.equal(upd.status, 200, upd.text);
+	assert.equal(upd.body.result.notes, 'Mô tả mới');
+	const rc = await ck('resource_create', { method: 'POST', json: { package_id: pkg.name, name: 'more.json', format: 'JSON' }, headers: { authorization: t } });
+	assert.equal(rc.status, 200, rc.text);
+	assert.equal(rc.body.result.format, 'JSON');
+	const rs = await ck('resource_show', { query: `id=${rc.body.result.id}` });
+	assert.equal(rs.body.result.id, rc.body.result.id);
+	assert.equal(rs.body.result.package_id, p.id);
+
+	const t2 = await srv.login('officer2');
+	const denied = await ck('package_patch', { method: 'POST', json: { id: p.id, license_id: 'CC-BY-4.0' }, headers: { authorization: t2 } });
+	assert.equal(denied.status, 403);
+	assert.equal(denied.body.error.__type, 'Authorization Error');
+	const badTok = await ck('package_patch', { method: 'POST', json: { id: p.id }, headers: { authorization: 'not-a-token' } });
+	assert.equal(badTok.status, 403);
+});
+
+test('package_search: q, fq on name, title, tags, organization, res_format, license_id and metadata_modified; rows, start, sort, facets', async () => {
+	const t = await srv.login('officer');
+	const a = await createDataset(t, { name: 'search-alpha', keywords: { vi: ['giáo dục'], en: ['education'] }, license: 'CC0-1.0', resources: [{ name: 'a.json', format: 'JSON' }] });
+	await createDataset(t, { name: 'search-beta', title: { vi: 'Chất lượng không khí', en: 'Air quality' } });
+	const q = async (params) => {
+		const r = await ck('package_search', { query: new URLSearchParams(params).toString() });
+		assert.equal(r.status, 200, r.text);
+		return r.body.result;
+	};
+	assert.deepEqual((await q({ fq: 'name:search-alpha' })).results.map((x) => x.name), ['search-alpha']);
+	assert.deepEqual((await q({ q: 'khong khi' })).results.map((x) => x.name), ['search-beta'], 'q without diacritics');
+	assert.deepEqual((await q({ fq: 'title:"air quality"' })).results.map((x) => x.name), ['search-beta']);
+	assert.deepEqual((await q({ fq: 'tags:education' })).results.map((x) => x.name), ['search-alpha']);
+	assert.deepEqual((await q({ fq: 'tags:"giáo dục" license_id:CC0-1.0' })).results.map((x) => x.name), ['search-alpha']);
+	assert.ok((await q({ fq: 'res_format:JSON' })).results.some((x) => x.name === 'search-alpha'));
+	assert.ok(!(await q({ fq: 'res_format:JSON' })).results.some((x) => x.name === 'search-beta'));
+	const org = await q({ fq: 'organization:ubnd-00004', rows: '1000' });
+	assert.ok(org.count >= 2 && org.results.every((x) => x.owner_org === 'ubnd-00004'));
+	assert.equal((await q({ fq: 'organization:ubnd-00008' })).count, 0);
+	const since = a.modified.replace('Z', '.000000Z');
+	const mod = await q({ fq: `metadata_modified:[${since} TO *]`, rows: '1000' });
+	assert.ok(mod.results.some((x) => x.name === 'search-beta'));
+	assert.equal((await q({ fq: 'metadata_modified:[2030-01-01T00:00:00Z TO *]' })).count, 0);
+	const all = await q({ rows: '1000', sort: 'name asc' });
+	const names = all.results.map((x) => x.name);
+	assert.deepEqual(names, [...names].sort());
+	const paged = await q({ rows: '2', start: '1', sort: 'name asc' });
+	assert.deepEqual(paged.results.map((x) => x.name), names.slice(1, 3));
+	assert.equal(paged.count, all.count);
+	const f = await q({ 'facet.field': '["organization","license_id","tags","res_format"]', rows: '0' });
+	assert.equal(f.results.length, 0);
+	assert.ok(f.facets.organization['ubnd-00004'] >= 2);
+	assert.ok(f.facets.license_id['CC0-1.0'] >= 1);
+	assert.ok(f.facets.res_format.CSV >= 1);
+	assert.ok(f.search_facets.tags.items.some((i) => i.name === 'education'));
+	const badSort = await ck('package_search', { query: 'sort=nonsense%20asc' });
+	assert.equal(badSort.status, 400);
+	const badRows = await ck('package_search', { query: 'rows=abc' });
+	assert.equal(badRows.status, 409);
+	assert.equal(badRows.body.error.__type, 'Validation Error');
+});
+
+test('the CKAN harvester\'s call sequence: paging by id asc, then an incremental metadata_modified filter, then organization_show', async () => {
+	const t = await srv.login('officer');
+	for (let i = 0; i < 23; i++) await createDataset(t, { name: `harvest-${String(i).padStart(2, '0')}` });
+	/* gather: package_search rows=100... here rows=10 to page */
+	const gather = async (fq) => {
+		const params = { rows: '10', start: '0', sort: 'id asc' };
+		if (fq) params.fq = fq;
+		const ids = [];
+		let previous = null;
+		for (;;) {
+			const r = await srv.api('GET', `/api/3/action/package_search?${new URLSearchParams(params)}`);
+			assert.equal(r.status, 200);
+			assert.notEqual(r.text, previous, 'paging moves');
+			previous = r.text;
+			const page = r.body.result.results;
+			if (page.length === 0) break;
+			for (const p of page) ids.push(p.id);
+			params.start = String(Number(params.start) + Number(params.rows));
+		}
+		return ids;
+	};
+	const ids = await gather();
+	assert.deepEqual(ids, [...ids].sort(), 'ordered by id');
+	assert.equal(new Set(ids).size, ids.length, 'no duplicates');
+	const count = (await ck('package_search', { query: 'rows=0' })).body.result.count;
+	assert.equal(ids.length, count, 'every dataset gathered');
+	/* the next run asks only for what changed since the last gather */
+	const mark = new Date(Date.now() - 1000).toISOString().replace('Z', '').replace(/\.(\d{3})$/, '.$1000');
+	const before = (await srv.api('GET', '/api/v1/opendata/datasets/harvest-05')).body;
+	await srv.api('PATCH', '/api/v1/opendata/datasets/harvest-05', { token: t, json: { keywords: { vi: ['cập nhật'], en: ['updated'] } } });
+	const since = (await srv.api('GET', '/api/v1/opendata/datasets/harvest-05')).body.modified.replace('Z', '');
+	assert.ok(since >= before.modified.replace('Z', ''));
+	const inc = await gather(`metadata_modified:[${since}.000000Z TO *]`);
+	assert.ok(inc.includes(before.id), 'the changed dataset is harvested again');
+	assert.ok(inc.length < ids.length, `incremental (${inc.length}) is smaller than the full gather (${ids.length}) - mark ${mark}`);
+	/* import: organization_show for each owner_org */
+	const shown = await ck('package_show', { query: `id=${before.id}` });
+	const org = await ck('organization_show', { query: `id=${shown.body.result.owner_org}` });
+	assert.equal(org.status, 200);
+	assert.equal(org.body.result.name, 'ubnd-00004');
+	assert.equal(org.body.result.is_organization, true);
+	assert.ok(org.body.result.package_count >= 23);
+	const orgs = await ck('organization_list', { query: 'all_fields=true' });
+	assert.ok(orgs.body.result.some((o) => o.name === 'ubnd-00004' && o.package_count >= 23));
+	const nf = await ck('organization_show', { query: 'id=no-such-org' });
+	assert.equal(nf.status, 404);
+	assert.equal(nf.body.error.__type, 'Not Found Error');
+});
+
+test('a dump client: package_list, then package_show for each name; group and tag lists', async () => {
+	const list = await ck('package_list');
+	assert.equal(list.status, 200);
+	assert.ok(list.body.result.length >= 3);
+	for (const name of list.body.result.slice(0, 30)) {
+		const r = await ck('package_show', { method: 'POST', json: { id: name } });
+		assert.equal(r.status, 200, `${name}: ${r.text}`);
+		assert.equal(r.body.result.name, name);
+	}
+	const limited = await ck('package_list', { query: 'limit=2&offset=1' });
+	assert.deepEqual(limited.body.result, list.body.result.slice(1, 3));
+	const groups = await ck('group_list');
+	assert.ok(groups.body.result.includes('gove'));
+	const g = await ck('group_show', { query: 'id=gove' });
+	assert.equal(g.status, 200);
+	assert.ok(g.body.result.package_count >= 1);
+	assert.equal((await ck('group_show', { query: 'id=nope' })).status, 404);
+	const tags = await ck('tag_list');
+	assert.ok(tags.body.result.includes('statistics'));
+});
+
+test('DCAT-AP: the catalog in Turtle and JSON-LD conforms to the DCAT-AP 3.0.1 SHACL shapes, with typed vocabularies and hydra paging', async () => {
+	const t = await srv.login('officer');
+	const d = await createDataset(t);
+	await putContent(t, d.resources[0].id, CSV_OK);
+	const count = (await ck('package_search', { query: 'rows=0' })).body.result.count;
+	for (let i = count; i <= 101; i++) await createDataset(t, { name: `paging-${i}` });
+	for (const [path, format, type] of [
+		['/catalog.ttl', 'turtle', /^text\/turtle/],
+		['/catalog.jsonld', 'jsonld', /^application\/ld\+json/],
+		['/catalog.ttl?page=2', 'turtle', /^text\/turtle/],
+		[`/api/v1/opendata/datasets/${d.name}/dcat.ttl`, 'turtle', /^text\/turtle/],
+		[`/api/v1/opendata/datasets/${d.name}/dcat.jsonld`, 'jsonld', /^application\/ld\+json/],
+	]) {
+		const r = await srv.api('GET', path);
+		assert.equal(r.status, 200, `${path}: ${r.text.slice(0, 300)}`);
+		assert.match(r.contentType, type);
+		const violations = await dcatViolations(r.text, format);
+		assert.deepEqual(violations, [], `${path}: ${violations.length} violations`);
+		const ds = await toDataset(r.text, format);
+		assert.ok(ds.size > 20, `${path}: ${ds.size} triples`);
+	}
+	const page1 = await srv.api('GET', '/catalog.ttl');
+	assert.match(page1.text, /hydra:next <[^>]*\/catalog\.ttl\?page=2>/);
+	const datasets1 = page1.text.match(/ a dcat:Dataset \./g).length;
+	assert.equal(datasets1, 100, '100 datasets a page');
+	const one = await srv.api('GET', `/api/v1/opendata/datasets/${d.name}/dcat.ttl`);
+	for (const [iri, cls] of [
+		['http://publications.europa.eu/resource/authority/data-theme/GOVE', 'skos:Concept'],
+		['http://publications.europa.eu/resource/authority/frequency/MONTHLY', 'dct:Frequency'],
+		['http://publications.europa.eu/resource/authority/file-type/CSV', 'dct:MediaTypeOrExtent'],
+		['https://creativecommons.org/licenses/by/4.0/', 'dct:LicenseDocument'],
+	])
+		assert.ok(one.text.includes(`<${iri}> a ${cls} .`), `${iri} typed ${cls}`);
+	/* a broken document is caught: the check can fail */
+	const broken = one.text.replace(/ a dct:Frequency \./g, ' a skos:Collection .');
+	assert.ok((await dcatViolations(broken, 'turtle')).length > 0);
+	assertProblem(await srv.api('GET', '/catalog.ttl?page=0'), 400, 'page 0');
+	assertProblem(await srv.api('GET', '/api/v1/opendata/datasets/none/dcat.ttl'), 404, 'unknown dataset');
+});
+
+test('cursor paging is stable; the change feed lists what changed since a cursor', async () => {
+	const seen = [];
+	let cursor = '';
+	for (let i = 0; i < 100; i++) {
+		const r = await srv.api('GET', `/api/v1/opendata/datasets?limit=37${cursor ? `&cursor=${cursor}` : ''}`);
+		assert.equal(r.status, 200);
+		assertConforms(r, 'listOpenDatasets');
+		seen.push(...r.body.items.map((x) => x.id));
+		if (!r.body.next_cursor) break;
+		cursor = r.body.next_cursor;
+	}
+	assert.equal(new Set(seen).size, seen.length);
+	assert.deepEqual(seen, [...seen].sort());
+	const total = (await ck('package_search', { query: 'rows=0' })).body.result.count;
+	assert.equal(seen.length, total);
+
+	const first = await srv.api('GET', '/api/v1/opendata/changes?limit=5');
+	assertConforms(first, 'listOpenDataChanges');
+	assert.equal(first.body.items.length, 5);
+	let cur = first.body.cursor;
+	for (;;) {
+		const r = await srv.api('GET', `/api/v1/opendata/changes?cursor=${cur}`);
+		cur = r.body.cursor;
+		if (!r.body.more) break;
+	}
+	const empty = await srv.api('GET', `/api/v1/opendata/changes?cursor=${cur}`);
+	assert.deepEqual(empty.body.items, []);
+	const t = await srv.login('officer');
+	const d = await createDataset(t);
+	const after = await srv.api('GET', `/api/v1/opendata/changes?cursor=${cur}`);
+	assert.deepEqual(after.body.items.map((c) => [c.name, c.action]), [[d.name, 'created']]);
+	assertProblem(await srv.api('GET', '/api/v1/opendata/changes?cursor=zzz'), 400, 'bad cursor');
+});
+
+test('the programme figure: share of agencies that published or refreshed open data in the period', async () => {
+	const now = new Date();
+	const from = new Date(now.getTime() - 86400000).toISOString().slice(0, 10);
+	const to = new Date(now.getTime() + 86400000).toISOString().slice(0, 10);
+	const r = await srv.api('GET', `/api/v1/opendata/figure?from=${from}&to=${to}`);
+	assert.equal(r.status, 200, r.text);
+	assertConforms(r, 'getOpenDataFigure');
+	assert.equal(r.body.publishing, 1, 'only UBND-00004 published (generated datasets do not count)');
+	assert.ok(r.body.agencies > 3000);
+	assert.equal(r.body.share, r.body.publishing / r.body.agencies);
+	const t2 = await srv.login('officer2');
+	await srv.api('POST', '/api/v1/opendata/datasets', { token: t2, json: datasetBody({ agency: 'UBND-00008', spatial: ['00008'] }) });
+	const r2 = await srv.api('GET', `/api/v1/opendata/figure?from=${from}&to=${to}`);
+	assert.equal(r2.body.publishing, 2);
+	const past = await srv.api('GET', '/api/v1/opendata/figure?from=2020-01-01&to=2020-02-01');
+	assert.equal(past.body.publishing, 0);
+	assertProblem(await srv.api('GET', '/api/v1/opendata/figure?from=2026-02-01&to=2026-01-01'), 400, 'reversed period');
+});
+
+test('generated datasets: the procedure catalog and satisfaction (schema, no rows) exist and refresh', async () => {
+	const cat = await srv.api('GET', '/api/v1/opendata/datasets/motcua-procedure-catalog');
+	assert.equal(cat.status, 200);
+	assert.equal(cat.body.generated, true);
+	const res = cat.body.resources[0];
+	assert.ok(res.rows > 2000, `${res.rows} procedures`);
+	const csv = await srv.api('GET', `/api/v1/opendata/resources/${res.id}/download`);
+	assert.match(csv.text, /^code,name,level,field,ministry,online_level,version\n/);
+	assert.ok(csv.text.includes('"1.001193"'), 'birth registration is listed');
+	const sat = await srv.api('GET', '/api/v1/opendata/datasets/motcua-satisfaction-monthly');
+	assert.equal(sat.body.resources[0].rows, 0);
+	assert.ok(sat.body.resources[0].schema.fields.length >= 4);
+	assert.match(sat.body.description.en, /No ratings exist yet/);
+	const admin = await srv.login('admin');
+	const r = await srv.api('POST', '/api/v1/opendata/refresh', { token: admin });
+	assert.equal(r.status, 200, r.text);
+	assertConforms(r, 'refreshOpenData');
+	const after = await srv.api('GET', '/api/v1/opendata/datasets/motcua-procedure-catalog');
+	assert.equal(after.body.resources[0].version, res.version + 1);
+	assert.equal(after.body.resources[0].sha256, res.sha256, 'same content, new version');
+	const officer = await srv.login('officer');
+	assertProblem(await srv.api('POST', '/api/v1/opendata/refresh', { token: officer }), 403);
+});
+
+test('generated dossier statistics match the dossiers, with counts under 5 suppressed; the 766 index is published per province', async () => {
+	const admin = await srv.login('admin');
+	/* every dossier, as the admin sees them */
+	const all = [];
+	let cursor = '';
+	for (;;) {
+		const r = await srv.api('GET', `/api/v1/dossiers?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { token: admin });
+		assert.equal(r.status, 200);
+		all.push(...r.body.items);
+		if (!r.body.next_cursor) break;
+		cursor = r.body.next_cursor;
+	}
+	assert.ok(all.length > 0, 'the demo has dossiers');
+	const ds = await srv.api('GET', '/api/v1/opendata/datasets/motcua-dossier-statistics');
+	assert.equal(ds.status, 200);
+	assert.deepEqual(ds.body.resources.map((r) => r.name), ['by-procedure.csv', 'by-agency.csv', 'by-commune.csv']);
+	const csv = async (r) => (await srv.api('GET', `/api/v1/opendata/resources/${r.id}/download`)).text.trim().split('\n').map((l) => l.split(','));
+	const [head, ...rows] = await csv(ds.body.resources[0]);
+	assert.deepEqual(head, ['month', 'procedure', 'submitted', 'received', 'online', 'online_share', 'finished', 'on_time', 'late']);
+	const expect = new Map();
+	for (const d of all) {
+		const key = `${d.submitted_at.slice(0, 7)}|${d.procedure}`;
+		expect.set(key, (expect.get(key) || 0) + 1);
+	}
+	assert.equal(rows.length, expect.size, 'one row per month and procedure');
+	let suppressed = 0;
+	for (const row of rows) {
+		const n = expect.get(`${row[0]}|${row[1].replace(/"/g, '')}`);
+		assert.ok(n, `row ${row}`);
+		if (n < 5) {
+			assert.equal(row[2], '', `${row[1]}: ${n} dossiers are suppressed`);
+			suppressed++;
+		} else {
+			assert.equal(row[2], String(n));
+		}
+		for (const cell of row.slice(2)) assert.ok(cell === '' || cell === '0' || Number(cell) >= 5 || (Number(cell) > 0 && Number(cell) <= 1 && cell.includes('.')), `cell ${cell}`);
+	}
+	const idx = await srv.api('GET', '/api/v1/opendata/datasets/motcua-766-index');
+	assert.equal(idx.status, 200);
+	const [ihead, ...irows] = await csv(idx.body.resources[0]);
+	assert.deepEqual(ihead.slice(0, 3), ['month', 'province', 'dossiers']);
+	assert.ok(irows.length >= 1);
+	for (const r of irows) {
+		assert.match(r[1], /^\d{2}$/, 'province codes');
+		if (r[2] !== '') assert.ok(Number(r[9]) >= 0 && Number(r[9]) <= 100, `index ${r[9]}`);
+	}
+	/* the catalog with these datasets still conforms to DCAT-AP */
+	const cat = await srv.api('GET', '/api/v1/opendata/datasets/motcua-dossier-statistics/dcat.ttl');
+	assert.deepEqual(await dcatViolations(cat.text, 'turtle'), []);
+	assert.ok(suppressed >= 0);
+});
+
+test('motcua opendata refresh runs from the command line; wrong arguments exit 2', async () => {
+	const bad = await cli(['opendata', 'refrsh', '--data', srv.dataDir]);
+	assert.equal(bad.code, 2);
+	const none = await cli(['opendata', 'refresh']);
+	assert.equal(none.code, 2);
+	const help = await cli(['opendata', '--help']);
+	assert.equal(help.code, 0);
+});
+
+test('webhooks: dataset changes are POSTed signed with HMAC-SHA256, and retried with backoff after a failure', async () => {
+	const got = [];
+	let calls = 0;
+	let wake = () => {};
+	const receiver = createServer((req, res) => {
+		const chunks = [];
+		req.on('data', (c) => chunks.push(c));
+		req.on('end', () => {
+			calls++;
+			if (calls === 1) {
+				res.writeHead(503);
+				res.end('busy');
+				return;
+			}
+			got.push({ headers: req.headers, raw: Buffer.concat(chunks) });
+			res.end('ok');
+			wake();
+		});
+	});
+	await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+	try {
+		const url = `http://127.0.0.1:${receiver.address().port}/hook`;
+		const admin = await srv.login('admin');
+		const officer = await srv.login('officer');
+		assertProblem(await srv.api('POST', '/api/v1/opendata/webhooks', { token: officer, json: { url } }), 403, 'officer');
+		assertProblem(await srv.api('POST', '/api/v1/opendata/webhooks', { token: admin, json: { url: 'ftp://x' } }), 422, 'bad url');
+		const w = await srv.api('POST', '/api/v1/opendata/webhooks', { token: admin, json: { url, agency: 'UBND-00004' } });
+		assert.equal(w.status, 201, w.text);
+		assertConforms(w, 'createOpenDataWebhook');
+		const secret = w.body.secret;
+		assert.match(secret, /^[0-9a-f]{64}$/);
+		const arrived = new Promise((resolve, reject) => {
+			wake = resolve;
+			setTimeout(() => reject(new Error(`no delivery after 30 s (${calls} calls)`)), 30000).unref();
+		});
+		const d = await createDataset(officer);
+		await arrived;
+		const { headers, raw } = got[0];
+		assert.equal(headers['x-motcua-signature'], `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`);
+		const body = JSON.parse(raw.toString('utf8'));
+		assert.equal(body.event, 'dataset.changed');
+		assert.equal(body.change.name, d.name);
+		assert.equal(body.change.action, 'created');
+		assert.equal(calls, 2, 'the first attempt failed and was retried');
+		/* the server records the result after the receiver answered: poll
+		 * (bounded) until it has */
+		let mine;
+		for (const deadline = Date.now() + 10000; Date.now() < deadline; ) {
+			const list = await srv.api('GET', '/api/v1/opendata/webhooks', { token: admin });
+			assertConforms(list, 'listOpenDataWebhooks');
+			mine = list.body.items.find((x) => x.id === w.body.id);
+			if (mine.deliveries.delivered === 1) break;
+			await new Promise((r) => setTimeout(r, 50));
+		}
+		assert.equal(mine.deliveries.delivered, 1);
+		assert.equal(mine.recent[0].attempts, 2);
+		assert.equal(mine.recent[0].status, 'delivered');
+		assert.ok(!('secret' in mine), 'the secret is shown once');
+	} finally {
+		receiver.close();
+	}
+});
