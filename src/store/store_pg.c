@@ -258,6 +258,11 @@ static store_conn *conn_new(store *s)
 	return c;
 }
 
+/* Connections of any store held by this thread: a thread that already holds
+ * one (a read inside a write function, say) never waits for another, or N
+ * such threads could wait for each other forever. */
+static _Thread_local int held;
+
 /* Takes a connection from the pool, opening one when under the cap.
  * A broken connection is reconnected here; the caller checks c->broken. */
 static store_conn *pool_take(store *s)
@@ -272,7 +277,8 @@ static store_conn *pool_take(store *s)
 			}
 		if (c)
 			break;
-		if (s->nconns + s->opening < s->max) {
+		if (s->nconns + s->opening < s->max ||
+		    (held > 0 && s->nconns + s->opening < POOL_MAX)) {
 			s->opening++;
 			pthread_mutex_unlock(&s->mu);
 			store_conn *n = conn_new(s); /* outside the lock: it waits on the network */
@@ -281,12 +287,14 @@ static store_conn *pool_take(store *s)
 			n->busy = 1;
 			s->conns[s->nconns++] = n;
 			pthread_mutex_unlock(&s->mu);
+			held++;
 			return n;
 		}
 		pthread_cond_wait(&s->cv, &s->mu);
 	}
 	c->busy = 1;
 	pthread_mutex_unlock(&s->mu);
+	held++;
 	conn_drain(c);
 	if (c->broken || PQstatus(c->pg) != CONNECTION_OK)
 		conn_reconnect(c);
@@ -300,6 +308,7 @@ static void pool_give(store *s, store_conn *c)
 	c->writer = false;
 	pthread_cond_signal(&s->cv);
 	pthread_mutex_unlock(&s->mu);
+	held--;
 }
 
 /* ---- statements ---- */
@@ -459,7 +468,8 @@ static mc_err execute(store_stmt *st)
 	} else {
 		const variant *v = variant_for(st);
 		if (!v) {
-			variant *nv = &st->var[st->nvar < VARIANTS ? st->nvar++ : VARIANTS - 1];
+			bool added = st->nvar < VARIANTS;
+			variant *nv = &st->var[added ? st->nvar++ : VARIANTS - 1];
 			snprintf(nv->name, sizeof nv->name, "m%u", ++c->nprepared);
 			memcpy(nv->sig, st->sig, (size_t)st->nparams + 1);
 			PGresult *p = PQprepare(c->pg, nv->name, st->pgsql, st->nparams, types);
@@ -469,7 +479,8 @@ static mc_err execute(store_stmt *st)
 					log_error("postgresql prepare failed: %.300s", st->pgsql);
 				PQclear(p);
 				nv->name[0] = '\0';
-				st->nvar--;
+				if (added)
+					st->nvar--;
 				return e;
 			}
 			PQclear(p);
@@ -910,13 +921,22 @@ static mc_err pg_open(const char *url, bool create, store **out, mc_diag *diag)
 		goto fail;
 	}
 	pool_give(s, c);
-	char *coll = query_value(s, "SELECT datcollate || ' ' || datctype FROM pg_database "
-	                            "WHERE datname = current_database()");
+	char *coll =
+	    query_value(s, "SELECT datcollate || ' ' || datctype || ' ' || datlocprovider::text "
+	                   "FROM pg_database "
+	                   "WHERE datname = current_database()");
 	char *enc = query_value(s, "SELECT pg_encoding_to_char(encoding) FROM pg_database "
 	                           "WHERE datname = current_database()");
-	bool bytewise = coll && (!strcmp(coll, "C C") || !strcmp(coll, "POSIX POSIX") ||
-	                         !strcmp(coll, "C POSIX") || !strcmp(coll, "POSIX C") ||
-	                         !strcmp(coll, "C C.UTF-8") || !strcmp(coll, "C C.utf8"));
+	/* C, POSIX and glibc's C.UTF-8 all order UTF-8 text by its bytes */
+	bool bytewise = false;
+	if (coll) {
+		char co[64] = "", ct[64] = "", prov[8] = "";
+		sscanf(coll, "%63s %63s %7s", co, ct, prov);
+		const char *ok[] = {"C", "POSIX", "C.UTF-8", "C.utf8"};
+		for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+			bytewise = bytewise || !strcmp(co, ok[i]);
+		bytewise = bytewise && !strcmp(prov, "c"); /* libc, not ICU */
+	}
 	bool utf8 = enc && !strcmp(enc, "UTF8");
 	if (!bytewise || !utf8) {
 		e = mc_fail(diag, MC_ERR_INVALID,
