@@ -20,8 +20,9 @@
  * Retries: a write function is re-run (fresh transaction, possibly a fresh
  * connection) after a serialization failure (40001), a deadlock (40P01), a
  * unique violation (23505, once: a race a retry resolves), or a connection
- * lost before COMMIT was sent. A connection lost during COMMIT is not
- * retried (the outcome is unknown): the caller gets MC_ERR_UNAVAILABLE, as
+ * lost before COMMIT was sent (including one to a server that turned
+ * read-only, 25006, as a demoted primary during a failover does). A connection lost
+ * during COMMIT is not retried (the outcome is unknown): the caller gets MC_ERR_UNAVAILABLE, as
  * when retries run out. Reads retry only the BEGIN (a stale pooled
  * connection); a read that loses its connection midway returns
  * MC_ERR_UNAVAILABLE. HTTP maps MC_ERR_UNAVAILABLE to 503 + Retry-After. */
@@ -118,10 +119,14 @@ static bool state_is(const store_conn *c, const char *code)
 	return strcmp(c->sqlstate, code) == 0;
 }
 
+/* Lost, or pointing at a server that can no longer take writes: a former
+ * primary that was demoted, or a proxy that routed us to a standby during a
+ * failover (25006 read-only transaction). Either way a new connection is the
+ * remedy. */
 static bool conn_lost(const store_conn *c)
 {
 	return c->broken || !strncmp(c->sqlstate, "08", 2) || state_is(c, "57P01") ||
-	       state_is(c, "57P02") || state_is(c, "57P03");
+	       state_is(c, "57P02") || state_is(c, "57P03") || state_is(c, "25006");
 }
 
 /* A failure that a new transaction may not meet again. */
