@@ -21,9 +21,10 @@
  * connection) after a serialization failure (40001), a deadlock (40P01), a
  * unique violation (23505, once: a race a retry resolves), or a connection
  * lost before COMMIT was sent (including one to a server that turned
- * read-only, 25006, as a demoted primary during a failover does). A connection lost
- * during COMMIT is not retried (the outcome is unknown): the caller gets MC_ERR_UNAVAILABLE, as
- * when retries run out. Reads retry only the BEGIN (a stale pooled
+ * read-only, 25006, as a demoted primary during a failover does). A
+ * connection lost during COMMIT is not retried (the outcome is unknown):
+ * the caller gets MC_ERR_UNAVAILABLE, as when retries run out. Reads retry
+ * only the BEGIN (a stale pooled
  * connection); a read that loses its connection midway returns
  * MC_ERR_UNAVAILABLE. HTTP maps MC_ERR_UNAVAILABLE to 503 + Retry-After. */
 #include "store/migrate.h"
