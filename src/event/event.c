@@ -7,8 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-mc_err event_emit(store_conn *c, const char *type, const char *subject, json_t *payload,
-                  int64_t *seq)
+mc_err event_emit(store_conn *c, const char *type, const char *subject, json_t *payload)
+{
+	return event_emit_seq(c, type, subject, payload, NULL);
+}
+
+mc_err event_emit_seq(store_conn *c, const char *type, const char *subject, json_t *payload,
+                      int64_t *seq)
 {
 	if (!type || !*type || strlen(type) > EVENT_TYPE_MAX || !subject || !*subject ||
 	    strlen(subject) > EVENT_SUBJECT_MAX)
