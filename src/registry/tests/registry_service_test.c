@@ -353,6 +353,15 @@ static void test_quality(void **state)
 	assert_true(json_real_value(json_object_get(comp, "full_name")) == 1.0);
 	assert_true(json_real_value(json_object_get(comp, "father_id")) == 0.25);
 	json_decref(x.out);
+	/* a registry without a duplicate key: no groups, its reference checked */
+	x.name = "vehicles";
+	x.out = NULL;
+	assert_int_equal(store_read(db, quality_fn, &x, NULL), MC_OK);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(x.out, "duplicates"), "groups")), 0);
+	assert_non_null(
+	    json_object_get(json_object_get(x.out, "contradictions"), "dangling_owner_id"));
+	json_decref(x.out);
 }
 
 static mc_err demo_fn(store_conn *c, void *vctx, mc_diag *diag)
