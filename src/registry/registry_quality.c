@@ -132,7 +132,7 @@ static mc_err duplicates(store_conn *c, const reg_def *d, json_t *out)
 	}
 	json_object_set_new(out, "duplicates",
 	                    json_pack("{s:o, s:I, s:I, s:o}", "key",
-	                              json_deep_copy(d->dupkey ? d->dupkey : json_array()),
+	                              d->dupkey ? json_deep_copy(d->dupkey) : json_array(),
 	                              "groups", (json_int_t)groups, "records", (json_int_t)records,
 	                              "examples", examples));
 out:
