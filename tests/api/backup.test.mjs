@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { submit, validSubmission } from './lib/fixtures.mjs';
+import { ocrIdle, submit, validSubmission } from './lib/fixtures.mjs';
 import { BACKEND, Server, cli, newDatabase, sql, tables, useDatabase, useServer } from './lib/server.mjs';
 
 const NOW = '2026-03-02T02:00:00Z';
@@ -24,19 +24,6 @@ function snapshot(dataDir) {
 		out[t] = { rows: rows.length, digest: createHash('sha256').update(rows.join('\n')).digest('hex') };
 	}
 	return out;
-}
-
-/* The OCR worker extracts the text of an uploaded scan in the background
- * (docs/RESULTS.md) and writes its job row and an audit entry when done.
- * Waits, bounded, until no job is queued or running, so that the snapshot
- * is the state the backup copies. The pause is only between polls. */
-async function ocrIdle(dataDir) {
-	if (!tables(dataDir).includes('ocr_job')) return;
-	for (let i = 0; i < 1200; i++) {
-		if (sql(dataDir, "SELECT COUNT(*) FROM ocr_job WHERE state IN ('queued', 'running')") === '0') return;
-		await new Promise((r) => setTimeout(r, 100));
-	}
-	assert.fail('OCR jobs still queued or running after 120 s');
 }
 
 test('backup while serving, restore into a new place and over the original: every table compares equal', async () => {
