@@ -1217,8 +1217,12 @@ static mc_err act_fn(store_conn *c, void *vctx, mc_diag *diag)
 		break;
 	case DA_REQUEST_SUPPLEMENT:
 		if ((e = dossier_sat_check_request(c, d.code, json_object_get(x->body, "items"),
-		                                   diag)))
+		                                   diag))) {
+			if (e == MC_ERR_CONFLICT)
+				mc_diag_ext(diag, "allowed_actions",
+				            dossier_allowed_json(&f, actor));
 			break;
+		}
 		d.supplement_requests++;
 		set_json(&d.supplement_request,
 		         json_pack("{s:O, s:o, s:s}", "items", json_object_get(x->body, "items"),

@@ -4,10 +4,16 @@
 
 #include "core/date.h"
 #include "core/mem.h"
+#include <stdlib.h>
 #include <string.h>
 
-mc_err event_emit(store_conn *c, const char *type, const char *subject, json_t *payload,
-                  int64_t *seq)
+mc_err event_emit(store_conn *c, const char *type, const char *subject, json_t *payload)
+{
+	return event_emit_seq(c, type, subject, payload, NULL);
+}
+
+mc_err event_emit_seq(store_conn *c, const char *type, const char *subject, json_t *payload,
+                      int64_t *seq)
 {
 	if (!type || !*type || strlen(type) > EVENT_TYPE_MAX || !subject || !*subject ||
 	    strlen(subject) > EVENT_SUBJECT_MAX)
@@ -45,19 +51,33 @@ mc_err event_list_after(store_conn *c, int64_t after, const char *type, const ch
 	*more = false;
 	if (limit < 1 || limit > 1000)
 		return mc_fail(diag, MC_ERR_INVALID, "limit must be 1..1000");
+	/* filters are added only when given: PostgreSQL cannot type a
+	 * parameter that is only compared with NULL */
+	mc_buf sql = {0};
+	int n = 1;
+	mc_buf_puts(&sql, "SELECT seq, type, subject, payload, created_at FROM event_outbox "
+	                  "WHERE seq > ?1");
+	if (type)
+		mc_buf_printf(&sql, " AND type = ?%d", ++n);
+	if (subject_prefix) {
+		mc_buf_printf(&sql, " AND substr(subject, 1, ?%d) = ?%d", n + 1, n + 2);
+		n += 2;
+	}
+	mc_buf_printf(&sql, " ORDER BY seq LIMIT ?%d", ++n);
 	store_stmt *st;
-	mc_err e = store_prepare(c,
-	                         "SELECT seq, type, subject, payload, created_at FROM event_outbox "
-	                         "WHERE seq > ?1 AND (?2 IS NULL OR type = ?2) "
-	                         "AND (?3 IS NULL OR substr(subject, 1, length(?3)) = ?3) "
-	                         "ORDER BY seq LIMIT ?4",
-	                         &st);
+	mc_err e = store_prepare(c, mc_buf_cstr(&sql), &st);
+	mc_buf_free(&sql);
 	if (e)
 		return e;
-	store_bind_int(st, 1, after);
-	store_bind_text(st, 2, type);
-	store_bind_text(st, 3, subject_prefix);
-	store_bind_int(st, 4, limit + 1);
+	n = 1;
+	store_bind_int(st, n++, after);
+	if (type)
+		store_bind_text(st, n++, type);
+	if (subject_prefix) {
+		store_bind_int(st, n++, (int64_t)strlen(subject_prefix));
+		store_bind_text(st, n++, subject_prefix);
+	}
+	store_bind_int(st, n, limit + 1);
 	json_t *arr = json_array();
 	bool row;
 	while (!(e = store_step(st, &row)) && row) {

@@ -19,10 +19,13 @@
 
 /* Appends an event inside the caller's write transaction (store_write), so
  * that it commits or rolls back with the change. `payload` is borrowed
- * (NULL: {}). *seq (nullable) gets its sequence number. INVALID when type or
- * subject is empty or longer than its cap. */
-mc_err event_emit(store_conn *c, const char *type, const char *subject, json_t *payload,
-                  int64_t *seq);
+ * (NULL: {}). INVALID when type or subject is empty or longer than its
+ * cap. */
+mc_err event_emit(store_conn *c, const char *type, const char *subject, json_t *payload);
+
+/* event_emit that also gives the event's sequence number in *seq. */
+mc_err event_emit_seq(store_conn *c, const char *type, const char *subject, json_t *payload,
+                      int64_t *seq);
 
 /* Events with seq > after, in seq order, at most `limit` (1..1000); only
  * type `type` when not NULL, only subjects starting with `subject_prefix`

@@ -732,8 +732,11 @@ mc_err registry_record_put(store_conn *c, const char *registry, const char *id, 
 	const char *rid = json_string_value(json_object_get(work, d.id_field));
 	json_t *verrs = json_array();
 	reg_validate(&d, work, date_local_of(ts_now()), verrs);
-	if (rid && strlen(rid) > REGISTRY_ID_MAX)
-		mc_errors_add(verrs, "$.id", "is too long", "quá dài");
+	if (rid && strlen(rid) > REGISTRY_ID_MAX) {
+		char path[96];
+		snprintf(path, sizeof path, "$.%.80s", d.id_field);
+		mc_errors_add(verrs, path, "is longer than 64 bytes", "dài quá 64 byte");
+	}
 	if ((e = reg_check_refs(c, &d, work, verrs))) {
 		json_decref(verrs);
 		goto out;
@@ -792,7 +795,7 @@ mc_err registry_record_put(store_conn *c, const char *registry, const char *id, 
 	json_array_foreach(events, i, ev)
 	{
 		if ((e = event_emit(c, json_string_value(json_object_get(ev, "type")), subject,
-		                    json_object_get(ev, "payload"), NULL)))
+		                    json_object_get(ev, "payload"))))
 			break;
 	}
 	if (!e) {

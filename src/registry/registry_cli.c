@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 
 static const char usage[] =
-    "Usage: motcua registry quality NAME --data DIR\n"
-    "       motcua registry seed --persons N --data DIR [--seed S]\n"
+    "Usage: motcua registry quality NAME --data DIR | --db URL\n"
+    "       motcua registry seed --persons N --data DIR | --db URL [--seed S]\n"
     "\n"
     "quality  prints the data-quality report of registry NAME (persons,\n"
     "         businesses, death_records or a registry created through the API)\n"
@@ -22,6 +22,7 @@ static const char usage[] =
     "\n"
     "Options:\n"
     "  --data DIR     data directory created by `motcua init`\n"
+    "  --db URL       the database instead (postgresql://...; default $MOTCUA_DB)\n"
     "  --persons N    number of persons to generate (0..5000000)\n"
     "  --seed S       generator seed (default 2026)\n"
     "  --help         show this help\n";
@@ -52,7 +53,7 @@ static bool parse_long(const char *s, long max, long *out)
 
 int registry_cli(int argc, char **argv)
 {
-	const char *data = NULL, *sub = NULL, *name = NULL;
+	const char *data = NULL, *db = NULL, *sub = NULL, *name = NULL;
 	long persons = -1, seed = 2026;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -60,12 +61,14 @@ int registry_cli(int argc, char **argv)
 			fputs(usage, stdout);
 			return 0;
 		} else if (strcmp(a, "--data") == 0 || strcmp(a, "--persons") == 0 ||
-		           strcmp(a, "--seed") == 0) {
+		           strcmp(a, "--seed") == 0 || strcmp(a, "--db") == 0) {
 			if (i + 1 >= argc)
 				return cli_usage_error("registry", NULL, "option needs a value", a);
 			const char *v = argv[++i];
-			if (a[2] == 'd')
+			if (strcmp(a, "--data") == 0)
 				data = v;
+			else if (strcmp(a, "--db") == 0)
+				db = v;
 			else if (a[2] == 'p' && !parse_long(v, 5000000, &persons))
 				return cli_usage_error("registry", NULL,
 				                       "--persons must be 0..5000000", v);
@@ -89,10 +92,12 @@ int registry_cli(int argc, char **argv)
 		return cli_usage_error("registry", NULL, "missing registry NAME", NULL);
 	if (strcmp(sub, "seed") == 0 && persons < 0)
 		return cli_usage_error("registry", NULL, "--persons N is required", NULL);
+	data = cli_db(db, data);
 	if (!data || !*data)
-		return cli_usage_error("registry", NULL, "missing --data DIR", NULL);
+		return cli_usage_error("registry", NULL, "missing --data DIR (or --db URL)", NULL);
 	struct stat sb;
-	if (strncmp(data, "sqlite:", 7) != 0 && (stat(data, &sb) != 0 || !S_ISDIR(sb.st_mode)))
+	if (strncmp(data, "sqlite:", 7) != 0 && !store_url_is_pg(data) &&
+	    (stat(data, &sb) != 0 || !S_ISDIR(sb.st_mode)))
 		return cli_usage_error("registry", NULL, "not a data directory", data);
 	store *s = NULL;
 	mc_diag diag = {0};
@@ -101,7 +106,8 @@ int registry_cli(int argc, char **argv)
 	if (!e)
 		e = store_migrate(s, &applied, &diag);
 	if (e) {
-		fprintf(stderr, "motcua registry: cannot open %s: %s\n", data,
+		fprintf(stderr, "motcua registry: cannot open %s: %s\n",
+		        store_url_is_pg(data) ? "the database" : data,
 		        diag.detail[0] ? diag.detail : mc_err_name(e));
 		goto out;
 	}

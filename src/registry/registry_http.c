@@ -63,6 +63,18 @@ static void h_def_get(mc_req *req, mc_resp *resp)
 	http_reply_read(req, resp, registry_def_get, req->params[0]);
 }
 
+/* The definition `name` as a shared reference (handlers never change it). */
+static mc_err def_ref(store_conn *c, const char *name, json_t **out, mc_diag *diag)
+{
+	reg_def d;
+	mc_err e = reg_def_load(c, name, &d, diag);
+	if (e)
+		return e;
+	*out = json_incref(d.json);
+	reg_def_release(&d);
+	return MC_OK;
+}
+
 /* ---- one record ------------------------------------------------------------ */
 
 typedef struct rec_ctx {
@@ -84,7 +96,7 @@ static mc_err rec_fn(store_conn *c, void *vctx, mc_diag *diag)
 	json_decref(x->ver);
 	json_decref(x->extra);
 	x->def = x->rec = x->ver = x->extra = NULL;
-	mc_err e = registry_def_get(c, x->registry, &x->def, diag);
+	mc_err e = def_ref(c, x->registry, &x->def, diag);
 	if (!e)
 		e = registry_record_get(c, x->registry, x->id, &x->rec, diag);
 	if (!e && x->version > 0)
@@ -264,7 +276,7 @@ static mc_err put_fn(store_conn *c, void *vctx, mc_diag *diag)
 	json_decref(x->out);
 	x->out = NULL;
 	json_t *def = NULL, *cur = NULL, *data = NULL;
-	mc_err e = registry_def_get(c, x->registry, &def, diag);
+	mc_err e = def_ref(c, x->registry, &def, diag);
 	if (e)
 		return e;
 	reg_def d;

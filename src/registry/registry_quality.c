@@ -72,6 +72,11 @@ static mc_err totals(store_conn *c, const reg_def *d, json_t *out)
 	return e;
 }
 
+static int cmp_text(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static mc_err duplicates(store_conn *c, const reg_def *d, json_t *out)
 {
 	json_t *keys = json_array();
@@ -103,22 +108,31 @@ static mc_err duplicates(store_conn *c, const reg_def *d, json_t *out)
 	{
 		if ((e = store_prepare(c,
 		                       "SELECT id FROM registry_record WHERE registry = ?1 AND "
-		                       "dup_key = ?2 ORDER BY id LIMIT 20",
+		                       "dup_key = ?2 LIMIT 20",
 		                       &st)))
 			break;
+		/* no ORDER BY: it would tempt the planner to walk the primary key
+		 * of every record; the few identifiers are sorted here */
 		store_bind_text(st, 1, d->name);
 		store_bind_text(st, 2, json_string_value(k));
-		json_t *ids = json_array();
-		while (!(e = store_step(st, &row)) && row)
-			json_array_append_new(ids, json_string(store_col_text(st, 0)));
+		char *idv[20];
+		size_t nid = 0;
+		while (!(e = store_step(st, &row)) && row && nid < 20)
+			idv[nid++] = mc_xstrdup(store_col_text(st, 0));
 		store_finish(st);
+		qsort(idv, nid, sizeof idv[0], cmp_text);
+		json_t *ids = json_array();
+		for (size_t j = 0; j < nid; j++) {
+			json_array_append_new(ids, json_string(idv[j]));
+			free(idv[j]);
+		}
 		json_array_append_new(examples, json_pack("{s:o}", "ids", ids));
 		if (e)
 			break;
 	}
 	json_object_set_new(out, "duplicates",
 	                    json_pack("{s:o, s:I, s:I, s:o}", "key",
-	                              json_deep_copy(d->dupkey ? d->dupkey : json_array()),
+	                              d->dupkey ? json_deep_copy(d->dupkey) : json_array(),
 	                              "groups", (json_int_t)groups, "records", (json_int_t)records,
 	                              "examples", examples));
 out:
@@ -163,13 +177,14 @@ static const char sql_death_of_living[] =
     "SELECT d.id FROM registry_field d WHERE d.registry = 'death_records' AND "
     "d.field = 'person_id' AND EXISTS (SELECT 1 FROM registry_record p WHERE p.registry = "
     "'persons' AND p.id = d.value) AND NOT EXISTS (SELECT 1 FROM registry_field x WHERE "
-    "x.registry = 'persons' AND x.id = d.value AND x.field = 'date_of_death') ORDER BY d.id";
+    "x.registry = 'persons' AND x.id = d.value AND x.field = 'date_of_death') "
+    "ORDER BY d.value, d.id";
 
 static const char sql_spouse[] =
     "SELECT a.id FROM registry_field a WHERE a.registry = 'persons' AND a.field = "
     "'spouse_id' AND NOT EXISTS (SELECT 1 FROM registry_field b WHERE b.registry = "
     "'persons' AND b.field = 'spouse_id' AND b.value = a.id AND b.id = a.value) "
-    "ORDER BY a.id";
+    "ORDER BY a.value, a.id";
 
 static const char sql_dead_rep[] =
     "SELECT s.id FROM registry_field s JOIN registry_field lr ON lr.registry = s.registry "
@@ -181,7 +196,7 @@ static const char sql_dead_rep[] =
 static const char sql_dangling[] =
     "SELECT f.id FROM registry_field f WHERE f.registry = ?1 AND f.field = ?2 AND NOT "
     "EXISTS (SELECT 1 FROM registry_record r WHERE r.registry = ?3 AND r.id = f.value) "
-    "ORDER BY f.id";
+    "ORDER BY f.value, f.id"; /* the primary key's order: no sort of every row */
 
 static mc_err contradictions(store_conn *c, const reg_def *d, json_t *out)
 {

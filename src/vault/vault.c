@@ -545,13 +545,14 @@ static mc_err seed_fn(store_conn *c, void *vctx, mc_diag *diag)
 	(void)vctx;
 	static const vault_item demo[] = {
 	    {.holder = "001090012345",
-	     .doc_type = "birth_certificate",
-	     .title = "Giấy khai sinh (bản điện tử) / Birth certificate (electronic copy)",
+	     .doc_type = "driving_licence",
+	     .title = "Giấy phép lái xe hạng B / Driving licence, class B",
 	     .issuer = "UBND-00004",
-	     .valid_from = "1990-05-10",
+	     .valid_from = "2020-07-01",
+	     .valid_until = "2030-06-30",
 	     .status = VAULT_VERIFIED,
 	     .source = VAULT_SRC_RESULT,
-	     .ref = "demo:birth-registration-1990",
+	     .ref = "demo:driving-licence-2020",
 	     .actor = "system"},
 	    {.holder = "001090012345",
 	     .doc_type = "health_insurance_card",

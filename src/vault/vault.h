@@ -128,8 +128,9 @@ const char *vault_match_name(const char *name);
 mc_err vault_match_report(store *s, int max_examples, json_t **out, mc_diag *diag);
 
 /* Demo data for `init --demo`: electronic results in the vaults of the
- * demo citizens (a birth certificate and a health-insurance card for
- * 001090012345, a marriage certificate for 079190012346). */
+ * demo citizens (a driving licence and a health-insurance card for
+ * 001090012345, a marriage certificate for 079190012346). The demo
+ * dossiers finished later add their signed results (a birth certificate). */
 mc_err vault_seed_demo(store *s, mc_diag *diag);
 
 /* CLI: motcua vault match-report --data DIR [--examples N] [--json].

@@ -79,8 +79,6 @@ int vault_cli(int argc, char **argv)
 	int rc = 1;
 	mc_err e = store_open(data, false, &s, &diag);
 	if (!e)
-		e = store_migrate(s, NULL, &diag);
-	if (!e)
 		e = vault_match_report(s, (int)examples, &rep, &diag);
 	if (e) {
 		fprintf(stderr, "motcua vault: %s\n",

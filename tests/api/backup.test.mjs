@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { submit, validSubmission } from './lib/fixtures.mjs';
+import { ocrIdle, submit, validSubmission } from './lib/fixtures.mjs';
 import { BACKEND, Server, cli, newDatabase, sql, tables, useDatabase, useServer } from './lib/server.mjs';
 
 const NOW = '2026-03-02T02:00:00Z';
@@ -26,17 +26,6 @@ function snapshot(dataDir) {
 	return out;
 }
 
-/* Waits (bounded) until the background OCR worker has no job queued or
- * running, so that the tables hold still between the snapshot and the
- * backup (uploads queue text extraction, see docs/RESULTS.md). */
-async function ocrIdle(dataDir) {
-	const deadline = Date.now() + 120000;
-	while (sql(dataDir, "SELECT count(*) FROM ocr_job WHERE state IN ('queued', 'running')") !== '0') {
-		assert.ok(Date.now() < deadline, 'OCR jobs still pending');
-		await new Promise((r) => setTimeout(r, 100));
-	}
-}
-
 test('backup while serving, restore into a new place and over the original: every table compares equal', async () => {
 	const c = await srv.login('citizen');
 	const body = await validSubmission(srv, c, { seed: 3 });
@@ -44,7 +33,6 @@ test('backup while serving, restore into a new place and over the original: ever
 	const docId = body.components[0].document;
 	const docBytes = (await srv.api('GET', `/api/v1/documents/${docId}/content`, { token: c })).bytes;
 	await ocrIdle(srv.dataDir);
-
 	const before = snapshot(srv.dataDir);
 	assert.ok(Object.keys(before).length >= 15, `tables: ${Object.keys(before)}`);
 	assert.ok(before.dossier.rows >= 1 && before.audit_log.rows >= 1);

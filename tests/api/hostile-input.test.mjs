@@ -11,7 +11,7 @@
 // Everything is deterministic (no randomness) and bounded in size and time.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { png, pdf } from './lib/fixtures.mjs';
+import { ocrIdle, png, pdf } from './lib/fixtures.mjs';
 import { assertConforms, validate } from './lib/openapi.mjs';
 import { Server, useServer } from './lib/server.mjs';
 
@@ -84,6 +84,8 @@ async function actOk(code, token, body, s = srv) {
 
 /* Newest audit sequence number: a failed request must not move it. */
 async function auditTop(s = srv, token = admin) {
+	/* the background OCR of earlier uploads appends its own entries */
+	if (s.dataDir) await ocrIdle(s.dataDir);
 	const r = await s.api('GET', '/api/v1/audit?limit=1', { token });
 	assert.equal(r.status, 200, r.text);
 	return r.body.items[0]?.seq ?? 0;

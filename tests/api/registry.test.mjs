@@ -382,3 +382,26 @@ test('an agency creates a specialized registry through the API and uses it', asy
 	assert.equal(qual.body.completeness.registered_in, 1);
 	assert.equal(qual.body.contradictions.dangling_owner_id.count, 0);
 });
+
+test('bad input: malformed JSON 400, wrong media type 415, oversized record 413, hostile ids 404', async () => {
+	const off = await tok('officer');
+	const raw = (body, ct = 'application/json') => srv.api('POST', P, { token: off, body, headers: { 'content-type': ct } });
+	assertProblem(await raw('{"data": {'), 400);
+	assertProblem(await raw('[]'), 400);
+	assertProblem(await raw('{"data":{}}', 'text/plain'), 415);
+	const big = person({ name: 'x'.repeat(70000) });
+	assertProblem(await create(big), 413);
+	const wrongTypes = await create({ ...person(), full_name: 42, date_of_birth: '1985-02-30', father_id: ['x'] });
+	assertProblem(wrongTypes, 422);
+	const wp = wrongTypes.body.errors.map((e) => e.path);
+	for (const want of ['$.data.full_name', '$.data.date_of_birth', '$.data.father_id']) assert.ok(wp.includes(want), `${want} in ${wp}`);
+	for (const id of ['%27%20OR%201%3D1', 'x'.repeat(300), '..%2F..%2Fetc']) {
+		const r = await srv.api('GET', `${P}/${id}`, { token: off });
+		assert.ok([400, 404].includes(r.status), `${id}: ${r.status}`);
+		assertProblem(r, r.status);
+	}
+	const q = await srv.api('GET', `${P}?q=${encodeURIComponent('"*) OR NEAR(a b')}`, { token: off });
+	assert.equal(q.status, 200);
+	const reason = await srv.api('PUT', `${P}/001090012345`, { token: off, json: { data: {}, reason: 'x'.repeat(501) } });
+	assertProblem(reason, 422);
+});

@@ -374,6 +374,145 @@ static void test_service(void **state)
 	mc_diag_clear(&biz.diag);
 }
 
+/* ---- vault_resolve_components on a temporary store ---- */
+
+typedef struct resolve_ctx {
+	const char *holder;
+	json_t *proc, *given, *errors, *rows;
+	bool all;
+} resolve_ctx;
+
+static mc_err resolve_fn(store_conn *c, void *vctx, mc_diag *diag)
+{
+	(void)diag;
+	resolve_ctx *x = vctx;
+	json_decref(x->rows);
+	json_decref(x->errors);
+	x->errors = json_array();
+	return vault_resolve_components(c, x->holder, x->proc, x->given, x->all, "$.components",
+	                                x->errors, &x->rows);
+}
+
+static json_t *row_of(json_t *rows, const char *component)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r)
+	{
+		if (strcmp(json_string_value(json_object_get(r, "component")), component) == 0)
+			return r;
+	}
+	return NULL;
+}
+
+static const char *by_of(json_t *rows, const char *component)
+{
+	return json_string_value(json_object_get(row_of(rows, component), "satisfied_by"));
+}
+
+static void test_resolve(void **state)
+{
+	fx *f = *state;
+	/* a procedure with a birth certificate, a marriage certificate, a
+	 * declaration, an untyped document, a conditional one and a note */
+	json_t *proc = json_pack(
+	    "{s:s, s:[{s:s, s:s, s:s, s:b}, {s:s, s:s, s:s, s:b}, {s:s, s:s, s:s, s:b}, "
+	    "{s:s, s:s, s:s, s:b}, {s:s, s:s, s:s, s:b}, {s:s, s:s, s:s, s:b}]}",
+	    "code", "9.000001", "components", "id", "c1", "name", "Bản sao Giấy khai sinh", "kind",
+	    "document", "required", 1, "id", "c2", "name", "Giấy chứng nhận kết hôn", "kind",
+	    "document", "required", 1, "id", "c3", "name", "Tờ khai theo mẫu", "kind", "document",
+	    "required", 1, "id", "c4", "name", "Danh mục hàng hóa", "kind", "document", "required",
+	    1, "id", "c5", "name", "Giấy chứng tử (nếu có)", "kind", "document", "required", 0,
+	    "id", "c6", "name", "Lưu ý: không phải nộp", "kind", "note", "required", 0);
+	/* citizen2: one birth certificate, two marriage certificates, one
+	 * revoked death certificate; citizen: one birth certificate */
+	put_ctx birth = {.in = {.holder = "079190012346",
+	                        .doc_type = "birth_certificate",
+	                        .issuer = "UBND-00004",
+	                        .status = VAULT_VERIFIED,
+	                        .source = VAULT_SRC_RESULT}};
+	assert_int_equal(put(f->s, &birth), MC_OK);
+	put_ctx m1 = birth, m2 = birth, death = birth, other = birth;
+	m1.id = m2.id = death.id = other.id = NULL;
+	m1.in.doc_type = m2.in.doc_type = "marriage_certificate";
+	death.in.doc_type = "death_certificate";
+	other.in.holder = "001090012345";
+	assert_int_equal(put(f->s, &m1), MC_OK);
+	assert_int_equal(put(f->s, &m2), MC_OK);
+	assert_int_equal(put(f->s, &death), MC_OK);
+	assert_int_equal(put(f->s, &other), MC_OK);
+	status_ctx sc = {death.id, VAULT_REVOKED};
+	assert_int_equal(store_write(f->s, status_fn, &sc, NULL), MC_OK);
+
+	/* nothing given: the only birth certificate is chosen, two marriage
+	 * certificates leave it to the applicant, the declaration is the
+	 * eForm, untyped stays missing; conditional ones and notes get no row */
+	resolve_ctx x = {.holder = "079190012346", .proc = proc, .all = true};
+	assert_int_equal(store_read(f->s, resolve_fn, &x, NULL), MC_OK);
+	assert_int_equal(json_array_size(x.errors), 0);
+	assert_int_equal(json_array_size(x.rows), 4);
+	assert_string_equal(by_of(x.rows, "c1"), "vault");
+	assert_string_equal(json_string_value(json_object_get(row_of(x.rows, "c1"), "vault_item")),
+	                    birth.id);
+	assert_string_equal(by_of(x.rows, "c2"), "missing");
+	assert_int_equal(json_integer_value(json_object_get(row_of(x.rows, "c2"), "candidates")),
+	                 2);
+	assert_string_equal(by_of(x.rows, "c3"), "form");
+	assert_string_equal(by_of(x.rows, "c4"), "missing");
+	assert_null(row_of(x.rows, "c5"));
+	assert_null(row_of(x.rows, "c6"));
+
+	/* given: a chosen marriage certificate, an upload for the untyped one,
+	 * and items that cannot be used (another holder's, revoked, another
+	 * type), each an error at its path */
+	x.given = json_pack("[{s:s, s:s}, {s:s, s:s}, {s:s, s:s}, {s:s, s:s}, {s:s, s:s}]",
+	                    "component", "c2", "vault_item", m2.id, "component", "c4", "document",
+	                    "d1", "component", "c1", "vault_item", other.id, "component", "c5",
+	                    "vault_item", death.id, "component", "c3", "vault_item", m1.id);
+	assert_int_equal(store_read(f->s, resolve_fn, &x, NULL), MC_OK);
+	assert_string_equal(by_of(x.rows, "c2"), "vault");
+	assert_string_equal(json_string_value(json_object_get(row_of(x.rows, "c2"), "vault_item")),
+	                    m2.id);
+	assert_string_equal(by_of(x.rows, "c4"), "upload");
+	assert_non_null(row_of(x.rows, "c5")); /* given, so it has a row */
+	char *dump = json_dumps(x.errors, JSON_COMPACT);
+	const char *paths[] = {"$.components[2].vault_item", "$.components[3].vault_item",
+	                       "$.components[4].vault_item", NULL};
+	for (int i = 0; paths[i]; i++) {
+		char needle[80];
+		snprintf(needle, sizeof needle, "\"path\":\"%s\"", paths[i]);
+		if (!strstr(dump, needle))
+			fail_msg("missing %s in %s", paths[i], dump);
+	}
+	assert_int_equal(json_array_size(x.errors), 3);
+	free(dump);
+
+	/* only the given ones when not all_required (a supplement) */
+	json_decref(x.given);
+	x.given = json_pack("[{s:s, s:s}]", "component", "c2", "vault_item", m1.id);
+	x.all = false;
+	assert_int_equal(store_read(f->s, resolve_fn, &x, NULL), MC_OK);
+	assert_int_equal(json_array_size(x.rows), 1);
+	assert_string_equal(by_of(x.rows, "c2"), "vault");
+
+	/* no personal number: no vault */
+	x.holder = "";
+	x.all = true;
+	json_decref(x.given);
+	x.given = NULL;
+	assert_int_equal(store_read(f->s, resolve_fn, &x, NULL), MC_OK);
+	assert_string_equal(by_of(x.rows, "c1"), "missing");
+
+	json_decref(x.rows);
+	json_decref(x.errors);
+	json_decref(proc);
+	put_ctx *all[] = {&birth, &m1, &m2, &death, &other};
+	for (size_t i = 0; i < 5; i++) {
+		free(all[i]->id);
+		mc_diag_clear(&all[i]->diag);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -383,6 +522,7 @@ int main(void)
 	    cmocka_unit_test(test_validity),
 	    cmocka_unit_test(test_rates),
 	    cmocka_unit_test_setup_teardown(test_service, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_resolve, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

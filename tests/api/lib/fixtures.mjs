@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
 import { assertConforms } from './openapi.mjs';
+import { sql, tables } from './server.mjs';
 
 export const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
 
@@ -162,4 +163,18 @@ export async function actOk(srv, token, code, action, extra, expectStatusCode) {
 	assertConforms(r, 'actOnDossier');
 	if (expectStatusCode !== undefined) assert.equal(r.body.status_code, expectStatusCode, `${action} -> status_code`);
 	return r.body;
+}
+
+/* The OCR worker extracts the text of uploaded scans in the background
+ * (docs/RESULTS.md) and writes its job row and an audit entry when done.
+ * Waits, bounded, until no job of the data directory is queued or running,
+ * so that a test comparing the database before and after sees only its own
+ * changes. The pause is only between polls. */
+export async function ocrIdle(dataDir) {
+	if (!tables(dataDir).includes('ocr_job')) return;
+	for (let i = 0; i < 1200; i++) {
+		if (sql(dataDir, "SELECT COUNT(*) FROM ocr_job WHERE state IN ('queued', 'running')") === '0') return;
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	assert.fail('OCR jobs still queued or running after 120 s');
 }
