@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { crc32, inflateSync } from 'node:zlib';
-import { actOk, submit, validSubmission } from './lib/fixtures.mjs';
+import { actOk, ocrIdle, submit, validSubmission } from './lib/fixtures.mjs';
 import { assertConforms, assertProblem } from './lib/openapi.mjs';
 import { cli, sql as sqlOn, useServer } from './lib/server.mjs';
 
@@ -46,9 +46,18 @@ const verifyJson = (id) => srv.api('GET', `/verify/${id}`, { headers: { accept: 
 const verifyHtml = (id) => srv.api('GET', `/verify/${id}`, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
 
 /* Runs SQL on the server's database, SQLite or PostgreSQL (the test edits
- * stored bytes). */
-function sql(statement) {
-	return sqlOn(srv.dataDir, statement);
+ * stored bytes). The server may hold SQLite's write lock for a moment (the
+ * OCR worker stores text in the background): a "locked" answer is retried,
+ * bounded. */
+async function sql(statement) {
+	for (let i = 0; ; i++) {
+		try {
+			return sqlOn(srv.dataDir, statement);
+		} catch (e) {
+			if (i >= 100 || !/locked|busy/i.test(String(e.stderr || e.message))) throw e;
+			await new Promise((r) => setTimeout(r, 100));
+		}
+	}
 }
 
 test('finish issues a signed result: structured document, signature, renderings, history', async () => {
@@ -167,11 +176,12 @@ test('GET /verify/{id} is public: JSON and an accessible bilingual HTML page', a
 
 test('one byte of the stored result edited in the database: tampered; restored: valid', async () => {
 	const { id, content } = await finished();
-	const before = sql(`SELECT document FROM result WHERE id = '${id}'`);
+	await ocrIdle(srv.dataDir);
+	const before = await sql(`SELECT document FROM result WHERE id = '${id}'`);
 	assert.ok(before.includes(content.so));
 	const edited = content.so.slice(0, -1) + (content.so.endsWith('9') ? '8' : '9');
-	sql(`UPDATE result SET document = replace(document, '${content.so}', '${edited}') WHERE id = '${id}'`);
-	const after = sql(`SELECT document FROM result WHERE id = '${id}'`);
+	await sql(`UPDATE result SET document = replace(document, '${content.so}', '${edited}') WHERE id = '${id}'`);
+	const after = await sql(`SELECT document FROM result WHERE id = '${id}'`);
 	assert.equal(after.length, before.length, 'same length');
 	let diff = 0;
 	for (let i = 0; i < before.length; i++) if (before[i] !== after[i]) diff++;
@@ -187,10 +197,10 @@ test('one byte of the stored result edited in the database: tampered; restored: 
 	const r = await srv.api('GET', `/api/v1/results/${id}`, { token: citizen });
 	assert.equal(r.body.status, 'tampered');
 
-	sql(`UPDATE result SET document = replace(document, '${edited}', '${content.so}') WHERE id = '${id}'`);
+	await sql(`UPDATE result SET document = replace(document, '${edited}', '${content.so}') WHERE id = '${id}'`);
 	assert.equal((await verifyJson(id)).body.status, 'valid');
 	/* the time stored next to the document is covered as well */
-	sql(`UPDATE result SET issued_at = '2020-01-01T00:00:00Z' WHERE id = '${id}'`);
+	await sql(`UPDATE result SET issued_at = '2020-01-01T00:00:00Z' WHERE id = '${id}'`);
 	assert.equal((await verifyJson(id)).body.status, 'tampered');
 });
 
