@@ -18,8 +18,3 @@ CREATE TABLE ocr_job (
 	updated_at TEXT NOT NULL
 );
 CREATE INDEX ocr_job_state ON ocr_job (state, created_at);
-
--- Searching scans asks the dossier module which dossiers include a document
--- (dossier_document_dossiers); this index on the dossier module's table
--- serves that lookup.
-CREATE INDEX dossier_component_document ON dossier_component (document_id);
