@@ -198,7 +198,8 @@ static void index_766(pt_ctx *c, mc_buf *b)
 	store_read(app->db, index_names_fn, &x, &d);
 	mc_diag_clear(&d);
 	html_fmt(b,
-	         "<div class=\"scroll\" tabindex=\"0\"><table><caption>%s %s</caption><thead><tr>"
+	         "<div class=\"scroll\" tabindex=\"0\"><table class=\"wide\"><caption>%s "
+	         "%s</caption><thead><tr>"
 	         "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 	         "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 	         "<th scope=\"col\">%s</th></tr></thead><tbody>",
