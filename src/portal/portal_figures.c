@@ -183,6 +183,7 @@ static void index_766(pt_ctx *c, mc_buf *b)
 		if (!month || strcmp(cols[0], month) > 0) {
 			month = cols[0];
 			nrows = 0;
+			json_object_clear(x.names);
 		}
 		if (strcmp(cols[0], month) != 0 || nrows >= INDEX_MAX_ROWS)
 			continue;
