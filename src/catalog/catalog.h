@@ -133,6 +133,12 @@ mc_err catalog_form_put(store *s, const char *actor, const char *code, json_t *s
 mc_err catalog_versions(store *s, const char *code, int before, int limit, json_t **items,
                         bool *more, mc_diag *diag);
 
+/* The programme figure "procedures offered fully online": *out =
+ * {total, full, partial, none, by_level: {ministry|province|commune|other:
+ * {total, full, partial, none}}} over the current procedures (a procedure
+ * of several levels counts once in each). Caller decrefs. */
+mc_err catalog_online_counts(store *s, json_t **out, mc_diag *diag);
+
 extern const http_route catalog_routes[];
 
 #endif

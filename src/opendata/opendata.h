@@ -151,6 +151,12 @@ mc_err opendata_figure(store *s, const char *from, const char *to, json_t **out,
  * the schema (the file is removed). *out = the resource. Audited. */
 mc_err opendata_content_commit(mc_app *app, const char *actor, const char *id, const char *tmp,
                                json_t **out, mc_diag *diag);
+/* Reads the current content of resource `id` (uuid) into *out (new,
+ * NUL-terminated, *len bytes) for pages that show a small generated table:
+ * NOT_FOUND without content, TOO_LARGE above `max` bytes, IO when the file
+ * cannot be read. */
+mc_err opendata_content_read(mc_app *app, const char *id, size_t max, char **out, size_t *len,
+                             mc_diag *diag);
 /* Directory DATA/opendata/<sub>, created when missing (new string). */
 char *opendata_dir(mc_app *app, const char *sub);
 

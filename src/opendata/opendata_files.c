@@ -885,6 +885,37 @@ static int parse_range(const char *h, int64_t size, int64_t *from, int64_t *to)
 }
 
 /* GET /api/v1/opendata/resources/{id}/download[?version=N] */
+mc_err opendata_content_read(mc_app *app, const char *id, size_t max, char **out, size_t *len,
+                             mc_diag *diag)
+{
+	file_ctx x = {.id = id};
+	*out = NULL;
+	*len = 0;
+	mc_err e = store_read(app->db, file_fn, &x, diag);
+	if (e)
+		return e;
+	if (x.size < 0 || (uint64_t)x.size > max)
+		return mc_fail(diag, MC_ERR_TOO_LARGE, "content of %" PRId64 " bytes", x.size);
+	char *dir = opendata_dir(app, "files");
+	char *path = mc_xasprintf("%s/%s", dir, x.file);
+	free(dir);
+	FILE *f = fopen(path, "rb");
+	free(path);
+	if (!f)
+		return mc_fail(diag, MC_ERR_IO, "cannot read the resource content");
+	char *buf = mc_xmalloc((size_t)x.size + 1);
+	size_t n = fread(buf, 1, (size_t)x.size, f);
+	fclose(f);
+	if (n != (size_t)x.size) {
+		free(buf);
+		return mc_fail(diag, MC_ERR_IO, "short read of the resource content");
+	}
+	buf[n] = 0;
+	*out = buf;
+	*len = n;
+	return MC_OK;
+}
+
 static void get_download(mc_req *req, mc_resp *resp)
 {
 	mc_diag diag = {0};

@@ -143,6 +143,7 @@ void pt_head(pt_ctx *c, mc_buf *b, const char *title)
 		         PT_T(c, "Hồ sơ cần xử lý", "Dossier queue"));
 	html_fmt(b, "<li><a href=\"/xac-thuc\">%s</a></li>",
 	         PT_T(c, "Xác thực giấy tờ", "Verify a document"));
+	html_fmt(b, "<li><a href=\"/du-lieu-mo\">%s</a></li>", PT_T(c, "Dữ liệu mở", "Open data"));
 	html_fmt(b, "<li><a href=\"/so-lieu\">%s</a></li>", PT_T(c, "Số liệu", "Scoreboard"));
 	mc_buf_puts(b, "</ul></nav><div class=\"tools\">");
 	const char *other = c->en ? "vi" : "en";

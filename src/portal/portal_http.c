@@ -14,6 +14,8 @@ const http_route portal_routes[] = {
     {"POST", "/dang-nhap", pt_h_login_post, ACCESS_PUBLIC, BODY_RAW},
     {"POST", "/dang-xuat", pt_h_logout, ACCESS_PUBLIC, BODY_RAW},
     {"GET", "/so-lieu", pt_h_scoreboard, ACCESS_PUBLIC, BODY_NONE},
+    {"GET", "/du-lieu-mo", pt_h_opendata, ACCESS_PUBLIC, BODY_NONE},
+    {"GET", "/du-lieu-mo/{name}", pt_h_dataset, ACCESS_PUBLIC, BODY_NONE},
     {"GET", "/ho-so", pt_h_dossiers, ACCESS_PUBLIC, BODY_NONE},
     {"GET", "/ho-so/{code}", pt_h_dossier, ACCESS_PUBLIC, BODY_NONE},
     {"POST", "/ho-so/{code}", pt_h_dossier_post, ACCESS_PUBLIC, BODY_RAW},

@@ -139,6 +139,11 @@ void pt_h_file(mc_req *req, mc_resp *resp);
 void pt_h_verify(mc_req *req, mc_resp *resp);
 void pt_h_vault(mc_req *req, mc_resp *resp);
 void pt_h_verify_id(mc_req *req, mc_resp *resp);
+/* The programme figures of the scoreboard (portal_figures.c). */
+void pt_programme_figures(pt_ctx *c, mc_buf *b);
+/* The open-data catalog (portal_opendata.c): search and one dataset. */
+void pt_h_opendata(mc_req *req, mc_resp *resp);
+void pt_h_dataset(mc_req *req, mc_resp *resp);
 /* The signed-result box of a dossier page (id, status, QR code, link to
  * the check), when the dossier has a result `who` may read. */
 void pt_result_box(pt_ctx *c, mc_buf *b, const char *dossier_code);

@@ -111,9 +111,12 @@ void pt_h_home(mc_req *req, mc_resp *resp)
 		         "<li><a href=\"/thu-tuc/%U\">%s</a> <span class=\"meta\">%s</span></li>",
 		         popular[i].code, PT_T(&c, popular[i].vi, popular[i].en), popular[i].code);
 	mc_buf_puts(&b, "</ul>");
-	html_fmt(&b, "<h2>%s</h2><ul><li><a href=\"/so-lieu\">%s</a></li></ul>",
+	html_fmt(&b,
+	         "<h2>%s</h2><ul><li><a href=\"/so-lieu\">%s</a></li>"
+	         "<li><a href=\"/du-lieu-mo\">%s</a></li></ul>",
 	         PT_T(&c, "Công khai", "Public information"),
-	         PT_T(&c, "Số liệu giải quyết hồ sơ", "Dossier figures (scoreboard)"));
+	         PT_T(&c, "Số liệu giải quyết hồ sơ", "Dossier figures (scoreboard)"),
+	         PT_T(&c, "Dữ liệu mở", "Open data"));
 	pt_foot(&c, &b);
 	pt_reply(&c, 200, &b);
 }
@@ -538,11 +541,14 @@ void pt_h_scoreboard(mc_req *req, mc_resp *resp)
 			         PT_T(&c, "tỷ lệ đã giải quyết", "share settled"));
 		mc_buf_puts(&b, "</ul>");
 		html_fmt(&b,
-		         "<h2>%s</h2><div class=\"scroll\" tabindex=\"0\"><table><thead><tr><th "
-		         "scope=\"col\">%s</th>"
+		         "<h2>%s</h2><div class=\"scroll\" tabindex=\"0\"><table><caption "
+		         "class=\"sr\">%s</caption><thead><tr><th scope=\"col\">%s</th>"
 		         "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-		         PT_T(&c, "Theo trạng thái", "By status"), PT_T(&c, "Mã", "Code"),
-		         PT_T(&c, "Trạng thái", "Status"), PT_T(&c, "Số hồ sơ", "Dossiers"));
+		         PT_T(&c, "Theo trạng thái", "By status"),
+		         PT_T(&c, "Số hồ sơ theo mã trạng thái quốc gia",
+		              "Dossiers by national status code"),
+		         PT_T(&c, "Mã", "Code"), PT_T(&c, "Trạng thái", "Status"),
+		         PT_T(&c, "Số hồ sơ", "Dossiers"));
 		static const char *names[11][2] = {
 		    {"", ""},
 		    {"Mới đăng ký", "Submitted"},
@@ -557,10 +563,11 @@ void pt_h_scoreboard(mc_req *req, mc_resp *resp)
 		    {"Đã trả kết quả", "Result returned"},
 		};
 		for (int i = 1; i <= 10; i++)
-			html_fmt(&b, "<tr><td>%d</td><td>%s</td><td>%D</td></tr>", i,
+			html_fmt(&b, "<tr><td>%d</td><th scope=\"row\">%s</th><td>%D</td></tr>", i,
 			         names[i][c.en ? 1 : 0], (int64_t)n[i]);
 		mc_buf_puts(&b, "</tbody></table></div>");
 	}
+	pt_programme_figures(&c, &b);
 	pt_foot(&c, &b);
 	pt_reply(&c, 200, &b);
 }

@@ -199,6 +199,11 @@ double vault_rate(long num, long den);
  * zero denominator is null. */
 json_t *vault_rates_json(const vault_rate_counts *k);
 
+/* The rates of the period [from_ts, to_ts) ("YYYY-MM-DDTHH:MM:SSZ"):
+ * dossier_rate_counts and the vault items counted together, *out =
+ * vault_rates_json of them (caller decrefs). */
+mc_err vault_rates(store *s, const char *from_ts, const char *to_ts, json_t **out, mc_diag *diag);
+
 extern const http_route vault_routes[];
 
 #endif

@@ -264,3 +264,179 @@ test('the officer queue highlights late and at-risk dossiers', async () => {
 		await s.remove();
 	}
 });
+
+/* ---- open data and the programme figures ---- */
+
+const odBody = (n, over = {}) => ({
+	name: `portal-od-${String(n).padStart(2, '0')}`,
+	agency: 'UBND-00004',
+	title: { vi: `Dữ liệu phường Ba Đình số ${n}`, en: `Ba Dinh data number ${n}` },
+	description: { vi: 'Số liệu thử của cổng.', en: 'Test figures of the portal.' },
+	keywords: { vi: ['thử'], en: ['test'] },
+	themes: ['GOVE'],
+	license: 'CC-BY-4.0',
+	spatial: ['00004'],
+	temporal: { start: '2026-01-01', end: '2026-12-31' },
+	frequency: 'MONTHLY',
+	contact: { name: 'UBND phường Ba Đình', email: 'opendata@badinh.example.vn' },
+	resources: [{ name: 'data.csv', format: 'CSV', schema: { fields: [{ name: 'a', type: 'integer' }, { name: 'b', type: 'integer' }] } }],
+	...over,
+});
+
+/* The figure row of the scoreboard named `name`: [numerator, denominator]. */
+function figureOf(html, name) {
+	const m = new RegExp(`<th scope="row">${name}</th><td><strong>[^<]*</strong><br><span class="meta">(\\d+) / (\\d+)</span>`).exec(html);
+	assert.ok(m, `figure ${name}`);
+	return [Number(m[1]), Number(m[2])];
+}
+
+test('the open-data catalog: list, search, paging and a dataset page with downloads and DCAT-AP links, without JavaScript', async () => {
+	const officer = await srv.login('officer');
+	const hostile = '<img src=x onerror=alert(1)>"\'';
+	for (let n = 1; n <= 21; n++) {
+		const over = n === 7 ? { title: { vi: `Dữ liệu ${hostile}`, en: `Data ${hostile}` } } : {};
+		const r = await srv.api('POST', '/api/v1/opendata/datasets', { token: officer, json: odBody(n, over) });
+		assert.equal(r.status, 201, r.text);
+	}
+	const ds = (await srv.api('GET', '/api/v1/opendata/datasets/portal-od-01')).body;
+	const rid = ds.resources[0].id;
+	for (const csv of ['a,b\n1,2\n', 'a,b\n1,2\n3,4\n']) {
+		const p = await srv.api('PUT', `/api/v1/opendata/resources/${rid}/content`, { token: officer, body: csv, headers: { 'content-type': 'text/csv' } });
+		assert.ok([200, 201].includes(p.status), p.text);
+	}
+
+	/* the list: linked from the navigation, 20 per page, a next-page link */
+	const home = await page('/');
+	assert.match(home.text, /<a href="\/du-lieu-mo">Dữ liệu mở<\/a>/);
+	const list = await page('/du-lieu-mo');
+	assert.equal(list.status, 200);
+	assert.match(list.text, /<h1>Dữ liệu mở<\/h1>/);
+	assert.match(list.text, /<form class="search" method="get" action="\/du-lieu-mo"/);
+	const count = Number(/<p class="meta" role="status">(\d+) bộ dữ liệu<\/p>/.exec(list.text)[1]);
+	const api = (await srv.api('GET', '/api/3/action/package_search?rows=0')).body.result.count;
+	assert.equal(count, api, 'the count is the catalog\'s');
+	const items = (t) => [...t.matchAll(/<li><a href="\/du-lieu-mo\/([^"]+)">/g)].map((m) => m[1]);
+	assert.equal(items(list.text).length, 20);
+	const next = /<a href="(\/du-lieu-mo\?page=2)">Trang sau<\/a>/.exec(list.text);
+	assert.ok(next, 'a next page link');
+	const p2 = await page(next[1]);
+	assert.equal(items(p2.text).length, count - 20);
+	assert.equal(new Set([...items(list.text), ...items(p2.text)]).size, count, 'pages do not overlap');
+	assert.match(p2.text, /<a href="\/du-lieu-mo\?page=1">Trang trước<\/a>/);
+
+	/* search: the form's GET, paging keeps the query */
+	const s = await page('/du-lieu-mo?q=' + encodeURIComponent('Ba Đình'));
+	assert.equal(s.status, 200);
+	assert.equal(items(s.text).length, 20, 'the 20 datasets with Ba Đình in their title');
+	assert.ok(items(s.text).every((n) => n.startsWith('portal-od-') && n !== 'portal-od-07'), 'only matching datasets');
+	const s1 = await page('/du-lieu-mo?q=' + encodeURIComponent('Số liệu thử'));
+	assert.equal(items(s1.text).length, 20);
+	const sn = /<a href="(\/du-lieu-mo\?page=2&amp;q=S%E1%BB%91%20li%E1%BB%87u%20th%E1%BB%AD)">Trang sau<\/a>/.exec(s1.text);
+	assert.ok(sn, 'paging keeps the query');
+	const s2 = await page(sn[1].replace(/&amp;/g, '&'));
+	assert.ok(items(s2.text).length >= 1);
+	assert.ok(items(s2.text).every((n) => !items(s1.text).includes(n)), 'the second page has other datasets');
+	const none = await page('/du-lieu-mo?q=khongcogica');
+	assert.match(none.text, /Không có bộ dữ liệu nào khớp/);
+	/* query syntax and hostile text are plain words, escaped */
+	const h = await page('/du-lieu-mo?q=' + encodeURIComponent('"><script>alert(1)</script> title:[a TO'));
+	assert.equal(h.status, 200);
+	assert.ok(!h.text.includes('<script>alert'));
+	assert.ok(h.text.includes('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt; title:[a TO"'));
+	const t7 = await page('/du-lieu-mo?q=' + encodeURIComponent('Dữ liệu img'));
+	assert.ok(!t7.text.includes('<img src=x'), 'a hostile title is escaped');
+	assert.ok(t7.text.includes('&lt;img src=x onerror=alert(1)&gt;&quot;&#39;'));
+
+	/* the dataset page, in both languages */
+	const d = await page('/du-lieu-mo/portal-od-01');
+	assert.equal(d.status, 200);
+	assert.match(d.text, /<h1>Dữ liệu phường Ba Đình số 1<\/h1>/);
+	for (const dt of ['Cơ quan công bố', 'Giấy phép', 'Chủ đề', 'Phạm vi địa lý', 'Thời gian', 'Tần suất cập nhật', 'Định dạng'])
+		assert.ok(d.text.includes(`<dt>${dt}</dt>`), dt);
+	assert.match(d.text, /UBND-00004/);
+	assert.match(d.text, /Hằng tháng/);
+	assert.match(d.text, /rel="license">Creative Commons Attribution 4.0<\/a>/);
+	assert.match(d.text, /Chính phủ và khu vực công/);
+	assert.ok(d.text.includes(`href="/api/v1/opendata/resources/${rid}/download"`), 'download link');
+	assert.ok(d.text.includes(`href="/api/v1/opendata/resources/${rid}/download?version=1"`), 'older version');
+	assert.match(d.text, /<caption>Các phiên bản<\/caption>/);
+	for (const href of ['/api/v1/opendata/datasets/portal-od-01/dcat.ttl', '/api/v1/opendata/datasets/portal-od-01/dcat.jsonld', '/catalog.ttl', '/catalog.jsonld']) {
+		assert.ok(d.text.includes(`href="${href}"`), href);
+		assert.equal((await fetch(srv.url + href)).status, 200, href);
+	}
+	const dl = await fetch(srv.url + `/api/v1/opendata/resources/${rid}/download?version=1`);
+	assert.equal(dl.status, 200);
+	assert.equal(await dl.text(), 'a,b\n1,2\n');
+	const en = await page('/du-lieu-mo/portal-od-01?lang=en');
+	assert.match(en.text, /<h1>Ba Dinh data number 1<\/h1>/);
+	assert.match(en.text, /<dt>Update frequency<\/dt>/);
+	assert.match(en.text, /Government and public sector/);
+	const bad = await page('/du-lieu-mo/portal-od-07');
+	assert.ok(!bad.text.includes('<img src=x'));
+	for (const missing of ['/du-lieu-mo/no-such-dataset', '/du-lieu-mo/' + encodeURIComponent('<b>x<i>')]) {
+		const r = await page(missing);
+		assert.equal(r.status, 404, missing);
+		assert.match(r.headers.get('content-type'), /^text\/html/);
+		assert.match(r.text, /Không tìm thấy bộ dữ liệu/);
+		assert.ok(!r.text.includes('<b>x<i>'));
+	}
+	/* weight, CSP */
+	for (const path of ['/du-lieu-mo', '/du-lieu-mo?q=ba+dinh', '/du-lieu-mo/portal-od-01', '/du-lieu-mo/motcua-766-index']) {
+		const p = await page(path);
+		assert.equal(p.status, 200, path);
+		assert.match(p.headers.get('content-security-policy'), /default-src 'self'/);
+		for (const tag of p.text.match(/<script[^>]*>/g) || []) assert.match(tag, /src="\/assets\//, `${path}: ${tag}`);
+		assert.ok(!/\sstyle="|\son[a-z]+="/.test(p.text), `${path}: no inline style or handler`);
+		const w = await wireSize(path);
+		assert.equal(w.encoding, 'gzip');
+		let total = w.bytes;
+		for (const a of new Set([...p.text.matchAll(/(?:href|src)="(\/assets\/[^"]+)"/g)].map((m) => m[1]))) total += (await wireSize(a)).bytes;
+		assert.ok(total <= 150 * 1024, `${path}: ${total} bytes on first load`);
+	}
+});
+
+test('the scoreboard shows the programme figures computed live, with definition, period and target', async () => {
+	const from = '2025-03-03', to = '2026-03-02'; /* the last 365 days up to NOW */
+	let sb = await page('/so-lieu');
+	assert.equal(sb.status, 200);
+	assert.match(sb.text, /<caption>Chỉ tiêu của chương trình phát triển Chính phủ số đến năm 2030<\/caption>/);
+	for (const target of ['100 % thủ tục đủ điều kiện, năm 2027', '100 %, năm 2027', '100 % cơ quan, năm 2030', '100 %, năm 2030', '80 %, năm 2030'])
+		assert.ok(sb.text.includes(`<td>${target}</td>`), target);
+	assert.ok(sb.text.includes('<td>03/03/2025 – 02/03/2026</td>'), 'the period is shown');
+
+	/* the vault's rates and opendata's figure, the same as their APIs */
+	const rates = (await srv.api('GET', `/api/v1/vault/rates?from=${from}&to=${to}`)).body;
+	assert.deepEqual(figureOf(sb.text, 'Giấy tờ chỉ cung cấp một lần'), [rates.once_only.numerator, rates.once_only.denominator]);
+	assert.deepEqual(figureOf(sb.text, 'Hồ sơ và kết quả được số hóa'), [rates.digitization.numerator, rates.digitization.denominator]);
+	assert.deepEqual(figureOf(sb.text, 'Dữ liệu số hóa được tái sử dụng'), [rates.reuse.numerator, rates.reuse.denominator]);
+	const od = (await srv.api('GET', '/api/v1/opendata/figure?from=2025-03-03&to=2026-03-03')).body;
+	assert.deepEqual(figureOf(sb.text, 'Cơ quan công bố dữ liệu mở'), [od.publishing, od.agencies]);
+
+	/* procedures online: an admin turns one procedure fully online, the figure follows */
+	const [full0, total0] = figureOf(sb.text, 'Thủ tục cung cấp trực tuyến toàn trình');
+	assert.ok(total0 > 100 && full0 < total0);
+	const partial = (await srv.api('GET', '/api/v1/procedures?online=partial&limit=1')).body.items[0];
+	const admin = await srv.login('admin');
+	const u = await srv.api('PUT', `/api/v1/procedures/${partial.code}`, { token: admin, json: { online_level: 'full' } });
+	assert.equal(u.status, 200, u.text);
+	sb = await page('/so-lieu');
+	assert.deepEqual(figureOf(sb.text, 'Thủ tục cung cấp trực tuyến toàn trình'), [full0 + 1, total0]);
+	assert.match(sb.text, /<caption>Số thủ tục theo cấp thực hiện và mức độ trực tuyến<\/caption>/);
+	assert.match(sb.text, /<th scope="row">Cấp xã<\/th><td>\d+<\/td>/);
+
+	/* the 766 index, from opendata's generated dataset */
+	assert.match(sb.text, /<h2 id="chi-so-766">Chỉ số 766 theo tỉnh<\/h2>/);
+	assert.match(sb.text, /href="\/du-lieu-mo\/motcua-766-index"/);
+	const idx = await srv.api('GET', '/api/v1/opendata/datasets/motcua-766-index');
+	assert.equal(idx.status, 200);
+	const csv = await (await fetch(srv.url + `/api/v1/opendata/resources/${idx.body.resources[0].id}/download`)).text();
+	const rows = csv.trim().split('\n').slice(1).map((l) => l.split(','));
+	if (rows.length) {
+		const month = rows.map((r) => r[0]).sort().at(-1);
+		assert.ok(sb.text.includes(`, tháng ${month}</caption>`));
+		for (const r of rows.filter((r) => r[0] === month)) assert.ok(sb.text.includes(`<span class="meta">${r[1]}</span></th><td>${r[2] || '—'}</td>`), `province ${r[1]}`);
+	}
+	const en = await page('/so-lieu?lang=en');
+	assert.match(en.text, /<th scope="row">Procedures offered fully online<\/th>/);
+	assert.match(en.text, /80% by 2030/);
+});

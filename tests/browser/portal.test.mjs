@@ -3,7 +3,8 @@
 // 2.1 A/AA violations) and saved as a screenshot; a citizen applies with
 // the keyboard only, an officer processes the dossier with a supplement
 // round and issues the result, another dossier is transferred between
-// agencies; the read-only pages work with JavaScript disabled.
+// agencies; the read-only pages (search, procedure, scoreboard with the
+// programme figures, open data) work with JavaScript disabled.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { pdf, png } from '../api/lib/fixtures.mjs';
@@ -66,6 +67,44 @@ test('the read-only pages work with JavaScript disabled', async () => {
 	await page.getByRole('heading', { name: 'Trình tự thực hiện' }).waitFor();
 	await page.goto(srv.url + '/so-lieu');
 	await page.getByRole('heading', { name: 'Theo trạng thái' }).waitFor();
+	await page.getByRole('table', { name: 'Chỉ tiêu của chương trình phát triển Chính phủ số đến năm 2030' }).waitFor();
+	await page.getByRole('rowheader', { name: 'Thủ tục cung cấp trực tuyến toàn trình' }).waitFor();
+	/* open data: the search form and the dataset page */
+	await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Dữ liệu mở' }).first().click()]);
+	await page.getByRole('searchbox').fill('766');
+	await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Tìm' }).click()]);
+	assert.equal(new URL(page.url()).searchParams.get('q'), '766');
+	await Promise.all([page.waitForNavigation(), page.locator('a[href="/du-lieu-mo/motcua-766-index"]').click()]);
+	await page.getByRole('heading', { level: 1, name: 'Chỉ số 766 theo tỉnh (phần đo được)' }).waitFor();
+	await page.getByRole('link', { name: /^Tải về CSV/ }).waitFor();
+	await page.context().close();
+});
+
+test('open data pages and the programme figures pass axe-core, in both languages', async () => {
+	const page = await newPage(browser);
+	await page.goto(srv.url + '/');
+	await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Dữ liệu mở' }).first().click()]);
+	assert.equal(new URL(page.url()).pathname, '/du-lieu-mo');
+	await page.getByRole('heading', { level: 1, name: 'Dữ liệu mở' }).waitFor();
+	await check(page, 'opendata-list');
+	await page.getByRole('searchbox').fill('thu tuc');
+	await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Tìm' }).click()]);
+	await check(page, 'opendata-search');
+	await Promise.all([page.waitForNavigation(), page.locator('a[href="/du-lieu-mo/motcua-procedure-catalog"]').click()]);
+	await page.getByRole('heading', { name: 'Tài nguyên' }).waitFor();
+	const dl = await page.locator('a.button[href$="/download"]').first().getAttribute('href');
+	assert.match(dl, /^\/api\/v1\/opendata\/resources\/[0-9a-f-]+\/download$/);
+	await check(page, 'opendata-dataset');
+	await Promise.all([page.waitForNavigation(), page.locator('a[hreflang="en"]').click()]);
+	await page.getByRole('heading', { name: 'Resources' }).waitFor();
+	await check(page, 'opendata-dataset-english');
+	await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Scoreboard' }).click()]);
+	await page.getByRole('table', { name: 'Targets of the programme for digital government to 2030' }).waitFor();
+	await page.getByRole('heading', { name: 'Decision 766 index per province' }).waitFor();
+	await check(page, 'scoreboard-figures-english');
+	await Promise.all([page.waitForNavigation(), page.locator('a[hreflang="vi"]').click()]);
+	await page.getByRole('table', { name: 'Số thủ tục theo cấp thực hiện và mức độ trực tuyến' }).waitFor();
+	await check(page, 'scoreboard-figures');
 	await page.context().close();
 });
 

@@ -613,6 +613,55 @@ static void test_owner_agencies(void **state)
 	assert_int_equal(n, 7 * 100 + 2);
 }
 
+/* Procedures a list query finds, over every page. */
+static long count_list(catalog_query l)
+{
+	bool more = true;
+	long n = 0;
+	char last[64] = "";
+	mc_diag d = {0};
+	l.limit = 100;
+	while (more) {
+		json_t *items;
+		l.after = last[0] ? last : NULL;
+		assert_int_equal(catalog_list(db, &l, &items, &more, &d), MC_OK);
+		n += (long)json_array_size(items);
+		json_t *it = json_array_get(items, json_array_size(items) - 1);
+		if (it)
+			snprintf(last, sizeof last, "%s",
+			         json_string_value(json_object_get(it, "code")));
+		json_decref(items);
+	}
+	return n;
+}
+
+static void test_online_counts(void **state)
+{
+	(void)state;
+	json_t *o;
+	mc_diag d = {0};
+	assert_int_equal(catalog_online_counts(db, &o, &d), MC_OK);
+	long total = 0;
+	static const char *const online[] = {"full", "partial", "none"};
+	for (int i = 0; i < 3; i++) {
+		long n = count_list((catalog_query){.online = online[i]});
+		assert_int_equal(json_integer_value(json_object_get(o, online[i])), n);
+		total += n;
+	}
+	assert_true(total > 0);
+	assert_int_equal(json_integer_value(json_object_get(o, "total")), total);
+	assert_int_equal(count_list((catalog_query){0}), total);
+	static const char *const levels[] = {"ministry", "province", "commune"};
+	for (int i = 0; i < 3; i++) {
+		json_t *l = json_object_get(json_object_get(o, "by_level"), levels[i]);
+		assert_int_equal(json_integer_value(json_object_get(l, "total")),
+		                 count_list((catalog_query){.level = levels[i]}));
+		assert_int_equal(json_integer_value(json_object_get(l, "full")),
+		                 count_list((catalog_query){.level = levels[i], .online = "full"}));
+	}
+	json_decref(o);
+}
+
 static void test_missing_file(void **state)
 {
 	(void)state;
@@ -657,6 +706,7 @@ int main(void)
 	    cmocka_unit_test(test_procedure_json),    cmocka_unit_test(test_reimport_and_versions),
 	    cmocka_unit_test(test_admin_create),      cmocka_unit_test(test_audit),
 	    cmocka_unit_test(test_owner_agencies),    cmocka_unit_test(test_missing_file),
+	    cmocka_unit_test(test_online_counts),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
