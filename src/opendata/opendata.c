@@ -383,8 +383,11 @@ mc_err opendata_change_add(store_conn *c, const char *uuid, const char *name, co
 }
 
 /* Writes the resources of `res` for dataset `id`: listed ids are kept (their
- * metadata updated), new entries created, others removed from the list
- * (their stored versions stay on disk). */
+ * metadata updated), new entries created, others removed from the list as
+ * CKAN's package_update does. A removed resource is detached, not deleted:
+ * its row keeps the negated dataset id (so no list, search, facet or upload
+ * sees it any more) and its stored versions stay downloadable by
+ * /resources/{id}/download?version=N. */
 static mc_err save_resources(store_conn *c, int64_t id, json_t *res, const char *now)
 {
 	store_stmt *st;
@@ -404,8 +407,19 @@ static mc_err save_resources(store_conn *c, int64_t id, json_t *res, const char 
 	{
 		if (e || json_object_get(keep, str_of(r, "id")))
 			continue;
-		const char *p[] = {str_of(r, "id")};
-		e = store_execv(c, "DELETE FROM od_resource WHERE uuid = ?1", 1, p);
+		store_stmt *del;
+		e = store_prepare(c,
+		                  "UPDATE od_resource SET dataset_id = ?2, modified_at = ?3 WHERE "
+		                  "uuid = ?1",
+		                  &del);
+		if (!e) {
+			store_bind_text(del, 1, str_of(r, "id"));
+			store_bind_int(del, 2, -id);
+			store_bind_text(del, 3, now);
+			bool row;
+			e = store_step(del, &row);
+			store_finish(del);
+		}
 	}
 	json_decref(old);
 	json_decref(keep);

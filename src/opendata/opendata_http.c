@@ -663,6 +663,11 @@ static json_t *ck_to_native(ck *c, json_t *in)
 			if (key && strcmp(key, keys[k]) == 0)
 				found[k] = json_object_get(e, "value");
 		}
+		/* package_show writes null or "" for an absent member; a
+		 * package_show -> edit -> package_update round trip sends them back */
+		if (json_is_null(found[k]) ||
+		    (json_is_string(found[k]) && !*json_string_value(found[k])))
+			found[k] = NULL;
 	}
 	if (found[0])
 		json_object_set(b, "frequency", found[0]);
@@ -700,9 +705,13 @@ static json_t *ck_to_native(ck *c, json_t *in)
 		{
 			json_t *n = json_object();
 			const char *ks[] = {"id", "name", "description", "format", "schema"};
-			for (int k = 0; k < 5; k++)
-				if (json_object_get(r, ks[k]))
-					json_object_set(n, ks[k], json_object_get(r, ks[k]));
+			for (int k = 0; k < 5; k++) {
+				json_t *rv = json_object_get(r, ks[k]);
+				/* CKAN writes "" for no description */
+				if (rv && !json_is_null(rv) &&
+				    !(k == 2 && json_is_string(rv) && !*json_string_value(rv)))
+					json_object_set(n, ks[k], rv);
+			}
 			if (json_is_string(json_object_get(n, "schema"))) {
 				json_t *parsed = json_loads(
 				    json_string_value(json_object_get(n, "schema")), 0, NULL);

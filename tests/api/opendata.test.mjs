@@ -342,6 +342,65 @@ test('CKAN writes with an API token in Authorization or X-CKAN-API-Key; validati
 	assert.equal(badTok.status, 403);
 });
 
+test('package_update replaces the resource list as CKAN does (removed resources stay downloadable by version); package_patch keeps what it does not send', async () => {
+	const t = await srv.login('officer');
+	const auth = { authorization: t };
+	const pkg = {
+		name: 'ckan-resource-list',
+		title_translated: { vi: 'Danh sách tài nguyên', en: 'Resource list' },
+		notes_translated: { vi: 'Mô tả', en: 'Description' },
+		owner_org: 'ubnd-00004',
+		license_id: 'CC-BY-4.0',
+		resources: [
+			{ name: 'keep.csv', format: 'CSV', schema: JSON.stringify(SCHEMA) },
+			{ name: 'drop.csv', format: 'CSV', schema: JSON.stringify(SCHEMA) },
+		],
+	};
+	const c = await ck('package_create', { method: 'POST', json: pkg, headers: auth });
+	assert.equal(c.status, 200, c.text);
+	const [keep, drop] = c.body.result.resources;
+	assert.equal(drop.name, 'drop.csv');
+	assert.equal((await putContent(t, drop.id, CSV_OK)).status, 201);
+
+	/* package_show -> edit -> package_update without the second resource */
+	const shown = (await ck('package_show', { query: `id=${pkg.name}` })).body.result;
+	const upd = await ck('package_update', { method: 'POST', json: { ...shown, resources: [shown.resources[0]] }, headers: auth });
+	assert.equal(upd.status, 200, upd.text);
+	assert.deepEqual(upd.body.result.resources.map((r) => r.id), [keep.id]);
+	assert.equal(upd.body.result.num_resources, 1);
+	const gone = await ck('resource_show', { query: `id=${drop.id}` });
+	assert.equal(gone.status, 404);
+	assert.equal(gone.body.error.__type, 'Not Found Error');
+	const dl = await srv.api('GET', `/api/v1/opendata/resources/${drop.id}/download?version=1`);
+	assert.equal(dl.status, 200);
+	assert.equal(dl.text, CSV_OK);
+	assert.equal((await srv.api('GET', `/api/v1/opendata/resources/${drop.id}/download?version=2`)).status, 404);
+	/* a removed resource takes no new content */
+	assert.equal((await putContent(t, drop.id, CSV_OK)).status, 404);
+
+	/* package_patch without resources keeps them and the other fields */
+	const patch = await ck('package_patch', { method: 'POST', json: { id: pkg.name, license_id: 'CC0-1.0' }, headers: auth });
+	assert.equal(patch.status, 200, patch.text);
+	assert.deepEqual(patch.body.result.resources.map((r) => r.id), [keep.id]);
+	assert.equal(patch.body.result.notes, 'Mô tả');
+	/* package_update without a resources member keeps the resources (CKAN >= 2.10)
+	   but drops the fields it does not send */
+	const { resources: _r, notes_translated: _n, ...noRes } = shown;
+	const upd2 = await ck('package_update', { method: 'POST', json: { ...noRes, notes_translated: { vi: 'Mới', en: 'New' } }, headers: auth });
+	assert.equal(upd2.status, 200, upd2.text);
+	assert.deepEqual(upd2.body.result.resources.map((r) => r.id), [keep.id]);
+	assert.equal(upd2.body.result.license_id, 'CC-BY-4.0');
+	/* a new resource without an id is added; the kept one keeps its id */
+	const upd3 = await ck('package_update', { method: 'POST', json: { ...noRes, notes_translated: { vi: 'Mới', en: 'New' }, resources: [keep, { name: 'extra.json', format: 'JSON' }] }, headers: auth });
+	assert.equal(upd3.status, 200, upd3.text);
+	assert.equal(upd3.body.result.resources[0].id, keep.id);
+	assert.equal(upd3.body.result.resources[1].name, 'extra.json');
+	/* package_patch with resources replaces the list too */
+	const patch2 = await ck('package_patch', { method: 'POST', json: { id: pkg.name, resources: [] }, headers: auth });
+	assert.equal(patch2.status, 200, patch2.text);
+	assert.equal(patch2.body.result.num_resources, 0);
+});
+
 test('package_search: q, fq on name, title, tags, organization, res_format, license_id and metadata_modified; rows, start, sort, facets', async () => {
 	const t = await srv.login('officer');
 	const a = await createDataset(t, { name: 'search-alpha', keywords: { vi: ['giáo dục'], en: ['education'] }, license: 'CC0-1.0', resources: [{ name: 'a.json', format: 'JSON' }] });
