@@ -121,6 +121,11 @@ typedef struct od_query {
 } od_query;
 /* *result = {count, results: [datasets], facets: {field: {value: n}}}. */
 mc_err opendata_search(store *s, const od_query *q, json_t **result, mc_diag *diag);
+/* Rebuilds the full-text index of the datasets (index "opendata", kept up
+ * to date by every save) from the stored search texts; *n = datasets.
+ * Run at server start, so that a database written before the index existed
+ * is searchable. */
+mc_err opendata_reindex(mc_app *app, int64_t *n, mc_diag *diag);
 /* Names of every dataset, by name (offset/limit). */
 mc_err opendata_names(store *s, int offset, int limit, json_t **out, mc_diag *diag);
 /* Organizations: agencies with at least one dataset: [{code, count}]. */

@@ -443,6 +443,60 @@ test('package_search: q, fq on name, title, tags, organization, res_format, lice
 	assert.equal(badRows.body.error.__type, 'Validation Error');
 });
 
+test('package_search q is full text: folded (with or without diacritics), ranked, sort=score desc honoured, fq kept, start paging stable', async () => {
+	const t = await srv.login('officer');
+	const kw = { vi: ['nông nghiệp'], en: ['agriculture'] };
+	/* the phrase opens the title: ranked first */
+	await createDataset(t, { name: 'zz-irrigation-first', keywords: kw, title: { vi: 'Thủy lợi nội đồng xã', en: 'Field irrigation' }, description: { vi: 'Kênh mương thủy lợi.', en: 'Canals.' } });
+	/* the words only inside the description: after it */
+	await createDataset(t, { name: 'aa-canals-second', keywords: kw, title: { vi: 'Kênh mương cấp huyện', en: 'District canals' }, description: { vi: 'Số liệu kênh mương và công trình thủy lợi của huyện.', en: 'Canals and irrigation works.' } });
+	await createDataset(t, { name: 'mm-canals-third', keywords: kw, title: { vi: 'Trạm bơm', en: 'Pumping stations' }, description: { vi: 'Trạm bơm phục vụ thủy lợi.', en: 'Pumps for irrigation.' } });
+	/* another licence, filtered out by fq */
+	await createDataset(t, { name: 'other-licence-irrigation', license: 'CC0-1.0', keywords: kw, title: { vi: 'Thủy lợi phường khác', en: 'Other irrigation' } });
+	const q = async (params) => {
+		const r = await ck('package_search', { query: new URLSearchParams(params).toString() });
+		assert.equal(r.status, 200, r.text);
+		return r.body.result;
+	};
+	const mine = 'organization:ubnd-00004 license_id:CC-BY-4.0';
+	const ranked = await q({ q: 'thủy lợi', fq: mine, rows: '100' });
+	const names = ranked.results.map((x) => x.name);
+	assert.equal(ranked.count, 3);
+	assert.equal(names[0], 'zz-irrigation-first', 'the title that opens with the words ranks first');
+	assert.deepEqual([...names].sort(), ['aa-canals-second', 'mm-canals-third', 'zz-irrigation-first']);
+	assert.ok(!names.includes('other-licence-irrigation'), 'fq still filters');
+	/* without diacritics, and upper case: the same hits in the same order */
+	assert.deepEqual((await q({ q: 'THUY LOI', fq: mine, rows: '100' })).results.map((x) => x.name), names);
+	/* explicit score desc = the default; score asc reverses the rank order */
+	assert.deepEqual((await q({ q: 'thuy loi', fq: mine, sort: 'score desc, metadata_modified desc', rows: '100' })).results.map((x) => x.name), names);
+	assert.equal((await q({ q: 'thuy loi', fq: mine, sort: 'score asc', rows: '100' })).results.at(-1).name, 'zz-irrigation-first');
+	/* another sort key replaces the rank */
+	assert.deepEqual((await q({ q: 'thuy loi', fq: mine, sort: 'name asc', rows: '100' })).results.map((x) => x.name), ['aa-canals-second', 'mm-canals-third', 'zz-irrigation-first']);
+	/* every word must match */
+	assert.deepEqual((await q({ q: 'thuy loi tram bom', fq: mine })).results.map((x) => x.name), ['mm-canals-third']);
+	assert.equal((await q({ q: 'thuy loi khongcotu' })).count, 0);
+	/* without fq: the other licence's dataset too, counted and faceted */
+	const all = await q({ q: 'thuy loi', rows: '100', 'facet.field': '["license_id","tags"]' });
+	assert.equal(all.count, 4);
+	assert.equal(all.facets.license_id['CC-BY-4.0'], 3);
+	assert.equal(all.facets.license_id['CC0-1.0'], 1);
+	assert.equal(all.facets.tags.agriculture, 4);
+	/* start paging: pages of one concatenate to the full ranked list */
+	const pages = [];
+	for (let i = 0; i < 4; i++) {
+		const p = await q({ q: 'thuy loi', rows: '1', start: String(i) });
+		assert.equal(p.count, 4);
+		pages.push(...p.results.map((x) => x.name));
+	}
+	assert.deepEqual(pages, all.results.map((x) => x.name));
+	assert.equal((await q({ q: 'thuy loi', rows: '1', start: '4' })).results.length, 0);
+	/* an update is searchable at once; the old words are gone */
+	const up = await ck('package_patch', { method: 'POST', json: { id: 'mm-canals-third', title_translated: { vi: 'Trạm bơm nước sạch', en: 'Water pumps' }, notes_translated: { vi: 'Nước sạch.', en: 'Clean water.' } }, headers: { authorization: t } });
+	assert.equal(up.status, 200, up.text);
+	assert.equal((await q({ q: 'thuy loi', fq: mine })).count, 2);
+	assert.deepEqual((await q({ q: 'nuoc sach' })).results.map((x) => x.name), ['mm-canals-third']);
+});
+
 test('the CKAN harvester\'s call sequence: paging by id asc, then an incremental metadata_modified filter, then organization_show', async () => {
 	const t = await srv.login('officer');
 	for (let i = 0; i < 23; i++) await createDataset(t, { name: `harvest-${String(i).padStart(2, '0')}` });
