@@ -401,6 +401,72 @@ test('package_update replaces the resource list as CKAN does (removed resources 
 	assert.equal(patch2.body.result.num_resources, 0);
 });
 
+test('resource_create takes CKAN\'s multipart upload: fields and the file streamed, checked, versioned; bad bodies and callers refused', async () => {
+	const t = await srv.login('officer');
+	const ds = await createDataset(t, { name: 'ckan-multipart', resources: [] });
+	const form = (fields, file, filename = 'monthly.csv') => {
+		const f = new FormData();
+		for (const [k, v] of Object.entries(fields)) f.append(k, v);
+		if (file !== undefined) f.append('upload', new Blob([file], { type: 'text/csv' }), filename);
+		return f;
+	};
+	const post = (body, headers = { authorization: t }) => srv.api('POST', '/api/3/action/resource_create', { body, headers });
+	/* 3 MB of rows, with delimiter-like bytes inside the values */
+	const rows = ['commune,month,received,online_share'];
+	for (let i = 0, n = 0; n < 3 << 20; i++) {
+		rows.push(`"a--b\r\n--x ${i}",2026-01-01,${i},0.5`);
+		n += rows.at(-1).length + 1;
+	}
+	const csv = rows.join('\n') + '\n';
+	const ok = await post(form({ package_id: ds.name, schema: JSON.stringify(SCHEMA), description: 'Tải lên qua CKAN' }, csv));
+	assert.equal(ok.status, 200, ok.text);
+	const r = ok.body.result;
+	assert.equal(r.name, 'monthly.csv', 'the name defaults to the file name');
+	assert.equal(r.format, 'CSV', 'the format defaults to the extension');
+	assert.equal(r.size, Buffer.byteLength(csv));
+	assert.equal(r.hash, `sha256:${sha256(csv)}`);
+	assert.equal(r.package_id, ds.id);
+	const dl = await srv.api('GET', `/api/v1/opendata/resources/${r.id}/download?version=1`);
+	assert.equal(dl.status, 200);
+	assert.equal(sha256(dl.bytes), sha256(csv));
+	const shown = await ck('package_show', { query: `id=${ds.name}` });
+	assert.equal(shown.body.result.num_resources, 1);
+
+	/* a row that breaks the schema: 409 and nothing created */
+	const bad = await post(form({ package_id: ds.name, name: 'bad.csv', format: 'CSV', schema: JSON.stringify(SCHEMA) }, 'commune,month,received,online_share\n00004,2026-01-01,-3,0.5\n'));
+	assert.equal(bad.status, 409, bad.text);
+	assert.equal(bad.body.error.__type, 'Validation Error');
+	assert.equal((await ck('package_show', { query: `id=${ds.name}` })).body.result.num_resources, 1);
+	/* a JSON resource with its file; JSON bodies still work on the same action */
+	const js = await post(form({ package_id: ds.name, name: 'data.json' }, '{"a":1}', 'data.json'));
+	assert.equal(js.status, 200, js.text);
+	assert.equal(js.body.result.format, 'JSON');
+	assert.equal(js.body.result.size, 7);
+	const plain = await ck('resource_create', { method: 'POST', json: { package_id: ds.name, name: 'empty.json', format: 'JSON' }, headers: { authorization: t } });
+	assert.equal(plain.status, 200, plain.text);
+	assert.equal((await ck('package_show', { query: `id=${ds.name}` })).body.result.num_resources, 3);
+
+	/* no token, a citizen, another agency: refused (before the file is stored) */
+	const anon = await post(form({ package_id: ds.name, name: 'x.json' }, '{}', 'x.json'), {});
+	assert.equal(anon.status, 403);
+	assert.equal(anon.body.error.__type, 'Authorization Error');
+	const citizen = await post(form({ package_id: ds.name, name: 'x.json' }, '{}', 'x.json'), { authorization: await srv.login('citizen') });
+	assert.equal(citizen.status, 403);
+	const other = await post(form({ package_id: ds.name, name: 'x.json' }, '{}', 'x.json'), { authorization: await srv.login('officer2') });
+	assert.equal(other.status, 403);
+	assert.equal(other.body.error.__type, 'Authorization Error');
+	/* malformed multipart: no closing delimiter; a field over its cap */
+	const raw = '--XyZ\r\nContent-Disposition: form-data; name="package_id"\r\n\r\nckan-multipart\r\n--XyZ\r\nContent-Disposition: form-data; name="upload"; filename="a.json"\r\n\r\n{}';
+	const cut = await post(raw, { authorization: t, 'content-type': 'multipart/form-data; boundary=XyZ' });
+	assert.equal(cut.status, 409, cut.text);
+	assert.equal(cut.body.error.__type, 'Validation Error');
+	const noBoundary = await post('x', { authorization: t, 'content-type': 'multipart/form-data' });
+	assert.equal(noBoundary.status, 409);
+	const huge = await post(form({ package_id: ds.name, name: 'h.json', description: 'x'.repeat(300000) }, '{}', 'h.json'));
+	assert.equal(huge.status, 413, huge.text);
+	assert.equal((await ck('package_show', { query: `id=${ds.name}` })).body.result.num_resources, 3);
+});
+
 test('package_search: q, fq on name, title, tags, organization, res_format, license_id and metadata_modified; rows, start, sort, facets', async () => {
 	const t = await srv.login('officer');
 	const a = await createDataset(t, { name: 'search-alpha', keywords: { vi: ['giáo dục'], en: ['education'] }, license: 'CC0-1.0', resources: [{ name: 'a.json', format: 'JSON' }] });
