@@ -1469,8 +1469,16 @@ mc_err opendata_search(store *s, const od_query *q, json_t **result, mc_diag *di
 			/* free words in fq: Solr would search the default field */
 			e = add_words(&x.s, words);
 		} else if (!e && words && *words) {
-			/* free words in q: the text index, ranked */
+			/* free words in q: the text index, ranked (punctuation
+			 * alone filters nothing) */
 			x.fts = text_fold(words);
+			bool any = false;
+			for (const char *w = x.fts; *w && !any; w++)
+				any = isalnum((unsigned char)*w);
+			if (!any) {
+				free(x.fts);
+				x.fts = NULL;
+			}
 		}
 		od_terms_free(terms, n);
 		free(words);

@@ -541,6 +541,8 @@ test('package_search q is full text: folded (with or without diacritics), ranked
 	/* every word must match */
 	assert.deepEqual((await q({ q: 'thuy loi tram bom', fq: mine })).results.map((x) => x.name), ['mm-canals-third']);
 	assert.equal((await q({ q: 'thuy loi khongcotu' })).count, 0);
+	/* punctuation alone filters nothing */
+	assert.equal((await q({ q: '!!', fq: mine })).count, (await q({ fq: mine })).count);
 	/* without fq: the other licence's dataset too, counted and faceted */
 	const all = await q({ q: 'thuy loi', rows: '100', 'facet.field': '["license_id","tags"]' });
 	assert.equal(all.count, 4);
