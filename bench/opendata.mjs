@@ -91,6 +91,9 @@ const results = [];
 results.push(await measure('package_search mixed (q, fq, sort, facets)', mixed));
 results.push(await measure('package_search sort=id asc start=0', [`/api/3/action/package_search?rows=100&start=0&sort=${enc('id asc')}`]));
 results.push(await measure('package_search sort=id asc start=9000', [`/api/3/action/package_search?rows=100&start=9000&sort=${enc('id asc')}`]));
+/* full text: "thong ke" opens every title, so all datasets are ranked hits */
+results.push(await measure('package_search q (10,000 hits, score) start=0', [`/api/3/action/package_search?q=${enc('thong ke')}&rows=100&start=0`], 100));
+results.push(await measure('package_search q (10,000 hits, score) start=9000', [`/api/3/action/package_search?q=${enc('thong ke')}&rows=100&start=9000`], 100));
 
 console.log(`== ${ROWS}-row CSV download`);
 const ds = JSON.parse((await req('POST', '/api/v1/opendata/datasets', {

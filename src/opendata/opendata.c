@@ -16,6 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The full-text index of the datasets (store_text_*), keyed by uuid. */
+#define OD_TEXT_INDEX "opendata"
+/* Text hits considered by one search (more than the datasets of a country). */
+#define OD_TEXT_HITS 200000
+
 static void new_uuid(char out[37])
 {
 	unsigned char b[16];
@@ -383,8 +388,11 @@ mc_err opendata_change_add(store_conn *c, const char *uuid, const char *name, co
 }
 
 /* Writes the resources of `res` for dataset `id`: listed ids are kept (their
- * metadata updated), new entries created, others removed from the list
- * (their stored versions stay on disk). */
+ * metadata updated), new entries created, others removed from the list as
+ * CKAN's package_update does. A removed resource is detached, not deleted:
+ * its row keeps the negated dataset id (so no list, search, facet or upload
+ * sees it any more) and its stored versions stay downloadable by
+ * /resources/{id}/download?version=N. */
 static mc_err save_resources(store_conn *c, int64_t id, json_t *res, const char *now)
 {
 	store_stmt *st;
@@ -404,8 +412,19 @@ static mc_err save_resources(store_conn *c, int64_t id, json_t *res, const char 
 	{
 		if (e || json_object_get(keep, str_of(r, "id")))
 			continue;
-		const char *p[] = {str_of(r, "id")};
-		e = store_execv(c, "DELETE FROM od_resource WHERE uuid = ?1", 1, p);
+		store_stmt *del;
+		e = store_prepare(c,
+		                  "UPDATE od_resource SET dataset_id = ?2, modified_at = ?3 WHERE "
+		                  "uuid = ?1",
+		                  &del);
+		if (!e) {
+			store_bind_text(del, 1, str_of(r, "id"));
+			store_bind_int(del, 2, -id);
+			store_bind_text(del, 3, now);
+			bool row;
+			e = store_step(del, &row);
+			store_finish(del);
+		}
 	}
 	json_decref(old);
 	json_decref(keep);
@@ -673,6 +692,8 @@ static mc_err save_fn(store_conn *c, void *vctx, mc_diag *diag)
 			id = store_col_int(st, 0);
 		store_finish(st);
 	}
+	if (!e)
+		e = store_text_put(c, OD_TEXT_INDEX, uuid, stext);
 	free(doc);
 	free(title);
 	free(stext);
@@ -1045,6 +1066,8 @@ typedef struct search_ctx {
 	const od_query *q;
 	sqlq s;
 	const char *order;
+	char *fts;     /* folded free words of q, matched by the text index */
+	int score_dir; /* 1: score desc first, -1: score asc first, 0: no score */
 	json_t *result;
 } search_ctx;
 
@@ -1167,9 +1190,191 @@ static json_t *cached_get(store_conn *c, const char *uuid, int64_t rv, mc_err *e
 	return d;
 }
 
+/* Text hits, best first: uuid -> rank class (1 = best; equal ranks share a
+ * class, so ties fall back to the other sort keys). */
+typedef struct hit_ctx {
+	json_t *pos;
+	int64_t n;
+	double last;
+} hit_ctx;
+
+static bool on_hit(const char *key, double rank, void *vctx)
+{
+	hit_ctx *h = vctx;
+	if (h->n == 0 || rank != h->last) {
+		h->n++;
+		h->last = rank;
+	}
+	json_object_set_new(h->pos, key, json_integer(h->n));
+	return true;
+}
+
+typedef struct hit_row {
+	char uuid[40];
+	int64_t rv, rank, seq, id;
+} hit_row;
+
+static int hit_cmp(const void *a, const void *b)
+{
+	const hit_row *x = a, *y = b;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int tag_cmp(const void *a, const void *b)
+{
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	json_int_t nx = json_integer_value(json_array_get(x, 1)),
+	           ny = json_integer_value(json_array_get(y, 1));
+	if (nx != ny)
+		return nx > ny ? -1 : 1;
+	return strcmp(json_string_value(json_array_get(x, 0)),
+	              json_string_value(json_array_get(y, 0)));
+}
+
+/* Search with free words in q: the text index gives the matching datasets
+ * and their rank; one scan of the rows that pass the filters (in the sort
+ * order of the other keys) keeps the hits, counts them and their facets;
+ * the hits are then ordered by rank when the sort starts with score, and
+ * the page is cut. */
+static mc_err search_text_fn(store_conn *c, search_ctx *x, mc_diag *diag)
+{
+	hit_ctx h = {.pos = json_object()};
+	hit_row *rows = NULL;
+	size_t n = 0, cap = 0;
+	json_t *kept_ids = json_object();
+	json_t *fac = json_object_get(x->result, "facets");
+	store_stmt *st = NULL;
+	bool row;
+	int k = x->s.nb;
+	mc_err e = store_text_search(c, OD_TEXT_INDEX, x->fts, OD_TEXT_HITS, 0, on_hit, &h);
+	if (e)
+		goto out;
+	for (int f = 0; f < x->q->nfacets; f++)
+		json_object_set_new(fac, x->q->facets[f], json_object());
+	char *sql =
+	    mc_xasprintf("SELECT d.uuid, d.row_version, d.agency, d.license_id, "
+	                 "d.formats, d.themes, d.id FROM od_dataset d WHERE 1 = 1%s%s%s",
+	                 mc_buf_cstr(&x->s.where), x->q->after ? " AND d.uuid > ?" : "", x->order);
+	if (x->q->after) {
+		char *p = strstr(sql, "d.uuid > ?");
+		char *fixed = mc_xasprintf("%.*sd.uuid > ?%d%s", (int)(p - sql), sql, k + 1,
+		                           p + strlen("d.uuid > ?"));
+		free(sql);
+		sql = fixed;
+	}
+	e = store_prepare(c, sql, &st);
+	free(sql);
+	if (e)
+		goto out;
+	bind_all(st, &x->s);
+	if (x->q->after)
+		store_bind_text(st, k + 1, x->q->after);
+	while ((e = store_step(st, &row)) == MC_OK && row) {
+		json_t *r = json_object_get(h.pos, store_col_text(st, 0));
+		if (!r)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			rows = mc_xrealloc(rows, cap * sizeof *rows);
+		}
+		hit_row *hr = &rows[n];
+		snprintf(hr->uuid, sizeof hr->uuid, "%s", store_col_text(st, 0));
+		hr->rv = store_col_int(st, 1);
+		/* signed by the direction: ascending order = the wanted order */
+		hr->rank = json_integer_value(r) * (x->score_dir < 0 ? -1 : 1);
+		hr->seq = (int64_t)n;
+		hr->id = store_col_int(st, 6);
+		n++;
+		if (wants(x->q, "organization")) {
+			char *l = mc_xstrdup(store_col_text(st, 2));
+			lower(l);
+			facet_count(json_object_get(fac, "organization"), l);
+			free(l);
+		}
+		if (wants(x->q, "license_id"))
+			facet_count(json_object_get(fac, "license_id"), store_col_text(st, 3));
+		if (wants(x->q, "res_format"))
+			count_bars(json_object_get(fac, "res_format"), store_col_text(st, 4), true);
+		if (wants(x->q, "groups"))
+			count_bars(json_object_get(fac, "groups"), store_col_text(st, 5), false);
+		if (wants(x->q, "tags")) {
+			char key[24];
+			snprintf(key, sizeof key, "%lld", (long long)hr->id);
+			json_object_set_new(kept_ids, key, json_true());
+		}
+	}
+	store_finish(st);
+	st = NULL;
+	if (e)
+		goto out;
+	if (wants(x->q, "tags") && n) {
+		/* the 50 most used tags of the hits */
+		sql = mc_xasprintf("SELECT t.dataset_id, t.tag FROM od_tag t WHERE t.dataset_id IN "
+		                   "(SELECT d.id FROM od_dataset d WHERE 1 = 1%s)",
+		                   mc_buf_cstr(&x->s.where));
+		e = store_prepare(c, sql, &st);
+		free(sql);
+		if (e)
+			goto out;
+		bind_all(st, &x->s);
+		json_t *all = json_object();
+		while ((e = store_step(st, &row)) == MC_OK && row) {
+			char key[24];
+			snprintf(key, sizeof key, "%lld", (long long)store_col_int(st, 0));
+			if (json_object_get(kept_ids, key))
+				facet_count(all, store_col_text(st, 1));
+		}
+		store_finish(st);
+		st = NULL;
+		size_t nt = json_object_size(all), i = 0;
+		json_t **list = mc_xmalloc((nt ? nt : 1) * sizeof *list);
+		const char *tag;
+		json_t *cnt;
+		json_object_foreach(all, tag, cnt) list[i++] = json_pack("[s,O]", tag, cnt);
+		qsort(list, nt, sizeof *list, tag_cmp);
+		json_t *facet = json_object_get(fac, "tags");
+		for (i = 0; i < nt; i++) {
+			if (i < 50)
+				json_object_set(facet,
+				                json_string_value(json_array_get(list[i], 0)),
+				                json_array_get(list[i], 1));
+			json_decref(list[i]);
+		}
+		free(list);
+		json_decref(all);
+		if (e)
+			goto out;
+	}
+	if (x->score_dir && n) {
+		qsort(rows, n, sizeof *rows, hit_cmp);
+	}
+	json_object_set_new(x->result, "count", json_integer((json_int_t)n));
+	json_t *results = json_array();
+	json_object_set_new(x->result, "results", results);
+	for (size_t i = (size_t)x->q->start;
+	     !e && i < n && i < (size_t)x->q->start + (size_t)x->q->rows; i++) {
+		json_t *d = cached_get(c, rows[i].uuid, rows[i].rv, &e, diag);
+		if (!e)
+			json_array_append_new(results, d);
+	}
+out:
+	store_finish(st);
+	free(rows);
+	json_decref(h.pos);
+	json_decref(kept_ids);
+	return e;
+}
+
 static mc_err search_fn(store_conn *c, void *vctx, mc_diag *diag)
 {
 	search_ctx *x = vctx;
+	if (x->fts) {
+		json_decref(x->result);
+		x->result = json_pack("{s:o}", "facets", json_object());
+		return search_text_fn(c, x, diag);
+	}
 	json_decref(x->result);
 	x->result = json_object();
 	store_stmt *st;
@@ -1263,8 +1468,17 @@ mc_err opendata_search(store *s, const od_query *q, json_t **result, mc_diag *di
 		if (!e && words && k == 1) {
 			/* free words in fq: Solr would search the default field */
 			e = add_words(&x.s, words);
-		} else if (!e && words) {
-			e = add_words(&x.s, words);
+		} else if (!e && words && *words) {
+			/* free words in q: the text index, ranked (punctuation
+			 * alone filters nothing) */
+			x.fts = text_fold(words);
+			bool any = false;
+			for (const char *w = x.fts; *w && !any; w++)
+				any = isalnum((unsigned char)*w);
+			if (!any) {
+				free(x.fts);
+				x.fts = NULL;
+			}
 		}
 		od_terms_free(terms, n);
 		free(words);
@@ -1276,6 +1490,18 @@ mc_err opendata_search(store *s, const od_query *q, json_t **result, mc_diag *di
 		e = mc_fail(diag, MC_ERR_INVALID, "too many search terms");
 	if (!e)
 		e = order_by(q->after ? "id asc" : q->sort, &order, diag);
+	if (!e && x.fts && !q->after) {
+		/* the sort starts with score (the default does) */
+		const char *so = q->sort && *q->sort ? q->sort : "score desc";
+		while (*so == ' ')
+			so++;
+		if (strncmp(so, "score", 5) == 0 && (so[5] == ' ' || so[5] == ',' || !so[5])) {
+			const char *dir = so + 5;
+			while (*dir == ' ')
+				dir++;
+			x.score_dir = strncasecmp(dir, "asc", 3) == 0 ? -1 : 1;
+		}
+	}
 	if (!e) {
 		x.order = mc_buf_cstr(&order);
 		e = store_read(s, search_fn, &x, diag);
@@ -1286,7 +1512,43 @@ mc_err opendata_search(store *s, const od_query *q, json_t **result, mc_diag *di
 		json_decref(x.result);
 	mc_buf_free(&order);
 	sqlq_free(&x.s);
+	free(x.fts);
 	return e;
+}
+
+static mc_err reindex_fn(store_conn *c, void *ctx, mc_diag *diag)
+{
+	(void)diag;
+	int64_t *n = ctx;
+	*n = 0;
+	store_stmt *st;
+	mc_err e = store_prepare(c, "SELECT uuid, search_text FROM od_dataset ORDER BY uuid", &st);
+	if (e)
+		return e;
+	json_t *rows = json_array();
+	bool row;
+	while ((e = store_step(st, &row)) == MC_OK && row)
+		json_array_append_new(
+		    rows, json_pack("[s,s]", store_col_text(st, 0), store_col_text(st, 1)));
+	store_finish(st);
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r)
+	{
+		if (e)
+			break;
+		e = store_text_put(c, OD_TEXT_INDEX, json_string_value(json_array_get(r, 0)),
+		                   json_string_value(json_array_get(r, 1)));
+		(*n)++;
+	}
+	json_decref(rows);
+	return e;
+}
+
+mc_err opendata_reindex(mc_app *app, int64_t *n, mc_diag *diag)
+{
+	int64_t dummy;
+	return store_write(app->db, reindex_fn, n ? n : &dummy, diag);
 }
 
 /* ---- lists ---- */

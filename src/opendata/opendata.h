@@ -121,6 +121,11 @@ typedef struct od_query {
 } od_query;
 /* *result = {count, results: [datasets], facets: {field: {value: n}}}. */
 mc_err opendata_search(store *s, const od_query *q, json_t **result, mc_diag *diag);
+/* Rebuilds the full-text index of the datasets (index "opendata", kept up
+ * to date by every save) from the stored search texts; *n = datasets.
+ * Run at server start, so that a database written before the index existed
+ * is searchable. */
+mc_err opendata_reindex(mc_app *app, int64_t *n, mc_diag *diag);
 /* Names of every dataset, by name (offset/limit). */
 mc_err opendata_names(store *s, int offset, int limit, json_t **out, mc_diag *diag);
 /* Organizations: agencies with at least one dataset: [{code, count}]. */
@@ -157,6 +162,31 @@ mc_err opendata_content_commit(mc_app *app, const char *actor, const char *id, c
  * cannot be read. */
 mc_err opendata_content_read(mc_app *app, const char *id, size_t max, char **out, size_t *len,
                              mc_diag *diag);
+/* A multipart/form-data body read as it arrives (CKAN's resource_create
+ * upload): text fields are kept (at most 64, 256 KiB each), the first file
+ * part named "upload" is written to a temporary file (capped like any
+ * upload), other file parts are dropped. */
+typedef struct od_form od_form;
+/* NULL (INVALID) unless `content_type` is multipart/form-data with a
+ * boundary; IO when no temporary file can be created. */
+od_form *od_form_new(const char *content_type, mc_app *app, mc_diag *diag, mc_err *e);
+/* Feeds the next bytes (any chunking). INVALID on a malformed body,
+ * TOO_LARGE past a cap. */
+mc_err od_form_feed(od_form *f, const char *p, size_t n, mc_diag *diag);
+/* Ends the body: INVALID without the closing delimiter; the file is
+ * fsync'd. */
+mc_err od_form_finish(od_form *f, mc_diag *diag);
+/* The text fields {name: value} (borrowed). */
+json_t *od_form_fields(od_form *f);
+/* The uploaded file's temporary path and its client-side name, or NULL. */
+const char *od_form_file(od_form *f);
+const char *od_form_filename(od_form *f);
+/* Frees; removes the temporary file unless it was committed (moved). */
+void od_form_free(od_form *f);
+/* Checks the CSV file at `path` against `schema`: UNPROCESSABLE with
+ * errors {row, field, message} (error_count) when rows break it. */
+mc_err od_csv_check_file(const char *path, json_t *schema, mc_diag *diag);
+
 /* Directory DATA/opendata/<sub>, created when missing (new string). */
 char *opendata_dir(mc_app *app, const char *sub);
 
@@ -196,6 +226,11 @@ int opendata_webhook_run(mc_app *app);
 
 /* The public base URL of a request (MOTCUA_PUBLIC_URL or http://Host). */
 const char *opendata_base(mc_req *req);
+
+/* CKAN resource_create as a BODY_STREAM route (opendata_http.c): a JSON
+ * body, or multipart/form-data with the file in the "upload" field. */
+void opendata_ckan_resource_create(mc_req *req, mc_resp *resp);
+extern const http_stream_ops opendata_rc_ops;
 
 extern const http_route opendata_routes[];
 extern const http_route opendata_file_routes[];

@@ -9,6 +9,7 @@
 #include "core/date.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "core/text.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -406,7 +408,8 @@ static mc_err upload_new_fn(store_conn *c, void *vctx, mc_diag *diag)
 	upload_ctx *x = vctx;
 	char now[32];
 	store_stmt *st;
-	mc_err e = store_prepare(c, "SELECT id FROM od_resource WHERE uuid = ?1", &st);
+	mc_err e =
+	    store_prepare(c, "SELECT id FROM od_resource WHERE uuid = ?1 AND dataset_id > 0", &st);
 	if (e)
 		return e;
 	store_bind_text(st, 1, x->resource);
@@ -761,7 +764,8 @@ static mc_err file_fn(store_conn *c, void *vctx, mc_diag *diag)
 	mc_err e = store_prepare(
 	    c,
 	    "SELECT v.file, v.sha256, v.size, r.format, v.version, d.name FROM od_resource r JOIN "
-	    "od_dataset d ON d.id = r.dataset_id JOIN od_resource_version v ON v.resource_id = "
+	    "od_dataset d ON d.id = abs(r.dataset_id) JOIN od_resource_version v ON v.resource_id "
+	    "= "
 	    "r.id "
 	    "AND v.version = (CASE WHEN ?2 = 0 THEN r.version ELSE ?2 END) WHERE r.uuid = ?1",
 	    &st);
@@ -1006,6 +1010,301 @@ static void get_download(mc_req *req, mc_resp *resp)
 	http_reply_fd(resp, 200, ctype, fd, 0, (uint64_t)x.size);
 }
 
+/* ---- CKAN resource_create body: JSON, or multipart/form-data streamed ---- */
+
+#define FORM_HEADERS_MAX 16384 /* the headers of one part */
+#define FORM_FIELD_MAX 262144  /* one text field (a table schema is one) */
+#define FORM_FIELDS_MAX 64     /* text fields */
+
+enum { F_BODY, F_AFTER, F_HDR, F_DONE };
+
+struct od_form {
+	char delim[80]; /* "\r\n--" boundary */
+	size_t dlen;
+	int state;
+	char *buf; /* bytes not consumed yet */
+	size_t len, cap;
+	/* the part being read */
+	bool in_file, discard;
+	char name[64];
+	mc_buf value;
+	size_t total; /* text bytes kept */
+	/* results */
+	json_t *fields;
+	char *tmp, *filename;
+	int fd;
+	uint64_t size, max;
+	bool file_seen;
+};
+
+static mc_err form_fail(mc_diag *diag, const char *en)
+{
+	return mc_fail2(diag, MC_ERR_INVALID, "Nội dung multipart/form-data không hợp lệ.", "%s",
+	                en);
+}
+
+/* The value of `key="..."` (or key=token) in a Content-Disposition line;
+ * false when absent. */
+static bool disp_param(const char *line, const char *key, char *out, size_t max)
+{
+	size_t kl = strlen(key);
+	for (const char *p = line; (p = strcasestr(p, key)) != NULL; p += kl) {
+		if ((p != line && p[-1] != ' ' && p[-1] != ';') || p[kl] != '=')
+			continue;
+		const char *v = p + kl + 1;
+		size_t n = 0;
+		if (*v == '"') {
+			v++;
+			while (v[n] && v[n] != '"')
+				n++;
+		} else {
+			while (v[n] && v[n] != ';' && v[n] != ' ' && v[n] != '\r')
+				n++;
+		}
+		if (n >= max)
+			n = max - 1;
+		memcpy(out, v, n);
+		out[n] = '\0';
+		return true;
+	}
+	return false;
+}
+
+static mc_err form_part_begin(od_form *f, const char *hdr, size_t n, mc_diag *diag)
+{
+	char *h = mc_xstrndup(hdr, n);
+	mc_err e = MC_OK;
+	const char *cd = NULL;
+	for (char *line = h; line && *line;) {
+		char *end = strstr(line, "\r\n");
+		if (end)
+			*end = '\0';
+		if (strncasecmp(line, "Content-Disposition:", 20) == 0)
+			cd = line + 20;
+		line = end ? end + 2 : NULL;
+	}
+	char fname[256] = "";
+	f->name[0] = '\0';
+	f->in_file = f->discard = false;
+	mc_buf_free(&f->value);
+	if (!cd || !disp_param(cd, "name", f->name, sizeof f->name)) {
+		e = form_fail(diag, "a part has no Content-Disposition name");
+	} else if (disp_param(cd, "filename", fname, sizeof fname)) {
+		if (strcmp(f->name, "upload") != 0 || f->file_seen) {
+			f->discard = true; /* other files are not kept */
+		} else {
+			f->in_file = f->file_seen = true;
+			free(f->filename);
+			f->filename = mc_xstrdup(fname);
+		}
+	} else if (json_object_size(f->fields) >= FORM_FIELDS_MAX) {
+		e = form_fail(diag, "too many form fields");
+	}
+	free(h);
+	return e;
+}
+
+static mc_err form_emit(od_form *f, const char *p, size_t n, mc_diag *diag)
+{
+	if (!n || f->discard || f->state == F_HDR)
+		return MC_OK;
+	if (f->in_file) {
+		if (f->size + n > f->max)
+			return mc_fail2(diag, MC_ERR_TOO_LARGE, "Tệp quá lớn.",
+			                "the upload exceeds %" PRIu64 " bytes", f->max);
+		f->size += n;
+		return write_all(f->fd, p, n, diag);
+	}
+	if (!f->name[0])
+		return MC_OK; /* preamble */
+	if (f->value.len + n > FORM_FIELD_MAX || f->total + n > 4 * FORM_FIELD_MAX)
+		return mc_fail2(diag, MC_ERR_TOO_LARGE, "Trường biểu mẫu quá lớn.",
+		                "the form field %s exceeds %d bytes", f->name, FORM_FIELD_MAX);
+	f->total += n;
+	mc_buf_append(&f->value, p, n);
+	return MC_OK;
+}
+
+static mc_err form_part_end(od_form *f, mc_diag *diag)
+{
+	if (!f->name[0] || f->in_file || f->discard)
+		return MC_OK;
+	const char *v = mc_buf_cstr(&f->value);
+	if (!text_utf8_valid(v, f->value.len))
+		return form_fail(diag, "a form field is not valid UTF-8");
+	json_object_set_new(f->fields, f->name, json_string(v));
+	return MC_OK;
+}
+
+od_form *od_form_new(const char *content_type, mc_app *app, mc_diag *diag, mc_err *e)
+{
+	char boundary[72] = "";
+	*e = MC_OK;
+	if (!content_type || strncasecmp(content_type, "multipart/form-data", 19) != 0 ||
+	    !disp_param(content_type, "boundary", boundary, sizeof boundary) || !*boundary) {
+		*e = form_fail(diag, "multipart/form-data needs a boundary");
+		return NULL;
+	}
+	od_form *f = mc_xcalloc(1, sizeof *f);
+	f->dlen = (size_t)snprintf(f->delim, sizeof f->delim, "\r\n--%s", boundary);
+	f->fields = json_object();
+	f->fd = -1;
+	f->max = max_bytes();
+	/* the body opens with "--boundary": seen as a delimiter after a virtual
+	 * CRLF, the preamble being a part without a name */
+	f->cap = 4096;
+	f->buf = mc_xmalloc(f->cap);
+	memcpy(f->buf, "\r\n", 2);
+	f->len = 2;
+	f->state = F_BODY;
+	char *dir = opendata_dir(app, "tmp");
+	char rnd[33];
+	rand_hex(rnd);
+	f->tmp = mc_xasprintf("%s/%s", dir, rnd);
+	free(dir);
+	f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+	if (f->fd < 0) {
+		*e = mc_fail(diag, MC_ERR_IO, "cannot create a temporary file");
+		od_form_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+mc_err od_form_feed(od_form *f, const char *p, size_t n, mc_diag *diag)
+{
+	if (f->len + n > f->cap) {
+		while (f->len + n > f->cap)
+			f->cap *= 2;
+		f->buf = mc_xrealloc(f->buf, f->cap);
+	}
+	memcpy(f->buf + f->len, p, n);
+	f->len += n;
+	size_t pos = 0;
+	mc_err e = MC_OK;
+	while (!e && pos < f->len) {
+		char *at = f->buf + pos;
+		size_t left = f->len - pos;
+		if (f->state == F_BODY) {
+			char *d = memmem(at, left, f->delim, f->dlen);
+			if (!d) {
+				/* keep what could begin a delimiter */
+				size_t safe = left >= f->dlen ? left - (f->dlen - 1) : 0;
+				e = form_emit(f, at, safe, diag);
+				pos += safe;
+				break;
+			}
+			e = form_emit(f, at, (size_t)(d - at), diag);
+			if (!e)
+				e = form_part_end(f, diag);
+			pos += (size_t)(d - at) + f->dlen;
+			f->state = F_AFTER;
+		} else if (f->state == F_AFTER) {
+			if (left < 2)
+				break;
+			if (at[0] == '-' && at[1] == '-') {
+				f->state = F_DONE;
+			} else if (at[0] == '\r' && at[1] == '\n') {
+				f->state = F_HDR;
+				pos += 2;
+			} else {
+				e = form_fail(diag, "bad multipart delimiter");
+			}
+		} else if (f->state == F_HDR) {
+			char *end = memmem(at, left, "\r\n\r\n", 4);
+			if (!end) {
+				if (left > FORM_HEADERS_MAX)
+					e = form_fail(diag, "the headers of a part are too long");
+				break;
+			}
+			e = form_part_begin(f, at, (size_t)(end - at) + 2, diag);
+			pos += (size_t)(end - at) + 4;
+			f->state = F_BODY;
+		} else {
+			pos = f->len; /* epilogue */
+		}
+	}
+	memmove(f->buf, f->buf + pos, f->len - pos);
+	f->len -= pos;
+	return e;
+}
+
+mc_err od_form_finish(od_form *f, mc_diag *diag)
+{
+	if (f->state != F_DONE)
+		return form_fail(diag, "the multipart body ends before its closing delimiter");
+	if (f->fd >= 0) {
+		if (fsync(f->fd) != 0) {
+			close(f->fd);
+			f->fd = -1;
+			return mc_fail(diag, MC_ERR_IO, "fsync failed");
+		}
+		close(f->fd);
+		f->fd = -1;
+	}
+	return MC_OK;
+}
+
+json_t *od_form_fields(od_form *f)
+{
+	return f->fields;
+}
+
+const char *od_form_file(od_form *f)
+{
+	return f->file_seen ? f->tmp : NULL;
+}
+
+const char *od_form_filename(od_form *f)
+{
+	return f->filename;
+}
+
+void od_form_free(od_form *f)
+{
+	if (!f)
+		return;
+	if (f->fd >= 0)
+		close(f->fd);
+	if (f->tmp)
+		unlink(f->tmp); /* no-op once committed (moved) */
+	free(f->tmp);
+	free(f->filename);
+	free(f->buf);
+	mc_buf_free(&f->value);
+	json_decref(f->fields);
+	free(f);
+}
+
+/* Checks a CSV file against a table schema (before anything is written):
+ * UNPROCESSABLE with errors {row, field, message}. */
+mc_err od_csv_check_file(const char *path, json_t *schema, mc_diag *diag)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return mc_fail(diag, MC_ERR_IO, "cannot read the upload");
+	od_csv *v = od_csv_new(schema);
+	char *buf = mc_xmalloc(1 << 20);
+	ssize_t n;
+	while ((n = read(fd, buf, 1 << 20)) > 0)
+		od_csv_feed(v, buf, (size_t)n);
+	free(buf);
+	close(fd);
+	json_t *errors = NULL;
+	int64_t rows = 0;
+	long nerr = od_csv_finish(v, &errors, &rows);
+	od_csv_free(v);
+	if (!nerr) {
+		json_decref(errors);
+		return MC_OK;
+	}
+	mc_diag_ext(diag, "errors", errors);
+	mc_diag_ext(diag, "error_count", json_integer(nerr));
+	return mc_fail2(diag, MC_ERR_UNPROCESSABLE,
+	                "Tệp CSV không khớp lược đồ bảng (xem errors: dòng và trường).",
+	                "the CSV does not match its table schema (%ld errors)", nerr);
+}
+
 const http_route opendata_file_routes[] = {
     {"PUT", "/api/v1/opendata/resources/{id}/content", put_content, ACCESS_OFFICER, BODY_STREAM},
     {"POST", "/api/v1/opendata/resources/{id}/uploads", post_upload, ACCESS_OFFICER, BODY_JSON},
@@ -1021,5 +1320,6 @@ static const http_stream_ops patch_ops = {patch_open, patch_write, patch_close};
 const http_stream_route opendata_stream_routes[] = {
     {put_content, &put_ops},
     {patch_upload, &patch_ops},
+    {opendata_ckan_resource_create, &opendata_rc_ops},
     {0, 0},
 };

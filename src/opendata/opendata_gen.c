@@ -793,6 +793,14 @@ void opendata_start(mc_app *app, int seconds)
 	the_app = app;
 	stopping = false;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
+	{
+		/* a database written before the text index existed becomes searchable */
+		int64_t n = 0;
+		mc_diag d = {0};
+		if (opendata_reindex(app, &n, &d) != MC_OK)
+			log_error("opendata reindex: %s", d.detail);
+		mc_diag_clear(&d);
+	}
 	if (seconds > 0 && !refresher.running)
 		loop_start(&refresher, seconds, refresh_work);
 	if (!deliverer.running)

@@ -271,7 +271,8 @@ typedef struct ck {
 	json_t *data;
 	mc_principal who;
 	const char *base;
-	json_t *orgs; /* organizations met in this request: code -> dict */
+	json_t *orgs;  /* organizations met in this request: code -> dict */
+	od_form *form; /* resource_create's multipart body, or NULL */
 	/* error */
 	int status;
 	const char *type;
@@ -307,6 +308,10 @@ static json_t *ck_from(ck *c, mc_err e, mc_diag *d, bool search)
 	case MC_ERR_UNAUTHENTICATED:
 		return ck_fail(c, 403, "Authorization Error",
 		               mc_arena_printf(c->req->arena, "Access denied: %s", msg));
+	case MC_ERR_TOO_LARGE:
+		ck_fail(c, 413, "Validation Error", NULL);
+		json_object_set_new(c->err, "upload", json_pack("[s]", msg));
+		return NULL;
 	case MC_ERR_INVALID:
 		if (search)
 			return ck_fail(
@@ -663,6 +668,11 @@ static json_t *ck_to_native(ck *c, json_t *in)
 			if (key && strcmp(key, keys[k]) == 0)
 				found[k] = json_object_get(e, "value");
 		}
+		/* package_show writes null or "" for an absent member; a
+		 * package_show -> edit -> package_update round trip sends them back */
+		if (json_is_null(found[k]) ||
+		    (json_is_string(found[k]) && !*json_string_value(found[k])))
+			found[k] = NULL;
 	}
 	if (found[0])
 		json_object_set(b, "frequency", found[0]);
@@ -700,9 +710,13 @@ static json_t *ck_to_native(ck *c, json_t *in)
 		{
 			json_t *n = json_object();
 			const char *ks[] = {"id", "name", "description", "format", "schema"};
-			for (int k = 0; k < 5; k++)
-				if (json_object_get(r, ks[k]))
-					json_object_set(n, ks[k], json_object_get(r, ks[k]));
+			for (int k = 0; k < 5; k++) {
+				json_t *rv = json_object_get(r, ks[k]);
+				/* CKAN writes "" for no description */
+				if (rv && !json_is_null(rv) &&
+				    !(k == 2 && json_is_string(rv) && !*json_string_value(rv)))
+					json_object_set(n, ks[k], rv);
+			}
 			if (json_is_string(json_object_get(n, "schema"))) {
 				json_t *parsed = json_loads(
 				    json_string_value(json_object_get(n, "schema")), 0, NULL);
@@ -1126,9 +1140,45 @@ static json_t *a_resource_create(ck *c)
 	}
 	json_t *out = NULL;
 	mc_diag d = {0};
-	mc_err e = pkg ? opendata_resource_add(c->req->app, &c->who, pkg, r, &out, &d)
-	               : mc_fail(&d, MC_ERR_NOT_FOUND, "Dataset");
+	mc_err e = MC_OK;
+	const char *file = c->form ? od_form_file(c->form) : NULL;
+	if (file) {
+		/* CKAN's upload: name and format default from the file name */
+		const char *fn = od_form_filename(c->form);
+		const char *dot = fn ? strrchr(fn, '.') : NULL;
+		if (!str_of(r, "name") || !*str_of(r, "name"))
+			json_object_set_new(r, "name", json_string(fn && *fn ? fn : "upload"));
+		if ((!str_of(r, "format") || !*str_of(r, "format")) && dot)
+			json_object_set_new(r, "format", json_string(dot + 1));
+		if (json_is_string(json_object_get(r, "description")) && !*str_of(r, "description"))
+			json_object_del(r, "description");
+		/* a CSV is checked against its schema before anything is stored */
+		json_t *schema = json_object_get(r, "schema");
+		if (str_of(r, "format") && strcasecmp(str_of(r, "format"), "csv") == 0 &&
+		    json_is_object(schema)) {
+			json_t *errs = json_array();
+			od_schema_check(schema, "$.schema", errs);
+			if (!json_array_size(errs))
+				e = od_csv_check_file(file, schema, &d);
+			json_decref(errs);
+		}
+	}
+	if (!e)
+		e = pkg ? opendata_resource_add(c->req->app, &c->who, pkg, r, &out, &d)
+		        : mc_fail(&d, MC_ERR_NOT_FOUND, "Dataset");
 	json_decref(r);
+	if (!e && file) {
+		json_t *res = NULL;
+		char id[40];
+		snprintf(id, sizeof id, "%s", str_of(out, "id"));
+		e = opendata_content_commit(c->req->app, c->who.username, id, file, &res, &d);
+		if (!e) {
+			/* the dataset id for the CKAN dict */
+			json_object_set(res, "dataset_id", json_object_get(out, "dataset_id"));
+			json_decref(out);
+			out = res;
+		}
+	}
 	return ck_write_reply(c, e, &d, out, true);
 }
 
@@ -1191,6 +1241,9 @@ static void ck_principal(mc_req *req, mc_principal *who)
 		*who = p;
 }
 
+static void ck_run(mc_req *req, mc_resp *resp, const ck_action *a, const char *body,
+                   size_t body_len, od_form *form, mc_err se, mc_diag *sd);
+
 static void ckan_action(mc_req *req, mc_resp *resp)
 {
 	const char *name = req->params[0];
@@ -1203,21 +1256,33 @@ static void ckan_action(mc_req *req, mc_resp *resp)
 		             mc_arena_printf(req->arena, "Action name not known: %.100s", name));
 		return;
 	}
-	ck c = {.req = req, .base = opendata_base(req)};
+	ck_run(req, resp, a, req->body, req->body_len, NULL, MC_OK, NULL);
+}
+
+/* Runs action `a` with the body (JSON) or the multipart form `form`; a
+ * stream error `se` (with `sd`) answers in CKAN's envelope. */
+static void ck_run(mc_req *req, mc_resp *resp, const ck_action *a, const char *body,
+                   size_t body_len, od_form *form, mc_err se, mc_diag *sd)
+{
+	ck c = {.req = req, .base = opendata_base(req), .form = form};
 	bool post = strcmp(req->method, "POST") == 0;
 	if (!post && a->write) {
 		ck_reply_bad(resp, "JSON Error: Invalid request. Please use POST method for your "
 		                   "request");
 		return;
 	}
-	if (post && req->body_len) {
-		if ((long)req->body_len > req->app->max_body) {
+	if (se) {
+		c.data = json_object();
+	} else if (form) {
+		c.data = json_deep_copy(od_form_fields(form));
+	} else if (post && body_len) {
+		if ((long)body_len > req->app->max_body) {
 			http_reply_problem(req, resp, MC_ERR_TOO_LARGE, "Nội dung quá lớn.",
 			                   "the body exceeds %ld bytes", req->app->max_body);
 			return;
 		}
 		json_error_t jerr;
-		c.data = json_loadb(req->body, req->body_len, 0, &jerr);
+		c.data = json_loadb(body, body_len, 0, &jerr);
 		if (!json_is_object(c.data)) {
 			json_decref(c.data);
 			ck_reply_bad(resp, "JSON Error: Error decoding JSON data.");
@@ -1236,7 +1301,9 @@ static void ckan_action(mc_req *req, mc_resp *resp)
 	                    json_sprintf("%s/api/3/action/help_show?name=%s", c.base, a->name));
 	ck_principal(req, &c.who);
 	json_t *result = NULL;
-	if (a->write && c.who.role == ROLE_ANONYMOUS)
+	if (se)
+		ck_from(&c, se, sd, false);
+	else if (a->write && c.who.role == ROLE_ANONYMOUS)
 		ck_fail(
 		    &c, 403, "Authorization Error",
 		    "Access denied: an API token is required (Authorization or X-CKAN-API-Key)");
@@ -1258,6 +1325,89 @@ static void ckan_action(mc_req *req, mc_resp *resp)
 	json_decref(c.orgs);
 }
 
+/* ---- resource_create as a stream: CKAN's multipart upload ---- */
+
+typedef struct rc_stream {
+	od_form *form; /* multipart/form-data */
+	mc_buf json;   /* any other body: JSON, kept up to max_body */
+	long max;
+} rc_stream;
+
+static mc_err rc_open(mc_req *req, void **vctx, mc_diag *diag)
+{
+	/* the caller is known before the first byte: no anonymous or
+	 * citizen upload reaches the disk */
+	mc_principal who;
+	ck_principal(req, &who);
+	if (who.role == ROLE_ANONYMOUS)
+		return mc_fail2(diag, MC_ERR_FORBIDDEN, "Cần mã API.",
+		                "an API token is required (Authorization or X-CKAN-API-Key)");
+	if (who.role < ROLE_OFFICER)
+		return mc_fail2(diag, MC_ERR_FORBIDDEN,
+		                "Chỉ cán bộ hoặc quản trị viên được công bố dữ liệu.",
+		                "only officers and admins publish datasets");
+	rc_stream *x = mc_xcalloc(1, sizeof *x);
+	x->max = req->app->max_body;
+	const char *ct = req->content_type;
+	if (ct && strncasecmp(ct, "multipart/form-data", 19) == 0) {
+		mc_err e;
+		x->form = od_form_new(ct, req->app, diag, &e);
+		if (e) {
+			free(x);
+			return e;
+		}
+	}
+	*vctx = x;
+	return MC_OK;
+}
+
+static mc_err rc_write(void *vctx, const char *p, size_t n, mc_diag *diag)
+{
+	rc_stream *x = vctx;
+	if (x->form)
+		return od_form_feed(x->form, p, n, diag);
+	if ((long)(x->json.len + n) > x->max)
+		return mc_fail2(diag, MC_ERR_TOO_LARGE, "Nội dung quá lớn.",
+		                "the body exceeds %ld bytes", x->max);
+	mc_buf_append(&x->json, p, n);
+	return MC_OK;
+}
+
+static void rc_close(void *vctx)
+{
+	rc_stream *x = vctx;
+	if (!x)
+		return;
+	od_form_free(x->form);
+	mc_buf_free(&x->json);
+	free(x);
+}
+
+const http_stream_ops opendata_rc_ops = {rc_open, rc_write, rc_close};
+
+void opendata_ckan_resource_create(mc_req *req, mc_resp *resp)
+{
+	const ck_action *a = NULL;
+	for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
+		if (strcmp(actions[i].name, "resource_create") == 0)
+			a = &actions[i];
+	rc_stream *x = req->stream_ctx;
+	mc_diag d = {0};
+	mc_err e = req->stream_err;
+	if (!e && x && x->form)
+		e = od_form_finish(x->form, &d);
+	if (req->stream_err)
+		ck_run(req, resp, a, NULL, 0, NULL, e, &req->stream_diag);
+	else if (e)
+		ck_run(req, resp, a, NULL, 0, NULL, e, &d);
+	else if (x->form)
+		ck_run(req, resp, a, NULL, 0, x->form, MC_OK, NULL);
+	else
+		ck_run(req, resp, a, x->json.len ? mc_buf_cstr(&x->json) : "", x->json.len, NULL,
+		       MC_OK, NULL);
+	mc_diag_clear(&d);
+}
+
 const http_route opendata_routes[] = {
     {"GET", "/api/v1/opendata/datasets", list_datasets, ACCESS_PUBLIC, BODY_NONE},
     {"POST", "/api/v1/opendata/datasets", post_dataset, ACCESS_OFFICER, BODY_JSON},
@@ -1277,6 +1427,13 @@ const http_route opendata_routes[] = {
     {"GET", "/api/v1/opendata/webhooks", get_webhooks, ACCESS_ADMIN, BODY_NONE},
     {"GET", "/catalog.jsonld", get_catalog_jsonld, ACCESS_PUBLIC, BODY_NONE},
     {"GET", "/catalog.ttl", get_catalog_ttl, ACCESS_PUBLIC, BODY_NONE},
+    /* before the generic action routes: a streamed body (multipart upload) */
+    {"POST", "/api/3/action/resource_create", opendata_ckan_resource_create, ACCESS_PUBLIC,
+     BODY_STREAM},
+    {"POST", "/api/action/resource_create", opendata_ckan_resource_create, ACCESS_PUBLIC,
+     BODY_STREAM},
+    {"POST", "/api/2/action/resource_create", opendata_ckan_resource_create, ACCESS_PUBLIC,
+     BODY_STREAM},
     {"GET", "/api/3/action/{action}", ckan_action, ACCESS_PUBLIC, BODY_NONE},
     {"POST", "/api/3/action/{action}", ckan_action, ACCESS_PUBLIC, BODY_RAW},
     {"GET", "/api/action/{action}", ckan_action, ACCESS_PUBLIC, BODY_NONE},

@@ -342,6 +342,131 @@ test('CKAN writes with an API token in Authorization or X-CKAN-API-Key; validati
 	assert.equal(badTok.status, 403);
 });
 
+test('package_update replaces the resource list as CKAN does (removed resources stay downloadable by version); package_patch keeps what it does not send', async () => {
+	const t = await srv.login('officer');
+	const auth = { authorization: t };
+	const pkg = {
+		name: 'ckan-resource-list',
+		title_translated: { vi: 'Danh sách tài nguyên', en: 'Resource list' },
+		notes_translated: { vi: 'Mô tả', en: 'Description' },
+		owner_org: 'ubnd-00004',
+		license_id: 'CC-BY-4.0',
+		resources: [
+			{ name: 'keep.csv', format: 'CSV', schema: JSON.stringify(SCHEMA) },
+			{ name: 'drop.csv', format: 'CSV', schema: JSON.stringify(SCHEMA) },
+		],
+	};
+	const c = await ck('package_create', { method: 'POST', json: pkg, headers: auth });
+	assert.equal(c.status, 200, c.text);
+	const [keep, drop] = c.body.result.resources;
+	assert.equal(drop.name, 'drop.csv');
+	assert.equal((await putContent(t, drop.id, CSV_OK)).status, 201);
+
+	/* package_show -> edit -> package_update without the second resource */
+	const shown = (await ck('package_show', { query: `id=${pkg.name}` })).body.result;
+	const upd = await ck('package_update', { method: 'POST', json: { ...shown, resources: [shown.resources[0]] }, headers: auth });
+	assert.equal(upd.status, 200, upd.text);
+	assert.deepEqual(upd.body.result.resources.map((r) => r.id), [keep.id]);
+	assert.equal(upd.body.result.num_resources, 1);
+	const gone = await ck('resource_show', { query: `id=${drop.id}` });
+	assert.equal(gone.status, 404);
+	assert.equal(gone.body.error.__type, 'Not Found Error');
+	const dl = await srv.api('GET', `/api/v1/opendata/resources/${drop.id}/download?version=1`);
+	assert.equal(dl.status, 200);
+	assert.equal(dl.text, CSV_OK);
+	assert.equal((await srv.api('GET', `/api/v1/opendata/resources/${drop.id}/download?version=2`)).status, 404);
+	/* a removed resource takes no new content */
+	assert.equal((await putContent(t, drop.id, CSV_OK)).status, 404);
+
+	/* package_patch without resources keeps them and the other fields */
+	const patch = await ck('package_patch', { method: 'POST', json: { id: pkg.name, license_id: 'CC0-1.0' }, headers: auth });
+	assert.equal(patch.status, 200, patch.text);
+	assert.deepEqual(patch.body.result.resources.map((r) => r.id), [keep.id]);
+	assert.equal(patch.body.result.notes, 'Mô tả');
+	/* package_update without a resources member keeps the resources (CKAN >= 2.10)
+	   but drops the fields it does not send */
+	const { resources: _r, notes_translated: _n, ...noRes } = shown;
+	const upd2 = await ck('package_update', { method: 'POST', json: { ...noRes, notes_translated: { vi: 'Mới', en: 'New' } }, headers: auth });
+	assert.equal(upd2.status, 200, upd2.text);
+	assert.deepEqual(upd2.body.result.resources.map((r) => r.id), [keep.id]);
+	assert.equal(upd2.body.result.license_id, 'CC-BY-4.0');
+	/* a new resource without an id is added; the kept one keeps its id */
+	const upd3 = await ck('package_update', { method: 'POST', json: { ...noRes, notes_translated: { vi: 'Mới', en: 'New' }, resources: [keep, { name: 'extra.json', format: 'JSON' }] }, headers: auth });
+	assert.equal(upd3.status, 200, upd3.text);
+	assert.equal(upd3.body.result.resources[0].id, keep.id);
+	assert.equal(upd3.body.result.resources[1].name, 'extra.json');
+	/* package_patch with resources replaces the list too */
+	const patch2 = await ck('package_patch', { method: 'POST', json: { id: pkg.name, resources: [] }, headers: auth });
+	assert.equal(patch2.status, 200, patch2.text);
+	assert.equal(patch2.body.result.num_resources, 0);
+});
+
+test('resource_create takes CKAN\'s multipart upload: fields and the file streamed, checked, versioned; bad bodies and callers refused', async () => {
+	const t = await srv.login('officer');
+	const ds = await createDataset(t, { name: 'ckan-multipart', resources: [] });
+	const form = (fields, file, filename = 'monthly.csv') => {
+		const f = new FormData();
+		for (const [k, v] of Object.entries(fields)) f.append(k, v);
+		if (file !== undefined) f.append('upload', new Blob([file], { type: 'text/csv' }), filename);
+		return f;
+	};
+	const post = (body, headers = { authorization: t }) => srv.api('POST', '/api/3/action/resource_create', { body, headers });
+	/* 3 MB of rows, with delimiter-like bytes inside the values */
+	const rows = ['commune,month,received,online_share'];
+	for (let i = 0, n = 0; n < 3 << 20; i++) {
+		rows.push(`"a--b\r\n--x ${i}",2026-01-01,${i},0.5`);
+		n += rows.at(-1).length + 1;
+	}
+	const csv = rows.join('\n') + '\n';
+	const ok = await post(form({ package_id: ds.name, schema: JSON.stringify(SCHEMA), description: 'Tải lên qua CKAN' }, csv));
+	assert.equal(ok.status, 200, ok.text);
+	const r = ok.body.result;
+	assert.equal(r.name, 'monthly.csv', 'the name defaults to the file name');
+	assert.equal(r.format, 'CSV', 'the format defaults to the extension');
+	assert.equal(r.size, Buffer.byteLength(csv));
+	assert.equal(r.hash, `sha256:${sha256(csv)}`);
+	assert.equal(r.package_id, ds.id);
+	const dl = await srv.api('GET', `/api/v1/opendata/resources/${r.id}/download?version=1`);
+	assert.equal(dl.status, 200);
+	assert.equal(sha256(dl.bytes), sha256(csv));
+	const shown = await ck('package_show', { query: `id=${ds.name}` });
+	assert.equal(shown.body.result.num_resources, 1);
+
+	/* a row that breaks the schema: 409 and nothing created */
+	const bad = await post(form({ package_id: ds.name, name: 'bad.csv', format: 'CSV', schema: JSON.stringify(SCHEMA) }, 'commune,month,received,online_share\n00004,2026-01-01,-3,0.5\n'));
+	assert.equal(bad.status, 409, bad.text);
+	assert.equal(bad.body.error.__type, 'Validation Error');
+	assert.equal((await ck('package_show', { query: `id=${ds.name}` })).body.result.num_resources, 1);
+	/* a JSON resource with its file; JSON bodies still work on the same action */
+	const js = await post(form({ package_id: ds.name, name: 'data.json' }, '{"a":1}', 'data.json'));
+	assert.equal(js.status, 200, js.text);
+	assert.equal(js.body.result.format, 'JSON');
+	assert.equal(js.body.result.size, 7);
+	const plain = await ck('resource_create', { method: 'POST', json: { package_id: ds.name, name: 'empty.json', format: 'JSON' }, headers: { authorization: t } });
+	assert.equal(plain.status, 200, plain.text);
+	assert.equal((await ck('package_show', { query: `id=${ds.name}` })).body.result.num_resources, 3);
+
+	/* no token, a citizen, another agency: refused (before the file is stored) */
+	const anon = await post(form({ package_id: ds.name, name: 'x.json' }, '{}', 'x.json'), {});
+	assert.equal(anon.status, 403);
+	assert.equal(anon.body.error.__type, 'Authorization Error');
+	const citizen = await post(form({ package_id: ds.name, name: 'x.json' }, '{}', 'x.json'), { authorization: await srv.login('citizen') });
+	assert.equal(citizen.status, 403);
+	const other = await post(form({ package_id: ds.name, name: 'x.json' }, '{}', 'x.json'), { authorization: await srv.login('officer2') });
+	assert.equal(other.status, 403);
+	assert.equal(other.body.error.__type, 'Authorization Error');
+	/* malformed multipart: no closing delimiter; a field over its cap */
+	const raw = '--XyZ\r\nContent-Disposition: form-data; name="package_id"\r\n\r\nckan-multipart\r\n--XyZ\r\nContent-Disposition: form-data; name="upload"; filename="a.json"\r\n\r\n{}';
+	const cut = await post(raw, { authorization: t, 'content-type': 'multipart/form-data; boundary=XyZ' });
+	assert.equal(cut.status, 409, cut.text);
+	assert.equal(cut.body.error.__type, 'Validation Error');
+	const noBoundary = await post('x', { authorization: t, 'content-type': 'multipart/form-data' });
+	assert.equal(noBoundary.status, 409);
+	const huge = await post(form({ package_id: ds.name, name: 'h.json', description: 'x'.repeat(300000) }, '{}', 'h.json'));
+	assert.equal(huge.status, 413, huge.text);
+	assert.equal((await ck('package_show', { query: `id=${ds.name}` })).body.result.num_resources, 3);
+});
+
 test('package_search: q, fq on name, title, tags, organization, res_format, license_id and metadata_modified; rows, start, sort, facets', async () => {
 	const t = await srv.login('officer');
 	const a = await createDataset(t, { name: 'search-alpha', keywords: { vi: ['giáo dục'], en: ['education'] }, license: 'CC0-1.0', resources: [{ name: 'a.json', format: 'JSON' }] });
@@ -382,6 +507,62 @@ test('package_search: q, fq on name, title, tags, organization, res_format, lice
 	const badRows = await ck('package_search', { query: 'rows=abc' });
 	assert.equal(badRows.status, 409);
 	assert.equal(badRows.body.error.__type, 'Validation Error');
+});
+
+test('package_search q is full text: folded (with or without diacritics), ranked, sort=score desc honoured, fq kept, start paging stable', async () => {
+	const t = await srv.login('officer');
+	const kw = { vi: ['nông nghiệp'], en: ['agriculture'] };
+	/* the phrase opens the title: ranked first */
+	await createDataset(t, { name: 'zz-irrigation-first', keywords: kw, title: { vi: 'Thủy lợi nội đồng xã', en: 'Field irrigation' }, description: { vi: 'Kênh mương thủy lợi.', en: 'Canals.' } });
+	/* the words only inside the description: after it */
+	await createDataset(t, { name: 'aa-canals-second', keywords: kw, title: { vi: 'Kênh mương cấp huyện', en: 'District canals' }, description: { vi: 'Số liệu kênh mương và công trình thủy lợi của huyện.', en: 'Canals and irrigation works.' } });
+	await createDataset(t, { name: 'mm-canals-third', keywords: kw, title: { vi: 'Trạm bơm', en: 'Pumping stations' }, description: { vi: 'Trạm bơm phục vụ thủy lợi.', en: 'Pumps for irrigation.' } });
+	/* another licence, filtered out by fq */
+	await createDataset(t, { name: 'other-licence-irrigation', license: 'CC0-1.0', keywords: kw, title: { vi: 'Thủy lợi phường khác', en: 'Other irrigation' } });
+	const q = async (params) => {
+		const r = await ck('package_search', { query: new URLSearchParams(params).toString() });
+		assert.equal(r.status, 200, r.text);
+		return r.body.result;
+	};
+	const mine = 'organization:ubnd-00004 license_id:CC-BY-4.0';
+	const ranked = await q({ q: 'thủy lợi', fq: mine, rows: '100' });
+	const names = ranked.results.map((x) => x.name);
+	assert.equal(ranked.count, 3);
+	assert.equal(names[0], 'zz-irrigation-first', 'the title that opens with the words ranks first');
+	assert.deepEqual([...names].sort(), ['aa-canals-second', 'mm-canals-third', 'zz-irrigation-first']);
+	assert.ok(!names.includes('other-licence-irrigation'), 'fq still filters');
+	/* without diacritics, and upper case: the same hits in the same order */
+	assert.deepEqual((await q({ q: 'THUY LOI', fq: mine, rows: '100' })).results.map((x) => x.name), names);
+	/* explicit score desc = the default; score asc reverses the rank order */
+	assert.deepEqual((await q({ q: 'thuy loi', fq: mine, sort: 'score desc, metadata_modified desc', rows: '100' })).results.map((x) => x.name), names);
+	assert.equal((await q({ q: 'thuy loi', fq: mine, sort: 'score asc', rows: '100' })).results.at(-1).name, 'zz-irrigation-first');
+	/* another sort key replaces the rank */
+	assert.deepEqual((await q({ q: 'thuy loi', fq: mine, sort: 'name asc', rows: '100' })).results.map((x) => x.name), ['aa-canals-second', 'mm-canals-third', 'zz-irrigation-first']);
+	/* every word must match */
+	assert.deepEqual((await q({ q: 'thuy loi tram bom', fq: mine })).results.map((x) => x.name), ['mm-canals-third']);
+	assert.equal((await q({ q: 'thuy loi khongcotu' })).count, 0);
+	/* punctuation alone filters nothing */
+	assert.equal((await q({ q: '!!', fq: mine })).count, (await q({ fq: mine })).count);
+	/* without fq: the other licence's dataset too, counted and faceted */
+	const all = await q({ q: 'thuy loi', rows: '100', 'facet.field': '["license_id","tags"]' });
+	assert.equal(all.count, 4);
+	assert.equal(all.facets.license_id['CC-BY-4.0'], 3);
+	assert.equal(all.facets.license_id['CC0-1.0'], 1);
+	assert.equal(all.facets.tags.agriculture, 4);
+	/* start paging: pages of one concatenate to the full ranked list */
+	const pages = [];
+	for (let i = 0; i < 4; i++) {
+		const p = await q({ q: 'thuy loi', rows: '1', start: String(i) });
+		assert.equal(p.count, 4);
+		pages.push(...p.results.map((x) => x.name));
+	}
+	assert.deepEqual(pages, all.results.map((x) => x.name));
+	assert.equal((await q({ q: 'thuy loi', rows: '1', start: '4' })).results.length, 0);
+	/* an update is searchable at once; the old words are gone */
+	const up = await ck('package_patch', { method: 'POST', json: { id: 'mm-canals-third', title_translated: { vi: 'Trạm bơm nước sạch', en: 'Water pumps' }, notes_translated: { vi: 'Nước sạch.', en: 'Clean water.' } }, headers: { authorization: t } });
+	assert.equal(up.status, 200, up.text);
+	assert.equal((await q({ q: 'thuy loi', fq: mine })).count, 2);
+	assert.deepEqual((await q({ q: 'nuoc sach' })).results.map((x) => x.name), ['mm-canals-third']);
 });
 
 test('the CKAN harvester\'s call sequence: paging by id asc, then an incremental metadata_modified filter, then organization_show', async () => {
