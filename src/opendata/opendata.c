@@ -1233,6 +1233,18 @@ static int tag_cmp(const void *a, const void *b)
 	              json_string_value(json_array_get(y, 0)));
 }
 
+/* The keyset clause of a search that continues after a dataset uuid, with
+ * its placeholder numbered `n` (empty when the search starts at the top).
+ * Fills `buf` and returns it. */
+static const char *after_clause(const search_ctx *x, int n, char *buf, size_t size)
+{
+	if (x->q->after)
+		snprintf(buf, size, " AND d.uuid > ?%d", n);
+	else
+		buf[0] = '\0';
+	return buf;
+}
+
 /* Search with free words in q: the text index gives the matching datasets
  * and their rank; one scan of the rows that pass the filters (in the sort
  * order of the other keys) keeps the hits, counts them and their facets;
@@ -1253,17 +1265,11 @@ static mc_err search_text_fn(store_conn *c, search_ctx *x, mc_diag *diag)
 		goto out;
 	for (int f = 0; f < x->q->nfacets; f++)
 		json_object_set_new(fac, x->q->facets[f], json_object());
-	char *sql =
-	    mc_xasprintf("SELECT d.uuid, d.row_version, d.agency, d.license_id, "
-	                 "d.formats, d.themes, d.id FROM od_dataset d WHERE 1 = 1%s%s%s",
-	                 mc_buf_cstr(&x->s.where), x->q->after ? " AND d.uuid > ?" : "", x->order);
-	if (x->q->after) {
-		char *p = strstr(sql, "d.uuid > ?");
-		char *fixed = mc_xasprintf("%.*sd.uuid > ?%d%s", (int)(p - sql), sql, k + 1,
-		                           p + strlen("d.uuid > ?"));
-		free(sql);
-		sql = fixed;
-	}
+	char after[32];
+	char *sql = mc_xasprintf("SELECT d.uuid, d.row_version, d.agency, d.license_id, "
+	                         "d.formats, d.themes, d.id FROM od_dataset d WHERE 1 = 1%s%s%s",
+	                         mc_buf_cstr(&x->s.where),
+	                         after_clause(x, k + 1, after, sizeof after), x->order);
 	e = store_prepare(c, sql, &st);
 	free(sql);
 	if (e)
@@ -1405,19 +1411,12 @@ static mc_err search_fn(store_conn *c, void *vctx, mc_diag *diag)
 	json_object_set_new(x->result, "results", results);
 	if (x->q->rows > 0) {
 		int k = x->s.nb;
+		char after[32];
 		sql = mc_xasprintf(
 		    "SELECT d.uuid, d.row_version FROM od_dataset d WHERE 1 = 1%s%s%s "
 		    "LIMIT ?%d OFFSET ?%d",
-		    mc_buf_cstr(&x->s.where), x->q->after ? " AND d.uuid > ?" : "", x->order,
+		    mc_buf_cstr(&x->s.where), after_clause(x, k + 1, after, sizeof after), x->order,
 		    k + 1 + (x->q->after ? 1 : 0), k + 2 + (x->q->after ? 1 : 0));
-		if (x->q->after) {
-			/* "?" without a number is not portable: number it */
-			char *p = strstr(sql, "d.uuid > ?");
-			char *fixed = mc_xasprintf("%.*sd.uuid > ?%d%s", (int)(p - sql), sql, k + 1,
-			                           p + strlen("d.uuid > ?"));
-			free(sql);
-			sql = fixed;
-		}
 		e = store_prepare(c, sql, &st);
 		free(sql);
 		if (e)
