@@ -14,6 +14,7 @@
 #include "http/server_internal.h"
 #include "ocr/ocr.h"
 #include "opendata/opendata.h"
+#include "proactive/proactive.h"
 #include "registry/registry.h"
 #include "result/result.h"
 #include "territory/territory.h"
@@ -49,6 +50,7 @@ static const char *usage_main =
     "  backup    copy the database and blobs (motcua backup --data DIR --to PATH)\n"
     "  restore   put a backup back (motcua restore --data DIR --from PATH)\n"
     "  opendata  regenerate the generated open datasets (motcua opendata refresh --data DIR)\n"
+    "  proactive turn new life events into offers now (motcua proactive run --data DIR)\n"
     "  routes    print every HTTP route\n"
     "\n"
     "Run 'motcua COMMAND --help' for the options of a command.\n"
@@ -267,6 +269,12 @@ static int cmd_init(int argc, char **argv)
 			goto out;
 		}
 		printf("demo dossiers created\n");
+		mc_diag_clear(&d);
+		if (proactive_seed_demo(app.db, &d) != MC_OK) {
+			fprintf(stderr, "motcua init: demo offers: %s\n", d.detail);
+			goto out;
+		}
+		printf("demo offers: a birth in the demo citizens' family (open /de-xuat)\n");
 		long nres = 0;
 		char rid[RESULT_ID_LEN + 1];
 		if (result_count(app.db, &nres, rid, NULL) == MC_OK && nres > 0)
@@ -483,7 +491,11 @@ static int cmd_serve(int argc, char **argv)
 	if (ocr_worker_start(&app, &wd) != MC_OK)
 		fprintf(stderr, "motcua serve: warning: %s; scans are not read\n", wd.detail);
 	opendata_start(&app, (int)refresh);
+	if (proactive_worker_start(&app, &wd) != MC_OK)
+		fprintf(stderr, "motcua serve: warning: %s; life events are not offered\n",
+		        wd.detail);
 	int rc = server_run(&app, &so);
+	proactive_worker_stop();
 	opendata_stop();
 	ocr_worker_stop();
 	app_close(&app);
@@ -549,6 +561,8 @@ int main(int argc, char **argv)
 		return restore_cli(argc - 1, argv + 1);
 	if (strcmp(cmd, "opendata") == 0)
 		return cmd_opendata(argc - 1, argv + 1);
+	if (strcmp(cmd, "proactive") == 0)
+		return proactive_cli(argc - 1, argv + 1);
 	if (strcmp(cmd, "routes") == 0)
 		return cmd_routes(argc - 1, argv + 1);
 	if (strcmp(cmd, "result") == 0)

@@ -6,6 +6,7 @@
  * tables dossier, dossier_component, dossier_event, dossier_seq and
  * idempotency lives here. */
 #include "dossier/dossier.h"
+#include "dossier/dossier_origin.h"
 
 #include "audit/audit.h"
 #include "calendar/calendar.h"
@@ -316,6 +317,10 @@ static mc_err drow_json(store_conn *c, const drow *d, const mc_principal *who, j
 	json_object_set_new(j, "payment", jcopy(d->payment));
 	json_object_set_new(j, "result", jcopy(d->result));
 	json_object_set_new(j, "allowed_actions", dossier_allowed_json(&f, actor_of(who, d)));
+	if ((e = dossier_origin_json(c, d->code, j))) {
+		json_decref(j);
+		return e;
+	}
 	*out = j;
 	return MC_OK;
 }
@@ -531,6 +536,7 @@ static mc_err cal_between(void *ctx, mc_day from, mc_day to, int *out)
 typedef struct submit_ctx {
 	const mc_principal *who;
 	const char *idem_key;
+	const char *origin_offer; /* proactive offer the dossier starts from, or NULL */
 	char body_hash[65];
 	const char *procedure, *agency, *channel;
 	json_t *form;       /* borrowed from the body */
@@ -858,6 +864,8 @@ static mc_err submit_write_fn(store_conn *c, void *vctx, mc_diag *diag)
 	free(form);
 	if (e)
 		return e;
+	if (x->origin_offer && (e = dossier_origin_set(c, code, x->origin_offer)))
+		return e;
 	if (x->components && (e = insert_components(c, code, x->components, x->names, now)))
 		return e;
 	if ((e = submit_satisfaction(c, x, code, now, diag)))
@@ -905,8 +913,28 @@ static bool idem_key_ok(const char *k)
 	return true;
 }
 
+static mc_err submit_as(mc_app *app, const mc_principal *who, json_t *body, const char *idem_key,
+                        const char *origin_offer, json_t **out, bool *replayed, mc_diag *diag);
+
 mc_err dossier_submit(mc_app *app, const mc_principal *who, json_t *body, const char *idem_key,
                       json_t **out, bool *replayed, mc_diag *diag)
+{
+	return submit_as(app, who, body, idem_key, NULL, out, replayed, diag);
+}
+
+mc_err dossier_submit_from_offer(mc_app *app, const mc_principal *who, json_t *body,
+                                 const char *idem_key, const char *offer_id, json_t **out,
+                                 bool *replayed, mc_diag *diag)
+{
+	*out = NULL;
+	if (!offer_id || !dossier_origin_ok(offer_id))
+		return mc_fail2(diag, MC_ERR_INVALID, "Mã đề xuất không hợp lệ.",
+		                "The offer identifier is not valid.");
+	return submit_as(app, who, body, idem_key, offer_id, out, replayed, diag);
+}
+
+static mc_err submit_as(mc_app *app, const mc_principal *who, json_t *body, const char *idem_key,
+                        const char *origin_offer, json_t **out, bool *replayed, mc_diag *diag)
 {
 	*out = NULL;
 	if (replayed)
@@ -920,7 +948,7 @@ mc_err dossier_submit(mc_app *app, const mc_principal *who, json_t *body, const 
 		                "Idempotency-Key must be 1 to 200 printable ASCII characters.");
 	if (sodium_init() < 0)
 		return mc_fail(diag, MC_ERR_INTERNAL, "libsodium cannot start");
-	submit_ctx x = {.who = who, .idem_key = idem_key};
+	submit_ctx x = {.who = who, .idem_key = idem_key, .origin_offer = origin_offer};
 	mc_err e = parse_envelope(body, &x, diag);
 	if (e)
 		return e;

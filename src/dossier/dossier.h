@@ -33,6 +33,23 @@
 mc_err dossier_submit(mc_app *app, const mc_principal *who, json_t *body, const char *idem_key,
                       json_t **out, bool *replayed, mc_diag *diag);
 
+/* dossier_submit for a dossier that starts from proactive offer `offer_id`
+ * (<= 64 printable ASCII characters, INVALID otherwise): the same checks
+ * and idempotency, and the dossier records its origin (column
+ * origin_offer, shown as "origin": {"offer": id} in the dossier JSON) in
+ * the submission's own write. A replayed key keeps the first origin. */
+mc_err dossier_submit_from_offer(mc_app *app, const mc_principal *who, json_t *body,
+                                 const char *idem_key, const char *offer_id, json_t **out,
+                                 bool *replayed, mc_diag *diag);
+
+/* Counts for the "essential services delivered proactively" figure:
+ * dossiers submitted in [from_ts, to_ts) ("YYYY-MM-DDTHH:MM:SSZ") whose
+ * procedure is one of `codes` (array of strings, borrowed; at most 500)
+ * into *all, and those of them that started from an offer into
+ * *from_offer. Implemented in dossier_origin.c. */
+mc_err dossier_origin_counts(store *s, const char *from_ts, const char *to_ts, json_t *codes,
+                             long *all, long *from_offer, mc_diag *diag);
+
 /* Performs the action body {"action": name, ...} on dossier `code`.
  * NOT_FOUND when absent or, for a citizen, not theirs; FORBIDDEN for an
  * officer of an agency that never handled it; UNPROCESSABLE for an

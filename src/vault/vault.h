@@ -174,6 +174,14 @@ vault_satisfied_by vault_satisfy_rule(json_t *type, bool upload, bool chosen_ite
 mc_err vault_resolve_components(store_conn *c, const char *holder, json_t *procedure, json_t *given,
                                 bool all_required, const char *base, json_t *errors, json_t **out);
 
+/* Initial eForm values for applicant `person_id` from the registries, for
+ * the blocks and fields `schema` (the eForm) has: applicant (name, date of
+ * birth, personal number, sex, residence commune), the applicant as father
+ * or mother and the spouse as the other parent, spouse. *out: new object
+ * (empty without a personal number). Runs in the caller's snapshot or
+ * transaction; used by GET /api/v1/vault/prefill and by proactive offers. */
+mc_err vault_prefill(store_conn *c, const char *person_id, json_t *schema, json_t **out);
+
 /* ---- rates (DESIGN §1) ---- */
 
 typedef struct vault_rate_counts {
