@@ -2,12 +2,14 @@
  * each computed live by the module that owns its data, never typed in:
  * procedures offered fully online (catalog), the once-only, digitization
  * and reuse rates (vault), the share of agencies publishing open data
- * (opendata). Each row says its definition, its period and the target of
- * the programme (DESIGN §1). Plain accessible tables, no chart. */
+ * (opendata), the essential services delivered proactively (proactive). Each row says its
+ * definition, its period and the target of the programme (DESIGN §1). Plain accessible tables, no
+ * chart. */
 #include "catalog/catalog.h"
 #include "core/date.h"
 #include "opendata/opendata.h"
 #include "portal/portal_internal.h"
+#include "proactive/proactive.h"
 #include "territory/territory.h"
 #include "vault/vault.h"
 
@@ -252,6 +254,10 @@ void pt_programme_figures(pt_ctx *c, mc_buf *b)
 	if (opendata_figure(app->db, from, to, &od, &d) != MC_OK)
 		od = NULL;
 	mc_diag_clear(&d);
+	json_t *pro = NULL;
+	if (proactive_figure(app->db, from_ts, to_ts, &pro, &d) != MC_OK)
+		pro = NULL;
+	mc_diag_clear(&d);
 
 	html_fmt(b,
 	         "<h2 id=\"chi-tieu\">%s</h2><p>%s</p><div class=\"scroll\" tabindex=\"0\">"
@@ -339,6 +345,26 @@ void pt_programme_figures(pt_ctx *c, mc_buf *b)
 	f.period = period;
 	f.target = PT_T(c, "80 %, năm 2030", "80% by 2030");
 	rate_row(c, b, rates ? json_object_get(rates, "reuse") : NULL, &f);
+
+	json_int_t from_offer = json_integer_value(json_object_get(pro, "from_offer"));
+	json_int_t essential = json_integer_value(json_object_get(pro, "essential"));
+	f.name = PT_T(c, "Dịch vụ thiết yếu cung cấp chủ động",
+	              "Essential services delivered proactively");
+	f.value = pro ? percent(c, (double)from_offer, (double)essential)
+	              : PT_T(c, "không đọc được", "unavailable");
+	f.detail = pro ? mc_arena_printf(c->req->arena, "%lld / %lld", (long long)from_offer,
+	                                 (long long)essential)
+	               : "";
+	f.definition = PT_T(c,
+	                    "Hồ sơ của 25 dịch vụ công thiết yếu nộp trong kỳ bắt đầu từ một đề "
+	                    "xuất chủ động (sự kiện trong cuộc sống), chia cho mọi hồ sơ của các "
+	                    "dịch vụ đó nộp trong kỳ.",
+	                    "Dossiers of the 25 essential public services submitted in the period "
+	                    "that started from a proactive offer (a life event), divided by all "
+	                    "dossiers of those services submitted in the period.");
+	f.period = period;
+	f.target = PT_T(c, "50 % năm 2030", "50% by 2030");
+	figure_row(b, &f);
 	mc_buf_puts(b, "</tbody></table></div>");
 
 	if (online) {
@@ -376,4 +402,5 @@ void pt_programme_figures(pt_ctx *c, mc_buf *b)
 	json_decref(online);
 	json_decref(rates);
 	json_decref(od);
+	json_decref(pro);
 }

@@ -139,6 +139,11 @@ void pt_h_file(mc_req *req, mc_resp *resp);
 void pt_h_verify(mc_req *req, mc_resp *resp);
 void pt_h_vault(mc_req *req, mc_resp *resp);
 void pt_h_verify_id(mc_req *req, mc_resp *resp);
+/* Proactive offers (portal_offers.c): the list and one offer with its
+ * Confirm / Decline form. */
+void pt_h_offers(mc_req *req, mc_resp *resp);
+void pt_h_offer(mc_req *req, mc_resp *resp);
+void pt_h_offer_post(mc_req *req, mc_resp *resp);
 /* The programme figures of the scoreboard (portal_figures.c). */
 void pt_programme_figures(pt_ctx *c, mc_buf *b);
 /* The open-data catalog (portal_opendata.c): search and one dataset. */
