@@ -426,9 +426,10 @@ static mc_err handle_event(store_conn *c, json_t *ev, proactive_report *rep)
 		x.subj = person_data(c, x.subject, &e);
 		if (!e && x.subj)
 			e = registry_person_relations(c, x.subject, &x.rel, NULL);
+		/* the day of the event: of the death when the registry says it,
+		 * else of the recording (a birth is judged on the day it is
+		 * registered: a person entered at 30 is not a newborn) */
 		const char *dob = str(x.subj, "date_of_birth");
-		if (!strcmp(x.type, "person.born") && dob)
-			snprintf(x.event_date, sizeof x.event_date, "%s", dob);
 		if (!strcmp(x.type, "person.died") && str(x.payload, "date_of_death"))
 			snprintf(x.event_date, sizeof x.event_date, "%s",
 			         str(x.payload, "date_of_death"));
