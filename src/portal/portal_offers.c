@@ -202,7 +202,7 @@ static void decide_forms(pt_ctx *c, mc_buf *b, json_t *o, json_t *schema, json_t
 	}
 	html_fmt(b,
 	         "<div class=\"actions\"><button type=\"submit\" name=\"go\" value=\"accept\">%s"
-	         "</button> <button type=\"submit\" name=\"go\" value=\"decline\" "
+	         "</button> <button type=\"submit\" name=\"go\" value=\"decline\" formnovalidate "
 	         "class=\"secondary\">%s</button></div></form>",
 	         PT_T(c, "Xác nhận và nộp hồ sơ", "Confirm and submit"),
 	         PT_T(c, "Từ chối đề xuất", "Decline the offer"));
