@@ -17,7 +17,7 @@ CREATE TABLE proactive_offer (
 	reason_vi TEXT NOT NULL,
 	reason_en TEXT NOT NULL,
 	form TEXT NOT NULL,              -- JSON object: the pre-filled eForm
-	status TEXT NOT NULL,            -- open | accepted | declined
+	status TEXT NOT NULL,            -- open | accepted | declined | superseded
 	created_at TEXT NOT NULL,
 	expires_at TEXT NOT NULL,
 	decided_at TEXT,

@@ -26,6 +26,8 @@ static const char *status_label(pt_ctx *c, const char *s)
 		return PT_T(c, "Đã xác nhận, đã nộp hồ sơ", "Confirmed, dossier submitted");
 	if (!strcmp(s, "declined"))
 		return PT_T(c, "Đã từ chối", "Declined");
+	if (!strcmp(s, "superseded"))
+		return PT_T(c, "Người thân đã nộp hồ sơ", "A relative has submitted it");
 	if (!strcmp(s, "expired"))
 		return PT_T(c, "Đã hết hạn", "Expired");
 	return PT_T(c, "Đang chờ bạn xác nhận", "Waiting for your confirmation");

@@ -641,6 +641,9 @@ static mc_err not_open(mc_diag *diag, json_t *offer)
 	else if (!strcmp(st, "accepted"))
 		e = mc_fail2(diag, MC_ERR_CONFLICT, "Đề xuất đã được xác nhận.",
 		             "The offer was already accepted.");
+	else if (!strcmp(st, "superseded"))
+		e = mc_fail2(diag, MC_ERR_CONFLICT, "Người thân đã nộp hồ sơ này.",
+		             "A relative has already submitted this dossier.");
 	else
 		e = mc_fail2(diag, MC_ERR_CONFLICT, "Đề xuất đã bị từ chối.",
 		             "The offer was declined.");
@@ -692,6 +695,22 @@ static mc_err decide_fn(store_conn *c, void *vctx, mc_diag *diag)
 	store_bind_text(st, 4, x->dossier);
 	e = store_step(st, NULL);
 	store_finish(st);
+	if (e)
+		return e;
+	/* the same procedure offered to others for the same event (the other
+	 * parent) is done now: one dossier per event and procedure */
+	if (x->dossier &&
+	    (e = store_prepare(c,
+	                       "UPDATE proactive_offer SET status = 'superseded', decided_at = ?2 "
+	                       "WHERE status = 'open' AND id <> ?1 AND event_seq = (SELECT "
+	                       "event_seq FROM proactive_offer WHERE id = ?1) AND procedure_code = "
+	                       "(SELECT procedure_code FROM proactive_offer WHERE id = ?1)",
+	                       &st)) == MC_OK) {
+		store_bind_text(st, 1, x->id);
+		store_bind_text(st, 2, now);
+		e = store_step(st, NULL);
+		store_finish(st);
+	}
 	if (e)
 		return e;
 	char object[48];

@@ -7,7 +7,9 @@
  * submitted through dossier_submit_from_offer) or declines. Owns table
  * proactive_offer; reads the outbox with consumer cursor "proactive".
  *
- * Offer JSON: {id, status (open | accepted | declined | expired), rule,
+ * Offer JSON: {id, status (open | accepted | declined | superseded (the
+ * same procedure for the same event was accepted by another recipient, e.g.
+ * the other parent) | expired), rule,
  * event {seq, type, subject}, recipient, subject, procedure {code, name},
  * agency, reason {vi, en}, form, created_at, expires_on, decided_at,
  * dossier (code or null)}; the detail adds "components" (how each required
@@ -63,7 +65,8 @@ mc_err proactive_offer_get(store *s, const mc_principal *who, const char *id, js
  * `form` (nullable object: the fields the registries could not fill),
  * online to the offer's agency through dossier_submit_from_offer with the
  * Idempotency-Key "offer-<id>" (a double click gives one dossier), then
- * records the dossier code on the offer (audited "offer.accept").
+ * records the dossier code on the offer (audited "offer.accept") and marks
+ * the open offers of the same event and procedure to others superseded.
  * NOT_FOUND (absent, another person's), CONFLICT (diag ext "offer_status",
  * "dossier") when the offer is not open or has expired, the errors of
  * dossier_submit otherwise. *dossier = the dossier JSON. */

@@ -2,7 +2,7 @@
 // population registry (a birth, a death) becomes, after a synchronous
 // drain, offers for the right persons with a reason; accepting submits the
 // pre-filled dossier in one step (origin recorded, a double click gives one
-// dossier); declining; expiry; 401/403/404/409/415/422 cases; the figure of
+// dossier, the other parent's offer is superseded); declining; expiry; 401/403/404/409/415/422 cases; the figure of
 // essential services delivered proactively counts it. Runs without --demo
 // (fast init): the accounts and persons are created here.
 import assert from 'node:assert/strict';
@@ -122,13 +122,13 @@ test('a birth in the registry becomes an offer for each parent, with a reason an
 	/* the offer.made event of the contract */
 	const ev = await srv.api('GET', '/api/v1/events?type=offer.made', { token: tok.padmin });
 	assert.equal(ev.status, 200, ev.text);
-	const made = ev.body.items.find((e) => e.payload.offer_id === fatherOffer.id);
-	assert.ok(made, 'offer.made emitted');
-	assert.equal(made.subject, FATHER);
-	assert.equal(made.payload.procedure, '1.004222');
-	assert.equal(made.payload.event_type, 'person.born');
-	assert.ok(made.payload.procedure_name.vi && made.payload.procedure_name.en);
-	assert.ok(made.payload.reason.vi && made.payload.reason.en);
+	const madeEv = ev.body.items.find((e) => e.payload.offer_id === fatherOffer.id);
+	assert.ok(madeEv, 'offer.made emitted');
+	assert.equal(madeEv.subject, FATHER);
+	assert.equal(madeEv.payload.procedure, '1.004222');
+	assert.equal(madeEv.payload.event_type, 'person.born');
+	assert.ok(madeEv.payload.procedure_name.vi && madeEv.payload.procedure_name.en);
+	assert.ok(madeEv.payload.reason.vi && madeEv.payload.reason.en);
 });
 
 test('who may see and act on an offer', async () => {
@@ -188,17 +188,12 @@ test('accepting submits the dossier in one step; a double click gives one dossie
 	const o = await srv.api('GET', `/api/v1/offers/${fatherOffer.id}`, { token: tok.father });
 	assert.equal(o.body.status, 'accepted');
 	assert.equal(o.body.dossier, dossierCode);
-});
-
-test('declining; a declined offer cannot be accepted', async () => {
-	await setup();
-	const r = await srv.api('POST', `/api/v1/offers/${motherOffer.id}/decline`, { token: tok.mother });
-	assert.equal(r.status, 200, r.text);
-	assertConforms(r, 'declineOffer');
-	assert.equal(r.body.status, 'declined');
-	const a = await accept(motherOffer.id, tok.mother, { form: { residence: { detail: 'x' } } });
-	assertProblem(a, 409);
-	assert.equal(a.body.offer_status, 'declined');
+	/* the other parent's offer of the same event and procedure is done */
+	const m = (await offers(tok.mother)).find((x) => x.id === motherOffer.id);
+	assert.equal(m.status, 'superseded');
+	const ma = await accept(motherOffer.id, tok.mother, body);
+	assertProblem(ma, 409);
+	assert.equal(ma.body.offer_status, 'superseded');
 	assertProblem(await srv.api('POST', `/api/v1/offers/${motherOffer.id}/decline`, { token: tok.mother }), 409);
 });
 
@@ -219,7 +214,20 @@ test('a death: offers for the spouse and children only, death registration only 
 	assert.match(reg.reason.en, /died on 28\/02\/2026/);
 	/* the open ones come first */
 	const all = await offers(tok.father);
-	assert.equal(all[all.length - 1].status, 'accepted');
+	assert.deepEqual(all.map((o) => o.status), ['open', 'open', 'open', 'accepted']);
+});
+
+test('declining; a declined offer cannot be accepted', async () => {
+	await setup();
+	const sb = (await offers(tok.father)).find((o) => o.procedure.code === '2.000821');
+	const r = await srv.api('POST', `/api/v1/offers/${sb.id}/decline`, { token: tok.father });
+	assert.equal(r.status, 200, r.text);
+	assertConforms(r, 'declineOffer');
+	assert.equal(r.body.status, 'declined');
+	const a = await accept(sb.id, tok.father, {});
+	assertProblem(a, 409);
+	assert.equal(a.body.offer_status, 'declined');
+	assertProblem(await srv.api('POST', `/api/v1/offers/${sb.id}/decline`, { token: tok.father }), 409);
 });
 
 test('the figure counts essential-service dossiers that started from an offer', async () => {
