@@ -502,9 +502,37 @@ out:
 	return e;
 }
 
+typedef struct peek_ctx {
+	int64_t position;
+	bool pending;
+} peek_ctx;
+
+/* Whether an event waits after the cursor (a read: an idle worker never
+ * takes the writer lock). */
+static mc_err peek_fn(store_conn *c, void *vctx, mc_diag *diag)
+{
+	peek_ctx *x = vctx;
+	x->pending = false;
+	json_t *items = NULL;
+	bool more = false;
+	mc_err e = event_cursor_get(c, PROACTIVE_CURSOR, &x->position);
+	if (!e)
+		e = event_list_after(c, x->position, NULL, NULL, 1, &items, &more, diag);
+	x->pending = !e && json_array_size(items) > 0;
+	json_decref(items);
+	return e;
+}
+
 mc_err proactive_run(store *s, long max_batches, proactive_report *rep, mc_diag *diag)
 {
 	memset(rep, 0, sizeof *rep);
+	peek_ctx p = {0};
+	mc_err pe = store_read(s, peek_fn, &p, diag);
+	if (pe)
+		return pe;
+	rep->position = p.position;
+	if (!p.pending)
+		return MC_OK;
 	for (;;) {
 		drain_ctx x = {0};
 		mc_err e = store_write(s, drain_fn, &x, diag);
