@@ -61,8 +61,9 @@ mc_err proactive_offer_list(store *s, const mc_principal *who, json_t **items, m
 mc_err proactive_offer_get(store *s, const mc_principal *who, const char *id, json_t **out,
                            mc_diag *diag);
 
-/* Accepts offer `id` of `who`: submits the pre-filled eForm, merged with
- * `form` (nullable object: the fields the registries could not fill),
+/* Accepts offer `id` of `who`: submits the pre-filled eForm completed
+ * with `form` (nullable object: the fields the registries could not fill;
+ * members the offer's form already has are kept, never replaced),
  * online to the offer's agency through dossier_submit_from_offer with the
  * Idempotency-Key "offer-<id>" (a double click gives one dossier), then
  * records the dossier code on the offer (audited "offer.accept") and marks

@@ -303,8 +303,8 @@ void proactive_merge(json_t *form, json_t *extra, int max_depth)
 		json_t *cur = json_object_get(form, k);
 		if (json_is_object(v) && json_is_object(cur))
 			proactive_merge(cur, v, max_depth - 1);
-		else if (json_is_object(v) && max_depth <= 1)
-			continue;
+		else if (cur || (json_is_object(v) && max_depth <= 1))
+			continue; /* a value from the registries is never replaced */
 		else
 			json_object_set(form, k, v);
 	}

@@ -80,8 +80,9 @@ char *proactive_expand(const char *tmpl, json_t *vars);
  * the registries are kept unless the rule names them. */
 void proactive_fill(json_t *form, json_t *schema, json_t *fill, json_t *vars);
 
-/* Merges object `extra` into `form` recursively (objects merged member by
- * member, other values replaced). At most `max_depth` levels; deeper
+/* Adds the members of object `extra` that `form` lacks, recursively
+ * (objects merged member by member); members `form` already has (the
+ * values from the registries) are kept. At most `max_depth` levels; deeper
  * members are ignored. */
 void proactive_merge(json_t *form, json_t *extra, int max_depth);
 

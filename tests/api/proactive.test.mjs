@@ -158,7 +158,8 @@ test('who may see and act on an offer', async () => {
 
 test('accepting submits the dossier in one step; a double click gives one dossier', async () => {
 	await setup();
-	const body = { form: { residence: { detail: 'Số 12 phố Đội Cấn' } } };
+	/* the house number is added; a pre-filled value cannot be replaced */
+	const body = { form: { residence: { detail: 'Số 12 phố Đội Cấn' }, applicant: { person_id: OTHER } } };
 	const [a, b] = await Promise.all([accept(fatherOffer.id, tok.father, body), accept(fatherOffer.id, tok.father, body)]);
 	const ok = [a, b].filter((r) => r.status === 201);
 	assert.ok(ok.length >= 1, `${a.status} ${a.text} / ${b.status} ${b.text}`);

@@ -186,7 +186,14 @@ static void test_templates_and_forms(void **state)
 	json_t *r = json_object_get(form, "residence");
 	assert_string_equal(json_string_value(json_object_get(r, "commune_code")), "00004");
 	assert_string_equal(json_string_value(json_object_get(r, "detail")), "12 Đội Cấn");
-	assert_string_equal(json_string_value(json_object_get(form, "note")), "khác");
+	assert_string_equal(json_string_value(json_object_get(form, "note")),
+	                    "Cho Nguyễn Ngọc Lan"); /* registry values are kept */
+	json_t *deep = json_pack("{s:{s:{s:{s:s}}}}", "a", "b", "c", "d", "x");
+	proactive_merge(form, deep, 1); /* objects below the last level: ignored */
+	assert_null(json_object_get(form, "a"));
+	proactive_merge(form, deep, 2); /* a new object is added whole */
+	assert_non_null(json_object_get(json_object_get(form, "a"), "b"));
+	json_decref(deep);
 	assert_string_equal(proactive_relationship_vi("children"), "Con");
 	assert_string_equal(proactive_relationship_vi("spouse"), "Vợ/chồng");
 	assert_string_equal(proactive_relationship_vi("subject"), "");
