@@ -203,8 +203,12 @@ test('a death: offers for the spouse and children only, death registration only 
 	const g = await srv.api('GET', `${P}/${GRANDPA}`, { token: tok.padmin });
 	const put = await srv.api('PUT', `${P}/${GRANDPA}`, { token: tok.pofficer, json: { data: { ...g.body.data, date_of_death: '2026-02-28' }, reason: 'báo tử' } });
 	assert.equal(put.status, 200, put.text);
-	await run();
+	/* the command-line drain, as an operator would run it */
+	const c = await cli(['proactive', 'run', '--data', srv.dataDir], { env: { MOTCUA_NOW: NOW } });
+	assert.equal(c.code, 0, c.stderr);
+	assert.ok(JSON.parse(c.stdout).position > 0, c.stdout);
 	assert.equal(await made(), 5);
+	assert.equal((await cli(['proactive', 'nothing'])).code, 2);
 	const codes = (await offers(tok.father)).filter((o) => o.event.type === 'person.died').map((o) => o.procedure.code).sort();
 	assert.deepEqual(codes, ['1.000656', '1.003197', '2.000821']);
 	assert.deepEqual((await offers(tok.mother)).filter((o) => o.event.type === 'person.died'), [], 'a daughter-in-law is not offered');
