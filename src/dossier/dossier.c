@@ -21,6 +21,7 @@
 #include "dossier/dossier_rules.h"
 #include "dossier/dossier_vault.h"
 #include "event/event.h"
+#include "notify/notify.h"
 #include "result/result.h"
 #include "territory/territory.h"
 #include <sodium.h>
@@ -954,8 +955,11 @@ mc_err dossier_submit(mc_app *app, const mc_principal *who, json_t *body, const 
 	free(canon);
 
 	e = store_read(app->db, submit_check_fn, &x, diag);
-	if (!e && !x.out)
+	if (!e && !x.out) {
 		e = store_write(app->db, submit_write_fn, &x, diag);
+		if (!e)
+			notify_worker_wake(); /* the committed event, to the notifications */
+	}
 	if (!e) {
 		*out = x.out;
 		x.out = NULL;
@@ -1347,6 +1351,7 @@ mc_err dossier_act(mc_app *app, const mc_principal *who, const char *code, json_
 	act_ctx x = {.who = who, .code = code, .body = body};
 	mc_err e = store_write(app->db, act_fn, &x, diag);
 	if (!e) {
+		notify_worker_wake(); /* the committed event, to the notifications */
 		*out = x.out;
 		x.out = NULL;
 	}
