@@ -393,11 +393,60 @@ mc_err notify_deliver_due(store *s, int max, notify_run_report *rep, mc_diag *di
 	return e;
 }
 
+typedef struct peek_ctx {
+	bool events, due;
+} peek_ctx;
+
+/* Whether events follow the cursor and deliveries are due, in a read, so
+ * that an idle worker takes no write lock. */
+static mc_err peek_fn(store_conn *c, void *vctx, mc_diag *diag)
+{
+	peek_ctx *x = vctx;
+	x->events = x->due = false;
+	int64_t pos;
+	json_t *items = NULL;
+	bool more;
+	mc_err e = event_cursor_get(c, NOTIFY_CURSOR, &pos);
+	if (!e)
+		e = event_list_after(c, pos, NULL, NULL, 1, &items, &more, diag);
+	x->events = json_array_size(items) > 0;
+	json_decref(items);
+	if (e)
+		return e;
+	char now[32];
+	ts_format(ts_now(), now);
+	store_stmt *st;
+	if ((e = store_prepare(c,
+	                       "SELECT id FROM notify_delivery WHERE status = 'pending' AND "
+	                       "next_attempt_at <= ?1 LIMIT 1",
+	                       &st)))
+		return e;
+	store_bind_text(st, 1, now);
+	bool row;
+	if (!(e = store_step(st, &row)))
+		x->due = row;
+	store_finish(st);
+	return e;
+}
+
 mc_err notify_run(store *s, notify_run_report *rep, mc_diag *diag)
 {
-	mc_err e = notify_drain(s, rep, diag);
-	if (!e)
-		e = notify_deliver_due(s, 100, rep, diag);
+	peek_ctx p;
+	mc_err e = store_read(s, peek_fn, &p, diag);
+	if (e)
+		return e;
+	notify_run_report mine = {0};
+	if (p.events && (e = notify_drain(s, &mine, diag)))
+		return e;
+	if (p.due || mine.messages > 0)
+		e = notify_deliver_due(s, 100, &mine, diag);
+	if (rep) {
+		rep->events += mine.events;
+		rep->messages += mine.messages;
+		rep->sent += mine.sent;
+		rep->retried += mine.retried;
+		rep->failed += mine.failed;
+	}
 	return e;
 }
 
