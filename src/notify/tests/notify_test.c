@@ -191,6 +191,13 @@ static mc_err emit_fn(store_conn *c, void *ctx, mc_diag *diag)
 	mc_err e = event_emit(c, "dossier.status_changed", "UBND-00004-260302-0001", p);
 	if (!e)
 		e = event_emit(c, "person.born", "persons/1", NULL);
+	json_t *offer =
+	    json_pack("{s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s}, s:s}", "offer_id", "of1", "procedure",
+	              "1.001193", "procedure_name", "vi", "Khai sinh", "en", "Birth", "reason",
+	              "vi", "Con chào đời", "en", "A birth", "event_type", "person.born");
+	if (!e)
+		e = event_emit(c, "offer.made", "001090012345", offer);
+	json_decref(offer);
 	return e;
 }
 
@@ -205,28 +212,31 @@ static void test_drain(void **state)
 	assert_int_equal(store_write(s, emit_fn, p, &d), MC_OK);
 	notify_run_report rep = {0};
 	assert_int_equal(notify_drain(s, &rep, &d), MC_OK);
-	assert_int_equal(rep.events, 2);
-	assert_int_equal(rep.messages, 1);
+	assert_int_equal(rep.events, 3);
+	assert_int_equal(rep.messages, 2);
 	memset(&rep, 0, sizeof rep);
 	assert_int_equal(notify_drain(s, &rep, &d), MC_OK);
 	assert_int_equal(rep.events, 0);
 	long n = 0;
 	assert_int_equal(notify_unread_count(s, "001090012345", &n), MC_OK);
-	assert_int_equal(n, 1);
+	assert_int_equal(n, 2);
 	json_t *items = NULL;
 	bool more = true;
 	long unread = 0;
 	assert_int_equal(notify_inbox_list(s, "001090012345", 0, 10, &items, &more, &unread, &d),
 	                 MC_OK);
-	assert_int_equal(json_array_size(items), 1);
+	assert_int_equal(json_array_size(items), 2);
 	assert_false(more);
-	int64_t id = json_integer_value(json_object_get(json_array_get(items, 0), "id"));
+	/* newest first: the offer */
+	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "link")),
+	                    "/de-xuat/of1");
+	int64_t id = json_integer_value(json_object_get(json_array_get(items, 1), "id"));
 	json_t *m = NULL;
 	assert_int_equal(notify_inbox_read(s, "079190012346", id, &m, &d), MC_ERR_NOT_FOUND);
 	assert_int_equal(notify_inbox_read(s, "001090012345", id, &m, &d), MC_OK);
 	assert_true(json_is_true(json_object_get(m, "read")));
 	assert_int_equal(notify_unread_count(s, "001090012345", &n), MC_OK);
-	assert_int_equal(n, 0);
+	assert_int_equal(n, 1);
 	json_decref(m);
 	json_decref(items);
 	json_decref(p);
