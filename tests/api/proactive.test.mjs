@@ -3,7 +3,8 @@
 // drain, offers for the right persons with a reason; accepting submits the
 // pre-filled dossier in one step (origin recorded, a double click gives one
 // dossier, the other parent's offer is superseded); declining; expiry; 401/403/404/409/415/422 cases; the figure of
-// essential services delivered proactively counts it. Runs without --demo
+// essential services delivered proactively counts it; an offer reaches the
+// person's inbox (notifications). Runs without --demo
 // (fast init): the accounts and persons are created here.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -129,6 +130,17 @@ test('a birth in the registry becomes an offer for each parent, with a reason an
 	assert.equal(madeEv.payload.event_type, 'person.born');
 	assert.ok(madeEv.payload.procedure_name.vi && madeEv.payload.procedure_name.en);
 	assert.ok(madeEv.payload.reason.vi && madeEv.payload.reason.en);
+
+	/* notifications turn the offer into an inbox message for that person */
+	const n = await srv.api('POST', '/api/v1/notify/run', { token: tok.padmin });
+	assert.equal(n.status, 200, n.text);
+	const inbox = await srv.api('GET', '/api/v1/inbox', { token: tok.father });
+	assert.equal(inbox.status, 200, inbox.text);
+	const msg = inbox.body.items.find((x) => x.event_type === 'offer.made');
+	assert.ok(msg, `an inbox message for the offer: ${inbox.text.slice(0, 300)}`);
+	assert.equal(msg.link, `/de-xuat/${fatherOffer.id}`);
+	assert.match(msg.subject.vi, /Đăng ký thường trú/);
+	assert.match(msg.body.en, /Nguyễn Thị Con/);
 });
 
 test('who may see and act on an offer', async () => {
