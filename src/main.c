@@ -284,7 +284,7 @@ static int cmd_init(int argc, char **argv)
 			fprintf(stderr, "motcua init: notifications: %s\n", d.detail);
 			goto out;
 		}
-		printf("inbox messages of the demo dossiers: %ld\n", nrep.messages);
+		printf("inbox messages of the demo dossiers and offers: %ld\n", nrep.messages);
 		long nres = 0;
 		char rid[RESULT_ID_LEN + 1];
 		if (result_count(app.db, &nres, rid, NULL) == MC_OK && nres > 0)
