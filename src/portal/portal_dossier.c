@@ -557,6 +557,17 @@ static void dossier_page(pt_ctx *c, int status, const char *code, const char *fl
 		html_fmt(&b, "<dt>%s</dt><dd>%D đ — %s</dd>", PT_T(c, "Phí phải nộp", "Fee due"),
 		         (int64_t)json_integer_value(json_object_get(pay, "amount")),
 		         json_string_value(json_object_get(pay, "reason")));
+	const char *offer =
+	    json_string_value(json_object_get(json_object_get(dsr, "origin"), "offer"));
+	if (offer) { /* started from a proactive offer (portal_offers.c) */
+		const char *what = PT_T(c, "Nộp từ đề xuất chủ động (sự kiện trong cuộc sống)",
+		                        "Submitted from a proactive offer (a life event)");
+		if (c->who.role == ROLE_CITIZEN)
+			html_fmt(&b, "<dt>%s</dt><dd><a href=\"/de-xuat/%U\">%s</a></dd>",
+			         PT_T(c, "Nguồn", "Origin"), offer, what);
+		else
+			html_fmt(&b, "<dt>%s</dt><dd>%s</dd>", PT_T(c, "Nguồn", "Origin"), what);
+	}
 	mc_buf_puts(&b, "</dl>");
 
 	json_t *sr = json_object_get(dsr, "supplement_request");

@@ -98,6 +98,7 @@ test('the other parent confirms the offer made after a birth in one step', async
 	assert.match(u.pathname, /^\/ho-so\/UBND-00004-260302-\d{4}$/);
 	assert.equal(u.searchParams.get('ok'), 'submit');
 	await page.getByText('Đăng ký thường trú').first().waitFor();
+	await page.getByRole('link', { name: 'Nộp từ đề xuất chủ động (sự kiện trong cuộc sống)' }).waitFor();
 	await check(page, 'offer-receipt');
 	const code = u.pathname.split('/').pop();
 	/* confirming again (back button, second click) shows the same dossier */
