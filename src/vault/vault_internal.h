@@ -37,10 +37,4 @@ bool vault_fact_for_type(json_t *type, unsigned have);
  * person, or a business whose legal representative the person is. */
 mc_err vault_may_act_for(store_conn *c, const char *person_id, const char *holder, bool *ok);
 
-/* Initial eForm values for applicant `person_id` from the registries, for
- * the blocks and fields `schema` (the eForm) has: applicant (name, date of
- * birth, personal number, sex, residence commune), the applicant as father
- * or mother and the spouse as the other parent, spouse. *out: new object. */
-mc_err vault_prefill(store_conn *c, const char *person_id, json_t *schema, json_t **out);
-
 #endif
