@@ -12,6 +12,7 @@
 #include "dossier/dossier.h"
 #include "http/server.h"
 #include "http/server_internal.h"
+#include "notify/notify.h"
 #include "ocr/ocr.h"
 #include "opendata/opendata.h"
 #include "registry/registry.h"
@@ -49,6 +50,7 @@ static const char *usage_main =
     "  backup    copy the database and blobs (motcua backup --data DIR --to PATH)\n"
     "  restore   put a backup back (motcua restore --data DIR --from PATH)\n"
     "  opendata  regenerate the generated open datasets (motcua opendata refresh --data DIR)\n"
+    "  notify    turn new events into inbox messages now (motcua notify run --data DIR)\n"
     "  routes    print every HTTP route\n"
     "\n"
     "Run 'motcua COMMAND --help' for the options of a command.\n"
@@ -267,6 +269,13 @@ static int cmd_init(int argc, char **argv)
 			goto out;
 		}
 		printf("demo dossiers created\n");
+		notify_run_report nrep = {0};
+		mc_diag_clear(&d);
+		if (notify_drain(app.db, &nrep, &d) != MC_OK) {
+			fprintf(stderr, "motcua init: notifications: %s\n", d.detail);
+			goto out;
+		}
+		printf("inbox messages of the demo dossiers: %ld\n", nrep.messages);
 		long nres = 0;
 		char rid[RESULT_ID_LEN + 1];
 		if (result_count(app.db, &nres, rid, NULL) == MC_OK && nres > 0)
@@ -357,6 +366,64 @@ static int cmd_opendata(int argc, char **argv)
 	return rc;
 }
 
+/* ---- notify ---- */
+
+static int cmd_notify(int argc, char **argv)
+{
+	static const struct option opts[] = {{"data", required_argument, 0, 'd'},
+	                                     {"db", required_argument, 0, 'B'},
+	                                     {"help", no_argument, 0, 'h'},
+	                                     {0, 0, 0, 0}};
+	const char *data = NULL, *db = NULL;
+	int c;
+	optind = 1;
+	opterr = 0;
+	if (argc >= 2 && strcmp(argv[1], "run") == 0) {
+		argv++;
+		argc--;
+	} else if (!(argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))) {
+		return bad_arg("notify", "the only subcommand is: run");
+	}
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			data = optarg;
+			break;
+		case 'B':
+			db = optarg;
+			break;
+		case 'h':
+			printf("usage: motcua notify run --data DIR [--db URL]\n\n"
+			       "Turns the events not yet handled into inbox messages now and\n"
+			       "prints a JSON report; `serve` does it continuously (see\n"
+			       "--notify-poll). E-mail and SMS are sent by `serve` only.\n");
+			return 0;
+		default:
+			return bad_option("notify", c, argv);
+		}
+	}
+	if (optind < argc)
+		return bad_arg("notify", "unexpected argument");
+	if (!data)
+		return bad_arg("notify", "--data DIR is required");
+	log_set_quiet(1);
+	mc_app app;
+	if (app_open(&app, data, db, false))
+		return 1;
+	notify_run_report rep = {0};
+	mc_diag d = {0};
+	int rc = 0;
+	if (notify_drain(app.db, &rep, &d) != MC_OK) {
+		fprintf(stderr, "motcua notify run: %s\n", d.detail);
+		rc = 1;
+	} else {
+		printf("{\"events\":%ld,\"messages\":%ld}\n", rep.events, rep.messages);
+	}
+	mc_diag_clear(&d);
+	app_close(&app);
+	return rc;
+}
+
 /* ---- serve ---- */
 
 static int cmd_serve(int argc, char **argv)
@@ -371,10 +438,16 @@ static int cmd_serve(int argc, char **argv)
 	                                     {"public-url", required_argument, 0, 'P'},
 	                                     {"quiet", no_argument, 0, 'q'},
 	                                     {"opendata-refresh", required_argument, 0, 'R'},
+	                                     {"smtp-url", required_argument, 0, 'S'},
+	                                     {"smtp-from", required_argument, 0, 'F'},
+	                                     {"sms-url", required_argument, 0, 'M'},
+	                                     {"notify-retry", required_argument, 0, 'r'},
+	                                     {"notify-poll", required_argument, 0, 'p'},
 	                                     {"help", no_argument, 0, 'h'},
 	                                     {0, 0, 0, 0}};
 	const char *data = NULL, *db = NULL, *listen_at = "127.0.0.1:8080", *mkey = NULL;
 	long threads = 4, max_upload = DEFAULT_MAX_UPLOAD, refresh = 3600;
+	notify_config ncfg = {0};
 	int c;
 	char *end;
 	optind = 1;
@@ -428,6 +501,26 @@ static int cmd_serve(int argc, char **argv)
 				return bad_arg("serve",
 				               "--opendata-refresh must be 0..2592000 seconds");
 			break;
+		case 'S':
+			ncfg.smtp_url = optarg;
+			break;
+		case 'F':
+			ncfg.smtp_from = optarg;
+			break;
+		case 'M':
+			ncfg.sms_url = optarg;
+			break;
+		case 'r':
+			ncfg.retry_base = strtol(optarg, &end, 10);
+			if (*end || ncfg.retry_base < 1 || ncfg.retry_base > 86400)
+				return bad_arg("serve", "--notify-retry must be 1..86400 seconds");
+			break;
+		case 'p':
+			ncfg.poll_ms = strtol(optarg, &end, 10);
+			if (*end || ncfg.poll_ms < 50 || ncfg.poll_ms > 3600000)
+				return bad_arg("serve",
+				               "--notify-poll must be 50..3600000 milliseconds");
+			break;
 		case 'h':
 			printf("usage: motcua serve --data DIR [--db URL] [--listen HOST:PORT] "
 			       "[--threads N]\n"
@@ -445,7 +538,13 @@ static int cmd_serve(int argc, char **argv)
 			       "DIR/master.key (every node must use the same one). --public-url\n"
 			       "is the base of the verification addresses in QR codes (default\n"
 			       "http://127.0.0.1:8080). Generated open datasets are refreshed\n"
-			       "every --opendata-refresh seconds (default 3600, 0 = never).\n");
+			       "every --opendata-refresh seconds (default 3600, 0 = never).\n"
+			       "Notifications: new events become inbox messages every\n"
+			       "--notify-poll milliseconds (default 2000); e-mail goes through\n"
+			       "--smtp-url smtp://HOST:PORT from --smtp-from ADDRESS, SMS through\n"
+			       "the HTTP gateway --sms-url URL (a channel without its URL is\n"
+			       "off); a failed delivery is retried after --notify-retry seconds\n"
+			       "(default 60), doubling each time, at most 6 attempts.\n");
 			return 0;
 		default:
 			return bad_option("serve", c, argv);
@@ -455,6 +554,11 @@ static int cmd_serve(int argc, char **argv)
 		return bad_arg("serve", "unexpected argument");
 	if (!data)
 		return bad_arg("serve", "--data DIR is required");
+	{
+		mc_diag nd = {0};
+		if (notify_configure(&ncfg, &nd) != MC_OK)
+			return bad_arg("serve", nd.detail);
+	}
 	char host[64];
 	const char *colon = strrchr(listen_at, ':');
 	long port = colon ? strtol(colon + 1, &end, 10) : -1;
@@ -483,7 +587,11 @@ static int cmd_serve(int argc, char **argv)
 	if (ocr_worker_start(&app, &wd) != MC_OK)
 		fprintf(stderr, "motcua serve: warning: %s; scans are not read\n", wd.detail);
 	opendata_start(&app, (int)refresh);
+	mc_diag nwd = {0};
+	if (notify_worker_start(&app, &nwd) != MC_OK)
+		fprintf(stderr, "motcua serve: warning: %s; no notifications\n", nwd.detail);
 	int rc = server_run(&app, &so);
+	notify_worker_stop();
 	opendata_stop();
 	ocr_worker_stop();
 	app_close(&app);
@@ -549,6 +657,8 @@ int main(int argc, char **argv)
 		return restore_cli(argc - 1, argv + 1);
 	if (strcmp(cmd, "opendata") == 0)
 		return cmd_opendata(argc - 1, argv + 1);
+	if (strcmp(cmd, "notify") == 0)
+		return cmd_notify(argc - 1, argv + 1);
 	if (strcmp(cmd, "routes") == 0)
 		return cmd_routes(argc - 1, argv + 1);
 	if (strcmp(cmd, "result") == 0)

@@ -9,6 +9,7 @@
 #include "dossier/dossier.h"
 #include "event/event.h"
 #include "http/server_internal.h"
+#include "notify/notify.h"
 #include "ocr/ocr.h"
 #include "opendata/opendata.h"
 #include "portal/portal.h"
@@ -18,11 +19,25 @@
 #include "vault/vault.h"
 
 const http_route *routes_all[] = {
-    builtin_routes,  auth_routes,    assistant_routes, territory_routes,
-    calendar_routes, catalog_routes, document_routes,  dossier_routes,
-    registry_routes, event_routes,   vault_routes,     result_routes,
-    ocr_routes,      audit_routes,   opendata_routes,  opendata_file_routes,
-    portal_routes,   NULL,
+    builtin_routes,
+    auth_routes,
+    assistant_routes,
+    territory_routes,
+    calendar_routes,
+    catalog_routes,
+    document_routes,
+    dossier_routes,
+    registry_routes,
+    event_routes,
+    vault_routes,
+    result_routes,
+    ocr_routes,
+    audit_routes,
+    opendata_routes,
+    opendata_file_routes,
+    notify_routes,
+    portal_routes,
+    NULL,
 };
 
 const http_stream_route *stream_routes_all[] = {

@@ -2,9 +2,11 @@
  * catalog, territory and documents; gap-free daily code per agency;
  * idempotency keys), lifecycle actions driven by the table of
  * dossier_rules.c, due dates through the working-day calendar, history,
- * visibility rules, the queue and the JSON representation. All SQL of the
- * tables dossier, dossier_component, dossier_event, dossier_seq and
- * idempotency lives here. */
+ * visibility rules, the queue and the JSON representation; every
+ * submission and lifecycle action also emits the event
+ * dossier.status_changed in its write. All SQL of the tables dossier,
+ * dossier_component, dossier_event, dossier_seq and idempotency lives
+ * here. */
 #include "dossier/dossier.h"
 
 #include "audit/audit.h"
@@ -18,6 +20,8 @@
 #include "document/document.h"
 #include "dossier/dossier_rules.h"
 #include "dossier/dossier_vault.h"
+#include "event/event.h"
+#include "notify/notify.h"
 #include "result/result.h"
 #include "territory/territory.h"
 #include <sodium.h>
@@ -514,6 +518,27 @@ static mc_err audit_dossier(store_conn *c, const mc_principal *who, const char *
 	return e;
 }
 
+/* Emits dossier.status_changed (subject: the dossier code; payload as in
+ * docs/DOSSIERS.md) for `d` as it is after `action`, in the caller's
+ * write, so that the event commits or rolls back with the change. The
+ * catalog keeps one (Vietnamese) name, given as both vi and en. */
+static mc_err emit_status_changed(store_conn *c, const drow *d, const char *action, int from)
+{
+	const char *name = d->procedure_name ? d->procedure_name : d->procedure;
+	json_t *p =
+	    json_pack("{s:s, s:s, s:{s:s, s:s}, s:s, s:i, s:i, s:s, s:o}", "code", d->code,
+	              "procedure", d->procedure, "procedure_name", "vi", name, "en", name, "action",
+	              action, "from_status_code", from > 0 ? from : 0, "to_status_code",
+	              (int)d->status, "agency", d->agency, "due_date", jstr(d->due_date));
+	if (!p)
+		return MC_ERR_INTERNAL;
+	if (d->applicant_person_id && *d->applicant_person_id)
+		json_object_set_new(p, "applicant", json_string(d->applicant_person_id));
+	mc_err e = event_emit(c, "dossier.status_changed", d->code, p);
+	json_decref(p);
+	return e;
+}
+
 /* ---- working-day calendar through the calendar module ---- */
 
 static mc_err cal_add(void *ctx, mc_day from, int n, mc_day *out)
@@ -887,7 +912,8 @@ static mc_err submit_write_fn(store_conn *c, void *vctx, mc_diag *diag)
 	if ((e = audit_dossier(c, x->who, "dossier.submit", code, 0, DS_SUBMITTED, x->agency)))
 		return e;
 	drow d;
-	if ((e = drow_load(c, code, &d, diag)) == MC_OK)
+	if ((e = drow_load(c, code, &d, diag)) == MC_OK &&
+	    (e = emit_status_changed(c, &d, "submit", 0)) == MC_OK)
 		e = drow_json(c, &d, x->who, &x->out);
 	drow_free(&d);
 	return e;
@@ -929,8 +955,11 @@ mc_err dossier_submit(mc_app *app, const mc_principal *who, json_t *body, const 
 	free(canon);
 
 	e = store_read(app->db, submit_check_fn, &x, diag);
-	if (!e && !x.out)
+	if (!e && !x.out) {
 		e = store_write(app->db, submit_write_fn, &x, diag);
+		if (!e)
+			notify_worker_wake(); /* the committed event, to the notifications */
+	}
 	if (!e) {
 		*out = x.out;
 		x.out = NULL;
@@ -1294,7 +1323,8 @@ static mc_err act_fn(store_conn *c, void *vctx, mc_diag *diag)
 	if (!(e = update_row(c, &d, now, diag)) &&
 	    !(e = insert_event(c, d.code, now, x->who, dossier_action_name(a), from, d.status,
 	                       prev_agency, note, details)) &&
-	    !(e = audit_dossier(c, x->who, action_audit, d.code, from, d.status, d.agency))) {
+	    !(e = audit_dossier(c, x->who, action_audit, d.code, from, d.status, d.agency)) &&
+	    !(e = emit_status_changed(c, &d, dossier_action_name(a), from))) {
 		drow fresh;
 		if ((e = drow_load(c, d.code, &fresh, diag)) == MC_OK)
 			e = drow_json(c, &fresh, x->who, &x->out);
@@ -1321,6 +1351,7 @@ mc_err dossier_act(mc_app *app, const mc_principal *who, const char *code, json_
 	act_ctx x = {.who = who, .code = code, .body = body};
 	mc_err e = store_write(app->db, act_fn, &x, diag);
 	if (!e) {
+		notify_worker_wake(); /* the committed event, to the notifications */
 		*out = x.out;
 		x.out = NULL;
 	}

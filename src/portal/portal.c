@@ -5,6 +5,7 @@
 #include "auth/auth.h"
 #include "core/date.h"
 #include "core/text.h"
+#include "notify/notify.h"
 #include "portal/portal_internal.h"
 
 #include <sodium.h>
@@ -115,6 +116,20 @@ static void self_path(pt_ctx *c, mc_buf *b)
 	}
 }
 
+/* The inbox link of a citizen's navigation, with the unread count (one
+ * indexed count through the notify module) in words for screen readers. */
+static void pt_inbox_nav(pt_ctx *c, mc_buf *b)
+{
+	long n = 0;
+	if (c->who.person_id[0])
+		notify_unread_count(c->req->app->db, c->who.person_id, &n);
+	html_fmt(b, "<li><a href=\"/hop-thu\">%s", PT_T(c, "Hộp thư", "Inbox"));
+	if (n > 0)
+		html_fmt(b, " <span class=\"badge open\">%D<span class=\"sr\"> %s</span></span>",
+		         (int64_t)n, PT_T(c, "thư chưa đọc", "unread"));
+	mc_buf_puts(b, "</a></li>");
+}
+
 void pt_head(pt_ctx *c, mc_buf *b, const char *title)
 {
 	html_fmt(
@@ -134,11 +149,12 @@ void pt_head(pt_ctx *c, mc_buf *b, const char *title)
 	    PT_T(c, "Dịch vụ công Một cửa", "One-door public services"));
 	html_fmt(b, "<nav aria-label=\"%s\"><ul>", PT_T(c, "Điều hướng chính", "Main navigation"));
 	html_fmt(b, "<li><a href=\"/thu-tuc\">%s</a></li>", PT_T(c, "Thủ tục", "Procedures"));
-	if (c->who.role == ROLE_CITIZEN)
+	if (c->who.role == ROLE_CITIZEN) {
 		html_fmt(b, "<li><a href=\"/ho-so\">%s</a></li><li><a href=\"/kho\">%s</a></li>",
 		         PT_T(c, "Hồ sơ của tôi", "My dossiers"),
 		         PT_T(c, "Kho dữ liệu", "My vault"));
-	else if (c->who.role >= ROLE_OFFICER)
+		pt_inbox_nav(c, b);
+	} else if (c->who.role >= ROLE_OFFICER)
 		html_fmt(b, "<li><a href=\"/ho-so\">%s</a></li>",
 		         PT_T(c, "Hồ sơ cần xử lý", "Dossier queue"));
 	html_fmt(b, "<li><a href=\"/xac-thuc\">%s</a></li>",

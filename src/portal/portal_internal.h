@@ -144,6 +144,12 @@ void pt_programme_figures(pt_ctx *c, mc_buf *b);
 /* The open-data catalog (portal_opendata.c): search and one dataset. */
 void pt_h_opendata(mc_req *req, mc_resp *resp);
 void pt_h_dataset(mc_req *req, mc_resp *resp);
+/* The inbox (portal_inbox.c): messages, one message, its read mark, the
+ * contact and channel preferences. */
+void pt_h_inbox(mc_req *req, mc_resp *resp);
+void pt_h_inbox_message(mc_req *req, mc_resp *resp);
+void pt_h_inbox_read(mc_req *req, mc_resp *resp);
+void pt_h_inbox_contact(mc_req *req, mc_resp *resp);
 /* The signed-result box of a dossier page (id, status, QR code, link to
  * the check), when the dossier has a result `who` may read. */
 void pt_result_box(pt_ctx *c, mc_buf *b, const char *dossier_code);
