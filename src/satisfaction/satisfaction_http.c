@@ -1,0 +1,109 @@
+/* satisfaction_http.c - HTTP handlers of the satisfaction module and its
+ * route table: the rating of a dossier (given by its applicant, read by
+ * the applicant, officers of the handling agency and admins) and the
+ * aggregate per agency and period for officers and admins. */
+#include "satisfaction/satisfaction.h"
+
+#include "core/date.h"
+#include <stdio.h>
+#include <string.h>
+
+#define PERIOD_DAYS 365 /* default period of the aggregate: the last year */
+
+static void reply_err(mc_req *req, mc_resp *resp, mc_err e, mc_diag *diag)
+{
+	http_reply_error(req, resp, e, diag);
+	mc_diag_clear(diag);
+}
+
+static void h_rate(mc_req *req, mc_resp *resp)
+{
+	mc_diag diag = {0};
+	json_t *out = NULL;
+	mc_err e =
+	    satisfaction_rate(req->app, &req->who, req->params[0], http_json(req), &out, &diag);
+	if (e) {
+		reply_err(req, resp, e, &diag);
+		return;
+	}
+	http_reply_json(resp, 201, out);
+}
+
+static void h_get(mc_req *req, mc_resp *resp)
+{
+	mc_diag diag = {0};
+	json_t *out = NULL;
+	mc_err e = satisfaction_get(req->app, &req->who, req->params[0], &out, &diag);
+	if (e) {
+		reply_err(req, resp, e, &diag);
+		return;
+	}
+	http_reply_json(resp, 200, out);
+}
+
+/* ?name=YYYY-MM-DD into *day (def when absent); false after replying 400. */
+static bool day_param(mc_req *req, mc_resp *resp, const char *name, mc_day def, mc_day *day)
+{
+	const char *s = http_query(req, name);
+	*day = def;
+	if (!s)
+		return true;
+	if (strlen(s) != 10 || !date_parse(s, day)) {
+		http_reply_problem(req, resp, MC_ERR_INVALID, "Ngày phải có dạng YYYY-MM-DD.",
+		                   "%s must be a date YYYY-MM-DD.", name);
+		return false;
+	}
+	return true;
+}
+
+static void h_summary(mc_req *req, mc_resp *resp)
+{
+	mc_day today = date_local_of(ts_now()), from, to;
+	if (!day_param(req, resp, "from", today - PERIOD_DAYS + 1, &from) ||
+	    !day_param(req, resp, "to", today + 1, &to))
+		return;
+	if (to <= from) {
+		http_reply_problem(req, resp, MC_ERR_INVALID, "Ngày \"to\" phải sau ngày \"from\".",
+		                   "\"to\" must come after \"from\" (the period is [from, to)).");
+		return;
+	}
+	const char *agency = http_query(req, "agency");
+	if (agency && (!*agency || strlen(agency) > SATISFACTION_AGENCY_MAX)) {
+		http_reply_problem(req, resp, MC_ERR_INVALID, "Mã cơ quan không hợp lệ.",
+		                   "agency must be an agency code of at most %d bytes.",
+		                   SATISFACTION_AGENCY_MAX);
+		return;
+	}
+	if (req->who.role == ROLE_OFFICER) {
+		if (agency && strcmp(agency, req->who.agency) != 0) {
+			http_reply_problem(req, resp, MC_ERR_FORBIDDEN,
+			                   "Cán bộ chỉ xem được đánh giá của cơ quan mình.",
+			                   "Officers read the ratings of their own agency only.");
+			return;
+		}
+		agency = req->who.agency;
+	}
+	char f[16], t[16], fts[32], tts[32];
+	date_format(from, f);
+	date_format(to, t);
+	snprintf(fts, sizeof fts, "%sT00:00:00Z", f);
+	snprintf(tts, sizeof tts, "%sT00:00:00Z", t);
+	mc_diag diag = {0};
+	json_t *out = NULL;
+	mc_err e = satisfaction_summary(req->app->db, agency, fts, tts, &out, &diag);
+	if (e) {
+		reply_err(req, resp, e, &diag);
+		return;
+	}
+	json_object_set_new(out, "agency", agency ? json_string(agency) : json_null());
+	json_object_set_new(out, "from", json_string(f));
+	json_object_set_new(out, "to", json_string(t));
+	http_reply_json(resp, 200, out);
+}
+
+const http_route satisfaction_routes[] = {
+    {"POST", "/api/v1/dossiers/{code}/rating", h_rate, ACCESS_USER, BODY_JSON},
+    {"GET", "/api/v1/dossiers/{code}/rating", h_get, ACCESS_USER, BODY_NONE},
+    {"GET", "/api/v1/satisfaction", h_summary, ACCESS_OFFICER, BODY_NONE},
+    {0},
+};
