@@ -16,6 +16,7 @@
 #include "opendata/opendata.h"
 #include "registry/registry.h"
 #include "result/result.h"
+#include "satisfaction/satisfaction.h"
 #include "territory/territory.h"
 #include "vault/vault.h"
 
@@ -267,6 +268,12 @@ static int cmd_init(int argc, char **argv)
 			goto out;
 		}
 		printf("demo dossiers created\n");
+		int nrated = 0;
+		if (satisfaction_seed_demo(&app, &nrated, &d) != MC_OK) {
+			fprintf(stderr, "motcua init: demo ratings: %s\n", d.detail);
+			goto out;
+		}
+		printf("demo ratings: %d\n", nrated);
 		long nres = 0;
 		char rid[RESULT_ID_LEN + 1];
 		if (result_count(app.db, &nres, rid, NULL) == MC_OK && nres > 0)

@@ -1,0 +1,133 @@
+// satisfaction.test.mjs - ratings of the service per dossier: the
+// applicant rates an ended dossier once (a second rating is 409, a dossier
+// not ended is 409), other citizens get 404, officers and admins may read
+// but not write, officers of another agency get 403; bad input (score
+// 0 / 6 / "x", unknown members, oversized comment, wrong content type);
+// the aggregate for officers and admins; the demo rating; the audit entry.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { actOk, submit, validSubmission } from './lib/fixtures.mjs';
+import { assertConforms, assertProblem } from './lib/openapi.mjs';
+import { useServer } from './lib/server.mjs';
+
+const srv = useServer();
+let citizen, citizen2, officer, officer2, admin, base;
+
+async function tokens() {
+	if (citizen) return;
+	[citizen, citizen2, officer, officer2, admin] = await Promise.all(['citizen', 'citizen2', 'officer', 'officer2', 'admin'].map((u) => srv.login(u)));
+	base = await validSubmission(srv, citizen);
+}
+
+const path = (code) => `/api/v1/dossiers/${encodeURIComponent(code)}/rating`;
+const rate = (token, code, json) => srv.api('POST', path(code), { token, json });
+
+test('the applicant rates an ended dossier once; readers and non-readers', async () => {
+	await tokens();
+	const d = await submit(srv, citizen, base);
+	/* not ended yet: 409 with the status */
+	const early = await rate(citizen, d.code, { score: 5 });
+	assertProblem(early, 409, 'not ended');
+	assert.equal(early.body.status_code, 1);
+	await actOk(srv, officer, d.code, 'receive', {}, 2);
+	await actOk(srv, officer, d.code, 'process', {}, 4);
+	await actOk(srv, officer, d.code, 'finish', { result: { so: 'GKS-1' } }, 9);
+
+	/* another citizen: 404, the dossier's existence is not revealed */
+	assertProblem(await rate(citizen2, d.code, { score: 1 }), 404, 'other citizen');
+	assertProblem(await srv.api('GET', path(d.code), { token: citizen2 }), 404, 'other citizen reads');
+	/* officers and admins do not rate */
+	assertProblem(await rate(officer, d.code, { score: 5 }), 403, 'officer writes');
+	assertProblem(await rate(admin, d.code, { score: 5 }), 403, 'admin writes');
+	assertProblem(await srv.api('GET', path(d.code), { token: citizen }), 404, 'not rated yet');
+
+	const body = { score: 4, criteria: { on_time: true, courteous: false, easy_online: null }, comment: 'Nhanh, nhưng cán bộ chưa niềm nở.' };
+	const r = await rate(citizen, d.code, body);
+	assert.equal(r.status, 201, r.text);
+	assertConforms(r, 'rateDossier');
+	assert.equal(r.body.score, 4);
+	assert.equal(r.body.satisfied, true);
+	assert.deepEqual(r.body.criteria, { on_time: true, courteous: false, easy_online: null });
+	assert.equal(r.body.comment, body.comment);
+	assert.equal(r.body.agency, 'UBND-00004');
+
+	/* one rating per dossier */
+	assertProblem(await rate(citizen, d.code, { score: 1 }), 409, 'second rating');
+
+	for (const token of [citizen, officer, admin]) {
+		const g = await srv.api('GET', path(d.code), { token });
+		assert.equal(g.status, 200, g.text);
+		assertConforms(g, 'getDossierRating');
+		assert.equal(g.body.score, 4);
+	}
+	assertProblem(await srv.api('GET', path(d.code), { token: officer2 }), 403, 'officer of another agency');
+	assertProblem(await srv.api('GET', path(d.code)), 401, 'anonymous');
+	assertProblem(await srv.api('GET', path('KHONG-CO-HO-SO')), 401, 'anonymous, unknown');
+	assertProblem(await rate(citizen, 'KHONG-CO-HO-SO', { score: 5 }), 404, 'unknown dossier');
+
+	/* the rating and its audit entry */
+	const audit = await srv.api('GET', `/api/v1/audit?object=${encodeURIComponent(d.code)}&action=satisfaction.rate`, { token: admin });
+	assert.equal(audit.status, 200, audit.text);
+	assert.equal(audit.body.items.length, 1);
+	assert.equal(audit.body.items[0].detail.score, 4);
+	assert.equal(audit.body.items[0].detail.comment, true, 'the audit says a comment exists, not its text');
+});
+
+test('a refused dossier can be rated; bad input is refused without a write', async () => {
+	await tokens();
+	const d = await submit(srv, citizen, base);
+	await actOk(srv, officer, d.code, 'refuse', { reason: 'Không thuộc thẩm quyền' }, 3);
+	for (const [json, status] of [
+		[{ score: 0 }, 422],
+		[{ score: 6 }, 422],
+		[{ score: 'x' }, 400],
+		[{ score: 4.5 }, 400],
+		[{}, 422],
+		[{ score: 3, stars: 3 }, 422],
+		[{ score: 3, criteria: { speed: true } }, 422],
+		[{ score: 3, criteria: { on_time: 'yes' } }, 400],
+		[{ score: 3, comment: 'x'.repeat(2001) }, 422],
+		[{ score: 3, comment: 12 }, 400],
+	]) {
+		const r = await rate(citizen, d.code, json);
+		assertProblem(r, status, JSON.stringify(json).slice(0, 60));
+		assert.ok(Array.isArray(r.body.errors) && r.body.errors.length > 0, 'errors listed');
+	}
+	const wrongType = await srv.api('POST', path(d.code), { token: citizen, body: 'score=5', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+	assertProblem(wrongType, 415, 'wrong content type');
+	assertProblem(await srv.api('POST', path(d.code), { token: citizen, body: '{"score":', headers: { 'content-type': 'application/json' } }), 400, 'malformed JSON');
+	assertProblem(await srv.api('GET', path(d.code), { token: citizen }), 404, 'nothing was written');
+	/* 2000 characters are fine; score 2 is not satisfied */
+	const ok = await rate(citizen, d.code, { score: 2, comment: 'ạ'.repeat(2000) });
+	assert.equal(ok.status, 201, ok.text);
+	assert.equal(ok.body.satisfied, false);
+	assert.equal([...ok.body.comment].length, 2000);
+});
+
+test('the aggregate: officers see their agency, admins any; the demo rating counts', async () => {
+	await tokens();
+	const all = await srv.api('GET', '/api/v1/satisfaction', { token: admin });
+	assert.equal(all.status, 200, all.text);
+	assertConforms(all, 'getSatisfaction');
+	/* the demo rating (5) and the two of the tests above (4 and 2) */
+	assert.equal(all.body.rated, 3);
+	assert.equal(all.body.satisfied, 2);
+	assert.ok(Math.abs(all.body.satisfied_share - 2 / 3) < 1e-9);
+	assert.deepEqual(all.body.by_score, { 1: 0, 2: 1, 3: 0, 4: 1, 5: 1 });
+	assert.deepEqual(all.body.criteria.courteous, { yes: 1, no: 1 });
+	assert.deepEqual(all.body.agencies.map((a) => [a.agency, a.rated]), [['UBND-00004', 3]]);
+
+	const mine = await srv.api('GET', '/api/v1/satisfaction', { token: officer });
+	assert.equal(mine.status, 200);
+	assert.equal(mine.body.agency, 'UBND-00004');
+	assert.equal(mine.body.rated, 3);
+	const other = await srv.api('GET', '/api/v1/satisfaction', { token: officer2 });
+	assert.equal(other.body.rated, 0);
+	assert.equal(other.body.satisfied_share, 0);
+	assertProblem(await srv.api('GET', '/api/v1/satisfaction?agency=UBND-00004', { token: officer2 }), 403, 'another agency');
+	assertProblem(await srv.api('GET', '/api/v1/satisfaction', { token: citizen }), 403, 'citizen');
+	assertProblem(await srv.api('GET', '/api/v1/satisfaction'), 401, 'anonymous');
+	const past = await srv.api('GET', '/api/v1/satisfaction?from=2020-01-01&to=2020-02-01', { token: admin });
+	assert.equal(past.body.rated, 0);
+	for (const q of ['from=2026-13-01', 'from=x', 'from=2026-02-01&to=2026-01-01', `agency=${'A'.repeat(65)}`]) assertProblem(await srv.api('GET', `/api/v1/satisfaction?${q}`, { token: admin }), 400, q);
+});
