@@ -2,7 +2,8 @@
  * each computed live by the module that owns its data, never typed in:
  * procedures offered fully online (catalog), the once-only, digitization
  * and reuse rates (vault), the share of agencies publishing open data
- * (opendata). Each row says its definition, its period and the target of
+ * (opendata), people and businesses satisfied (satisfaction, through
+ * portal_rating.c). Each row says its definition, its period and the target of
  * the programme (DESIGN §1). Plain accessible tables, no chart. */
 #include "catalog/catalog.h"
 #include "core/date.h"
@@ -318,6 +319,7 @@ void pt_programme_figures(pt_ctx *c, mc_buf *b)
 	f.period = period;
 	f.target = PT_T(c, "100 % cơ quan, năm 2030", "100% of agencies by 2030");
 	figure_row(b, &f);
+	pt_satisfaction_figure(c, b, from_ts, to_ts, period);
 
 	f.name = PT_T(c, "Hồ sơ và kết quả được số hóa", "Dossiers and results digitized");
 	f.definition = PT_T(c,

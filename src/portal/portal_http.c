@@ -19,6 +19,8 @@ const http_route portal_routes[] = {
     {"GET", "/ho-so", pt_h_dossiers, ACCESS_PUBLIC, BODY_NONE},
     {"GET", "/ho-so/{code}", pt_h_dossier, ACCESS_PUBLIC, BODY_NONE},
     {"POST", "/ho-so/{code}", pt_h_dossier_post, ACCESS_PUBLIC, BODY_RAW},
+    {"GET", "/ho-so/{code}/danh-gia", pt_h_rating, ACCESS_PUBLIC, BODY_NONE},
+    {"POST", "/ho-so/{code}/danh-gia", pt_h_rating_post, ACCESS_PUBLIC, BODY_RAW},
     {"GET", "/nop/{code}", pt_h_apply, ACCESS_PUBLIC, BODY_NONE},
     {"POST", "/nop/{code}", pt_h_apply_post, ACCESS_PUBLIC, BODY_RAW},
     {"GET", "/tep/{id}", pt_h_file, ACCESS_PUBLIC, BODY_NONE},

@@ -1,0 +1,327 @@
+/* portal_rating.c - "rate the service" (đánh giá) in the portal: the
+ * rating box of the dossier page (a form for the applicant of an ended
+ * dossier, or the rating already given; the rating for officers of the
+ * handling agency), the rating page /ho-so/{code}/danh-gia (GET: the same
+ * box on its own page; POST: the form, through satisfaction_rate), and the
+ * scoreboard row "people and businesses satisfied". Works without
+ * JavaScript: radio groups in fieldsets with legends, CSRF on the form. */
+#include "dossier/dossier.h"
+#include "portal/portal_internal.h"
+#include "satisfaction/satisfaction.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *score_label(pt_ctx *c, int score)
+{
+	switch (score) {
+	case 1:
+		return PT_T(c, "Rất không hài lòng", "Very dissatisfied");
+	case 2:
+		return PT_T(c, "Không hài lòng", "Dissatisfied");
+	case 3:
+		return PT_T(c, "Bình thường", "Neither satisfied nor dissatisfied");
+	case 4:
+		return PT_T(c, "Hài lòng", "Satisfied");
+	default:
+		return PT_T(c, "Rất hài lòng", "Very satisfied");
+	}
+}
+
+/* The question of criterion i. */
+static const char *criterion_label(pt_ctx *c, int i)
+{
+	switch (i) {
+	case 0:
+		return PT_T(c, "Nhận kết quả đúng hẹn?", "Did you get the result on time?");
+	case 1:
+		return PT_T(c, "Cán bộ tiếp nhận, giải quyết có tận tình, đúng mực?",
+		            "Were the officers courteous and helpful?");
+	default:
+		return PT_T(c, "Các bước trực tuyến có dễ thực hiện?",
+		            "Were the online steps easy to follow?");
+	}
+}
+
+static void errors_box(pt_ctx *c, mc_buf *b, json_t *errors)
+{
+	html_fmt(b, "<div class=\"error\" role=\"alert\"><p>%s</p><ul>",
+	         PT_T(c, "Chưa gửi được đánh giá:", "The rating was not sent:"));
+	size_t i;
+	json_t *er;
+	json_array_foreach(errors, i, er)
+	{
+		const char *m =
+		    json_string_value(json_object_get(er, c->en ? "message" : "message_vi"));
+		html_fmt(b, "<li>%s</li>",
+		         m ? m : json_string_value(json_object_get(er, "message")));
+	}
+	mc_buf_puts(b, "</ul></div>");
+}
+
+/* A posted value to keep checked after an error, or NULL. */
+static const char *posted(pt_ctx *c, const char *name)
+{
+	return c->form.n ? pt_field(c, name) : NULL;
+}
+
+static void rating_form(pt_ctx *c, mc_buf *b, const char *code, json_t *errors)
+{
+	html_fmt(b, "<p>%s</p>",
+	         PT_T(c,
+	              "Hồ sơ đã kết thúc. Ý kiến của bạn giúp cơ quan phục vụ tốt hơn và được "
+	              "tính vào chỉ số hài lòng theo Quyết định 766/QĐ-TTg. Mỗi hồ sơ được đánh "
+	              "giá một lần.",
+	              "The dossier has ended. Your opinion helps the office serve better and "
+	              "counts in the satisfaction index of Decision 766/QD-TTg. Each dossier is "
+	              "rated once."));
+	if (errors)
+		errors_box(c, b, errors);
+	html_fmt(b, "<form class=\"stack\" method=\"post\" action=\"/ho-so/%U/danh-gia\">", code);
+	pt_csrf_input(c, b);
+	const char *sc = posted(c, "score");
+	html_fmt(b, "<fieldset><legend>%s <span class=\"meta\">(%s)</span></legend>",
+	         PT_T(c, "Mức độ hài lòng của bạn", "How satisfied are you"),
+	         PT_T(c, "bắt buộc", "required"));
+	for (int s = SATISFACTION_SCORE_MAX; s >= SATISFACTION_SCORE_MIN; s--) {
+		char v[4];
+		snprintf(v, sizeof v, "%d", s);
+		html_fmt(
+		    b,
+		    "<div class=\"check\"><input type=\"radio\" id=\"score-%d\" name=\"score\" "
+		    "value=\"%d\" required%R><label for=\"score-%d\">%s</label></div>",
+		    s, s, sc && !strcmp(sc, v) ? " checked" : "", s, score_label(c, s));
+	}
+	mc_buf_puts(b, "</fieldset>");
+	for (int i = 0; i < SATISFACTION_CRITERIA; i++) {
+		const char *name = satisfaction_criteria[i];
+		const char *pv = posted(c, name);
+		html_fmt(b,
+		         "<fieldset><legend>%s <span class=\"meta\">(%s)</span></legend>"
+		         "<div class=\"check\"><input type=\"radio\" id=\"%s-yes\" name=\"%s\" "
+		         "value=\"yes\"%R><label for=\"%s-yes\">%s</label></div>"
+		         "<div class=\"check\"><input type=\"radio\" id=\"%s-no\" name=\"%s\" "
+		         "value=\"no\"%R><label for=\"%s-no\">%s</label></div></fieldset>",
+		         criterion_label(c, i), PT_T(c, "không bắt buộc", "optional"), name, name,
+		         pv && !strcmp(pv, "yes") ? " checked" : "", name, PT_T(c, "Có", "Yes"),
+		         name, name, pv && !strcmp(pv, "no") ? " checked" : "", name,
+		         PT_T(c, "Không", "No"));
+	}
+	const char *cm = posted(c, "comment");
+	html_fmt(b,
+	         "<label for=\"rate-comment\">%s <span class=\"meta\">(%s)</span></label>"
+	         "<textarea id=\"rate-comment\" name=\"comment\" maxlength=\"%d\">%s</textarea>"
+	         "<p><button type=\"submit\">%s</button></p></form>",
+	         PT_T(c, "Góp ý thêm", "Comments"),
+	         PT_T(c, "không bắt buộc, tối đa 2000 ký tự", "optional, at most 2000 characters"),
+	         SATISFACTION_COMMENT_MAX, cm ? cm : "",
+	         PT_T(c, "Gửi đánh giá", "Send the rating"));
+}
+
+static void rating_shown(pt_ctx *c, mc_buf *b, json_t *r)
+{
+	int score = (int)json_integer_value(json_object_get(r, "score"));
+	html_fmt(b, "<dl class=\"facts\"><dt>%s</dt><dd><strong>%s</strong> (%d/5)</dd>",
+	         PT_T(c, "Mức độ hài lòng", "Satisfaction"), score_label(c, score), score);
+	json_t *cr = json_object_get(r, "criteria");
+	for (int i = 0; i < SATISFACTION_CRITERIA; i++) {
+		json_t *v = json_object_get(cr, satisfaction_criteria[i]);
+		if (json_is_boolean(v))
+			html_fmt(b, "<dt>%s</dt><dd>%s</dd>", criterion_label(c, i),
+			         json_is_true(v) ? PT_T(c, "Có", "Yes") : PT_T(c, "Không", "No"));
+	}
+	const char *cm = json_string_value(json_object_get(r, "comment"));
+	if (cm)
+		html_fmt(b, "<dt>%s</dt><dd>%s</dd>", PT_T(c, "Góp ý", "Comments"), cm);
+	html_fmt(b, "<dt>%s</dt><dd>%s</dd></dl>", PT_T(c, "Ngày đánh giá", "Rated on"),
+	         pt_datetime(c, json_string_value(json_object_get(r, "rated_at"))));
+}
+
+/* The rating section of dossier `dsr` (dossier_get JSON); errors: a 422
+ * list to show above the form (NULL: none). */
+static void rating_section(pt_ctx *c, mc_buf *b, json_t *dsr, json_t *errors)
+{
+	int status = (int)json_integer_value(json_object_get(dsr, "status_code"));
+	if (!satisfaction_dossier_ended(status))
+		return;
+	const char *code = json_string_value(json_object_get(dsr, "code"));
+	json_t *r = NULL;
+	mc_diag d = {0};
+	mc_err e = satisfaction_get(c->req->app, &c->who, code, &r, &d);
+	mc_diag_clear(&d);
+	if (e && e != MC_ERR_NOT_FOUND)
+		return; /* officers of another agency: no rating shown */
+	bool citizen = c->who.role == ROLE_CITIZEN;
+	html_fmt(b, "<section class=\"%R\" id=\"danh-gia\" aria-labelledby=\"h-rate\">",
+	         r ? "success" : "box");
+	html_fmt(b, "<h2 id=\"h-rate\">%s</h2>",
+	         r && citizen ? PT_T(c, "Đánh giá của bạn", "Your rating")
+	         : citizen    ? PT_T(c, "Đánh giá mức độ hài lòng", "Rate the service")
+	                   : PT_T(c, "Đánh giá của người dân", "The applicant's rating"));
+	if (r) {
+		if (citizen && http_query(c->req, "rated"))
+			html_fmt(b, "<p role=\"status\">%s</p>",
+			         PT_T(c, "Cảm ơn bạn đã đánh giá.", "Thank you for your rating."));
+		rating_shown(c, b, r);
+	} else if (citizen) {
+		rating_form(c, b, code, errors);
+	} else {
+		html_fmt(b, "<p>%s</p>",
+		         PT_T(c, "Người nộp chưa đánh giá hồ sơ này.",
+		              "The applicant has not rated this dossier."));
+	}
+	mc_buf_puts(b, "</section>");
+	json_decref(r);
+}
+
+void pt_rating_box(pt_ctx *c, mc_buf *b, json_t *dossier)
+{
+	rating_section(c, b, dossier, NULL);
+}
+
+/* The rating page of dossier `code`: the box on its own page. */
+static void rating_page(pt_ctx *c, int status, const char *code, json_t *errors, const char *notice)
+{
+	json_t *dsr = NULL;
+	mc_diag d = {0};
+	mc_err e = dossier_get(c->req->app, &c->who, code, &dsr, &d);
+	mc_diag_clear(&d);
+	if (e) {
+		pt_message(c,
+		           e == MC_ERR_FORBIDDEN   ? 403
+		           : e == MC_ERR_NOT_FOUND ? 404
+		                                   : 500,
+		           PT_T(c, "Không xem được hồ sơ", "Dossier not available"),
+		           PT_T(c, "Không có hồ sơ này hoặc bạn không được xem.",
+		                "There is no such dossier, or you may not see it."));
+		return;
+	}
+	mc_buf b = {0};
+	const char *title = mc_arena_printf(c->req->arena, "%s %s",
+	                                    PT_T(c, "Đánh giá hồ sơ", "Rate dossier"), code);
+	pt_head(c, &b, title);
+	html_fmt(&b, "<p class=\"meta\"><a href=\"/ho-so/%U\">%s %s</a></p><h1>%s</h1>", code,
+	         PT_T(c, "Hồ sơ", "Dossier"), code, title);
+	if (notice)
+		html_fmt(&b, "<div class=\"error\" role=\"alert\"><p>%s</p></div>", notice);
+	if (!satisfaction_dossier_ended(
+	        (int)json_integer_value(json_object_get(dsr, "status_code"))))
+		html_fmt(&b, "<p>%s</p>",
+		         PT_T(c, "Hồ sơ chưa kết thúc nên chưa đánh giá được.",
+		              "The dossier has not ended yet, so it cannot be rated."));
+	rating_section(c, &b, dsr, errors);
+	json_decref(dsr);
+	pt_foot(c, &b);
+	pt_reply(c, status, &b);
+}
+
+void pt_h_rating(mc_req *req, mc_resp *resp)
+{
+	pt_ctx c;
+	pt_begin(&c, req, resp);
+	if (!pt_require(&c, ROLE_CITIZEN))
+		return;
+	rating_page(&c, 200, req->params[0], NULL, NULL);
+}
+
+/* The request body of the posted form: score as an integer when it is one
+ * digit (anything else is passed as text, so the service explains it). */
+static json_t *form_body(pt_ctx *c)
+{
+	json_t *body = json_object();
+	const char *sc = pt_field(c, "score");
+	if (sc && sc[0] >= '0' && sc[0] <= '9' && !sc[1])
+		json_object_set_new(body, "score", json_integer(sc[0] - '0'));
+	else if (sc && *sc)
+		json_object_set_new(body, "score", json_string(sc));
+	json_t *cr = json_object();
+	for (int i = 0; i < SATISFACTION_CRITERIA; i++) {
+		const char *v = pt_field(c, satisfaction_criteria[i]);
+		if (v && !strcmp(v, "yes"))
+			json_object_set_new(cr, satisfaction_criteria[i], json_true());
+		else if (v && !strcmp(v, "no"))
+			json_object_set_new(cr, satisfaction_criteria[i], json_false());
+	}
+	json_object_set_new(body, "criteria", cr);
+	const char *cm = pt_field(c, "comment");
+	if (cm && *cm)
+		json_object_set_new(body, "comment", json_string(cm));
+	return body;
+}
+
+void pt_h_rating_post(mc_req *req, mc_resp *resp)
+{
+	pt_ctx c;
+	pt_begin(&c, req, resp);
+	if (!pt_require(&c, ROLE_CITIZEN) || !pt_post(&c))
+		return;
+	const char *code = req->params[0];
+	json_t *body = form_body(&c), *out = NULL;
+	mc_diag d = {0};
+	mc_err e = satisfaction_rate(req->app, &c.who, code, body, &out, &d);
+	json_decref(body);
+	json_decref(out);
+	if (e == MC_OK) {
+		mc_buf u = {0};
+		mc_buf_puts(&u, "/ho-so/");
+		html_url(&u, code);
+		mc_buf_puts(&u, "?rated=1#danh-gia");
+		pt_redirect(&c, mc_buf_cstr(&u));
+		mc_buf_free(&u);
+	} else if (e == MC_ERR_INVALID || e == MC_ERR_UNPROCESSABLE) {
+		json_t *errs = json_object_get(d.ext, "errors");
+		rating_page(&c, 422, code, json_is_array(errs) ? errs : NULL, NULL);
+	} else if (e == MC_ERR_CONFLICT) {
+		rating_page(&c, 409, code, NULL, c.en ? d.detail : d.detail_vi);
+	} else if (e == MC_ERR_FORBIDDEN) {
+		pt_message(&c, 403, PT_T(&c, "Không được phép", "Not allowed"),
+		           PT_T(&c, "Chỉ người nộp hồ sơ đánh giá được.",
+		                "Only the applicant of a dossier rates it."));
+	} else {
+		rating_page(&c, http_status_of(e), code, NULL, NULL);
+	}
+	mc_diag_clear(&d);
+}
+
+/* ---- the scoreboard row ---- */
+
+void pt_satisfaction_figure(pt_ctx *c, mc_buf *b, const char *from_ts, const char *to_ts,
+                            const char *period)
+{
+	json_t *f = NULL;
+	mc_diag d = {0};
+	if (satisfaction_figure(c->req->app->db, from_ts, to_ts, &f, &d) != MC_OK)
+		f = NULL;
+	mc_diag_clear(&d);
+	json_int_t sat = json_integer_value(json_object_get(f, "satisfied"));
+	json_int_t rated = json_integer_value(json_object_get(f, "rated"));
+	const char *value;
+	if (!f)
+		value = PT_T(c, "không đọc được", "unavailable");
+	else if (!rated)
+		value = PT_T(c, "chưa có dữ liệu", "no data yet");
+	else {
+		char *s = mc_arena_printf(c->req->arena, c->en ? "%.1f%%" : "%.1f %%",
+		                          (double)sat * 100.0 / (double)rated);
+		char *dot = c->en ? NULL : strchr(s, '.');
+		if (dot)
+			*dot = ',';
+		value = s;
+	}
+	html_fmt(b,
+	         "<tr><th scope=\"row\">%s</th><td><strong>%s</strong><br><span "
+	         "class=\"meta\">%s</span></td><td>%s</td><td>%s</td><td>%s</td></tr>",
+	         PT_T(c, "Người dân, doanh nghiệp hài lòng", "People and businesses satisfied"),
+	         value,
+	         f ? mc_arena_printf(c->req->arena, "%lld / %lld", (long long)sat, (long long)rated)
+	           : "",
+	         PT_T(c,
+	              "Đánh giá “hài lòng” hoặc “rất hài lòng” (4 hoặc 5 trên thang 5) chia cho "
+	              "mọi đánh giá người nộp gửi sau khi hồ sơ kết thúc, trong kỳ.",
+	              "Ratings \"satisfied\" or \"very satisfied\" (4 or 5 on a scale of 5) "
+	              "divided by all ratings applicants gave after their dossier ended, in the "
+	              "period."),
+	         period, PT_T(c, "95 % năm 2027, 99 % năm 2030", "95% by 2027, 99% by 2030"));
+	json_decref(f);
+}
