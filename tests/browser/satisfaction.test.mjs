@@ -1,0 +1,61 @@
+// satisfaction.test.mjs - "rate the service" in a real browser: the demo
+// citizen opens an ended dossier (processed, not rated yet), rates it with
+// the radio groups (fieldsets with legends) and a comment, and sees the
+// rating on the dossier page; the officer of the agency sees the rating
+// too; the scoreboard shows the satisfied share. Every page passes
+// axe-core and is saved as a screenshot.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { ACCOUNTS, useServer } from '../api/lib/server.mjs';
+import { check, launch, loginForm, newPage } from './lib.mjs';
+
+const srv = useServer();
+let browser;
+
+before(async () => {
+	browser = await launch();
+});
+after(async () => {
+	if (browser) await browser.close();
+});
+
+test('a citizen rates an ended dossier; the officer reads the rating; the scoreboard counts it', async () => {
+	const token = await srv.login('citizen');
+	const list = await srv.api('GET', '/api/v1/dossiers?status=9', { token });
+	assert.equal(list.status, 200, list.text);
+	const code = list.body.items[0]?.code;
+	assert.ok(code, 'the demo has a processed dossier');
+
+	const page = await newPage(browser);
+	await loginForm(page, srv.url, 'citizen', ACCOUNTS.citizen);
+	await page.goto(`${srv.url}/ho-so/${encodeURIComponent(code)}`);
+	const form = page.getByRole('region', { name: 'Đánh giá mức độ hài lòng' });
+	await form.getByRole('group', { name: /Mức độ hài lòng của bạn/ }).waitFor();
+	await check(page, 'rating-form');
+	await form.getByLabel('Hài lòng', { exact: true }).check();
+	await form.getByRole('group', { name: /đúng hẹn/ }).getByLabel('Có').check();
+	await form.getByLabel(/Góp ý thêm/).fill('Thủ tục nhanh gọn, cán bộ hướng dẫn rõ ràng.');
+	await Promise.all([page.waitForNavigation(), form.getByRole('button', { name: 'Gửi đánh giá' }).click()]);
+	assert.match(page.url(), /\?rated=1#danh-gia$/);
+	const done = page.getByRole('region', { name: 'Đánh giá của bạn' });
+	await done.getByRole('status').filter({ hasText: 'Cảm ơn bạn đã đánh giá.' }).waitFor();
+	assert.match(await done.textContent(), /Hài lòng \(4\/5\).*Thủ tục nhanh gọn/s);
+	await check(page, 'rating-given');
+	/* the rating page itself says it is done; no second form */
+	await page.goto(`${srv.url}/ho-so/${encodeURIComponent(code)}/danh-gia?lang=en`);
+	await page.getByRole('region', { name: 'Your rating' }).waitFor();
+	assert.equal(await page.locator('form[action$="/danh-gia"]').count(), 0);
+	await check(page, 'rating-page-english');
+	await page.context().close();
+
+	const officer = await newPage(browser);
+	await loginForm(officer, srv.url, 'officer', ACCOUNTS.officer);
+	await officer.goto(`${srv.url}/ho-so/${encodeURIComponent(code)}`);
+	await officer.getByRole('region', { name: 'Đánh giá của người dân' }).getByText('Hài lòng (4/5)').waitFor();
+	await officer.goto(`${srv.url}/so-lieu`);
+	const row = officer.getByRole('row', { name: /Người dân, doanh nghiệp hài lòng/ });
+	/* the demo rating (5) and this one (4): 2 of 2 */
+	assert.match(await row.textContent(), /100,0 %\s*2 \/ 2/);
+	await check(officer, 'scoreboard-satisfied');
+	await officer.context().close();
+});
