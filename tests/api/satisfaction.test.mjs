@@ -3,14 +3,16 @@
 // not ended is 409), other citizens get 404, officers and admins may read
 // but not write, officers of another agency get 403; bad input (score
 // 0 / 6 / "x", unknown members, oversized comment, wrong content type);
-// the aggregate for officers and admins; the demo rating; the audit entry.
+// the aggregate for officers and admins; the demo rating; the audit entry;
+// the open-data monthly rows and the satisfaction group of the 766 index.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { actOk, submit, validSubmission } from './lib/fixtures.mjs';
 import { assertConforms, assertProblem } from './lib/openapi.mjs';
 import { useServer } from './lib/server.mjs';
 
-const srv = useServer();
+/* every count published, so the open-data rows show the ratings */
+const srv = useServer({ env: { MOTCUA_OPENDATA_MIN_COUNT: '1' } });
 let citizen, citizen2, officer, officer2, admin, base;
 
 async function tokens() {
@@ -130,4 +132,30 @@ test('the aggregate: officers see their agency, admins any; the demo rating coun
 	const past = await srv.api('GET', '/api/v1/satisfaction?from=2020-01-01&to=2020-02-01', { token: admin });
 	assert.equal(past.body.rated, 0);
 	for (const q of ['from=2026-13-01', 'from=x', 'from=2026-02-01&to=2026-01-01', `agency=${'A'.repeat(65)}`]) assertProblem(await srv.api('GET', `/api/v1/satisfaction?${q}`, { token: admin }), 400, q);
+});
+
+test('open data: monthly rows per agency and the satisfaction group of the 766 index come from the ratings', async () => {
+	await tokens();
+	const r = await srv.api('POST', '/api/v1/opendata/refresh', { token: admin });
+	assert.equal(r.status, 200, r.text);
+	const rows = async (name) => {
+		const ds = await srv.api('GET', `/api/v1/opendata/datasets/${name}`);
+		assert.equal(ds.status, 200, ds.text);
+		const text = (await srv.api('GET', `/api/v1/opendata/resources/${ds.body.resources[0].id}/download`)).text;
+		const [head, ...rest] = text.trim().split('\n').map((l) => l.split(','));
+		return rest.map((cells) => Object.fromEntries(head.map((h, i) => [h, cells[i]])));
+	};
+	const sat = await rows('motcua-satisfaction-monthly');
+	assert.ok(sat.length >= 1);
+	for (const row of sat) assert.equal(row.agency, '"UBND-00004"');
+	assert.equal(sat.reduce((n, x) => n + Number(x.ratings), 0), 3);
+	assert.equal(sat.reduce((n, x) => n + Number(x.satisfied), 0), 2);
+	const idx = (await rows('motcua-766-index')).filter((x) => x.satisfied_share !== '');
+	assert.ok(idx.length >= 1, 'a province row measures satisfaction');
+	for (const x of idx) {
+		const points = Number(x.satisfaction_points);
+		/* 18 points at a satisfied share of 90 % or more, linear below */
+		assert.ok(Math.abs(points - Math.min(1, Number(x.satisfied_share) / 0.9) * 18) < 0.01, `points ${points}`);
+		assert.ok(Number(x.points_possible) >= 18);
+	}
 });
