@@ -17,3 +17,19 @@ CREATE TABLE satisfaction_rating (
 );
 CREATE INDEX satisfaction_rating_at ON satisfaction_rating (rated_at);
 CREATE INDEX satisfaction_rating_agency ON satisfaction_rating (agency, rated_at);
+
+-- Feedback (PAKN, phản ánh kiến nghị) about a dossier: the applicant writes,
+-- an officer of the handling agency (or an admin) answers once.
+CREATE TABLE satisfaction_feedback (
+	id TEXT PRIMARY KEY,              -- 32 hex digits
+	dossier_code TEXT NOT NULL,
+	agency TEXT NOT NULL,             -- agency handling the dossier when sent
+	author_user_id INTEGER NOT NULL,
+	content TEXT NOT NULL,
+	created_at TEXT NOT NULL,
+	answer TEXT,                      -- NULL until answered
+	answered_by TEXT,                 -- username of the officer
+	answered_at TEXT
+);
+CREATE INDEX satisfaction_feedback_dossier ON satisfaction_feedback (dossier_code, created_at);
+CREATE INDEX satisfaction_feedback_agency ON satisfaction_feedback (agency, answered_at, created_at);

@@ -6,8 +6,9 @@
  * yes/no criteria and an optional comment. Officers of the handling agency
  * and admins read the ratings of their dossiers and the aggregates.
  * Ownership, status and agency come from the dossier module's public
- * functions (dossier_get), never from its tables. Owns table
- * satisfaction_rating. */
+ * functions (dossier_get), never from its tables. Feedback (PAKN): the
+ * applicant writes about a dossier, an officer of the handling agency
+ * answers. Owns tables satisfaction_rating and satisfaction_feedback. */
 #ifndef MC_SATISFACTION_H
 #define MC_SATISFACTION_H
 
@@ -105,6 +106,52 @@ mc_err satisfaction_monthly_each(store_conn *c, satisfaction_month_fn fn, void *
  * dossiers that have their result returned, through satisfaction_rate
  * (already rated ones are skipped). *rated = ratings made (nullable). */
 mc_err satisfaction_seed_demo(mc_app *app, int *rated, mc_diag *diag);
+
+/* ---- feedback (PAKN, phản ánh kiến nghị) ---- */
+
+#define SATISFACTION_TEXT_MAX 4000           /* characters of feedback or an answer */
+#define SATISFACTION_TEXT_BYTES 16000        /* bytes of the same */
+#define SATISFACTION_FEEDBACK_PER_DOSSIER 20 /* feedback one dossier may receive */
+#define SATISFACTION_QUEUE_PAGE 100          /* largest page of the feedback queue */
+
+/* Checks the text member `v` at JSON path `path` (for the errors list): a
+ * string (else MC_ERR_INVALID), not blank, valid UTF-8 of at most
+ * SATISFACTION_TEXT_MAX characters and SATISFACTION_TEXT_BYTES bytes (else
+ * MC_ERR_UNPROCESSABLE); absent (NULL) is MC_ERR_UNPROCESSABLE. *out =
+ * the string (borrowed). Pure. */
+mc_err satisfaction_text_check(json_t *v, const char *path, const char **out, mc_diag *diag);
+
+/* The applicant of dossier `code` sends feedback {"content": text} (any
+ * status). FORBIDDEN for officers and admins, NOT_FOUND for other
+ * citizens, INVALID / UNPROCESSABLE for a bad body (unknown members too),
+ * CONFLICT when the dossier already has SATISFACTION_FEEDBACK_PER_DOSSIER.
+ * The feedback and its audit entry ("satisfaction.feedback") in one write.
+ * *out = {id, dossier_code, agency, content, created_at, status
+ * ("open"|"answered"), answer, answered_by, answered_at}; the agency is the
+ * one handling the dossier when it is sent, and answers it. */
+mc_err satisfaction_feedback_send(mc_app *app, const mc_principal *who, const char *code,
+                                  json_t *body, json_t **out, mc_diag *diag);
+
+/* The feedback of dossier `code`, oldest first (array of the JSON above).
+ * Readers as satisfaction_get (applicant, officers of the handling agency,
+ * admins). */
+mc_err satisfaction_feedback_list(mc_app *app, const mc_principal *who, const char *code,
+                                  json_t **items, mc_diag *diag);
+
+/* Answers feedback `id` with {"answer": text}: officers of the feedback's
+ * agency and admins (others FORBIDDEN); NOT_FOUND for an unknown id;
+ * CONFLICT when already answered (one answer). Audited
+ * ("satisfaction.feedback_answer") in the same write. *out = the feedback. */
+mc_err satisfaction_feedback_answer(mc_app *app, const mc_principal *who, const char *id,
+                                    json_t *body, json_t **out, mc_diag *diag);
+
+/* The feedback queue of `agency` (NULL = all), oldest first by (created_at,
+ * id) after the cursor (after_at/after_id, NULL = start); open_only keeps
+ * the unanswered. *items = up to `limit` (1..SATISFACTION_QUEUE_PAGE);
+ * *more tells whether more follow. */
+mc_err satisfaction_feedback_queue(store *s, const char *agency, bool open_only, int limit,
+                                   const char *after_at, const char *after_id, json_t **items,
+                                   bool *more, mc_diag *diag);
 
 extern const http_route satisfaction_routes[];
 

@@ -1,7 +1,8 @@
 /* satisfaction_http.c - HTTP handlers of the satisfaction module and its
  * route table: the rating of a dossier (given by its applicant, read by
- * the applicant, officers of the handling agency and admins) and the
- * aggregate per agency and period for officers and admins. */
+ * the applicant, officers of the handling agency and admins), the
+ * aggregate per agency and period for officers and admins, and feedback
+ * (PAKN): sent by the applicant, answered by the agency, its queue. */
 #include "satisfaction/satisfaction.h"
 
 #include "core/date.h"
@@ -101,9 +102,115 @@ static void h_summary(mc_req *req, mc_resp *resp)
 	http_reply_json(resp, 200, out);
 }
 
+/* ---- feedback ---- */
+
+static void h_feedback_send(mc_req *req, mc_resp *resp)
+{
+	mc_diag diag = {0};
+	json_t *out = NULL;
+	mc_err e = satisfaction_feedback_send(req->app, &req->who, req->params[0], http_json(req),
+	                                      &out, &diag);
+	if (e) {
+		reply_err(req, resp, e, &diag);
+		return;
+	}
+	http_reply_json(resp, 201, out);
+}
+
+static void h_feedback_list(mc_req *req, mc_resp *resp)
+{
+	mc_diag diag = {0};
+	json_t *items = NULL;
+	mc_err e = satisfaction_feedback_list(req->app, &req->who, req->params[0], &items, &diag);
+	if (e) {
+		reply_err(req, resp, e, &diag);
+		return;
+	}
+	http_reply_json(resp, 200, json_pack("{s:o}", "items", items));
+}
+
+static void h_feedback_answer(mc_req *req, mc_resp *resp)
+{
+	mc_diag diag = {0};
+	json_t *out = NULL;
+	mc_err e = satisfaction_feedback_answer(req->app, &req->who, req->params[0], http_json(req),
+	                                        &out, &diag);
+	if (e) {
+		reply_err(req, resp, e, &diag);
+		return;
+	}
+	http_reply_json(resp, 200, out);
+}
+
+static void h_feedback_queue(mc_req *req, mc_resp *resp)
+{
+	mc_diag diag = {0};
+	int limit;
+	mc_err e = http_limit(req, 50, SATISFACTION_QUEUE_PAGE, &limit, &diag);
+	if (e) {
+		reply_err(req, resp, e, &diag);
+		return;
+	}
+	const char *status = http_query(req, "status");
+	if (status && strcmp(status, "open") != 0 && strcmp(status, "all") != 0) {
+		http_reply_problem(req, resp, MC_ERR_INVALID, "status là open hoặc all.",
+		                   "status must be open or all.");
+		return;
+	}
+	const char *agency = http_query(req, "agency");
+	if (agency && (!*agency || strlen(agency) > SATISFACTION_AGENCY_MAX)) {
+		http_reply_problem(req, resp, MC_ERR_INVALID, "Mã cơ quan không hợp lệ.",
+		                   "agency must be an agency code of at most %d bytes.",
+		                   SATISFACTION_AGENCY_MAX);
+		return;
+	}
+	if (req->who.role == ROLE_OFFICER) {
+		if (agency && strcmp(agency, req->who.agency) != 0) {
+			http_reply_problem(
+			    req, resp, MC_ERR_FORBIDDEN,
+			    "Cán bộ chỉ xem được phản ánh, kiến nghị của cơ quan mình.",
+			    "Officers read the feedback of their own agency only.");
+			return;
+		}
+		agency = req->who.agency;
+	}
+	json_t *cur = NULL;
+	if ((e = http_cursor_decode(req, &cur, &diag))) {
+		reply_err(req, resp, e, &diag);
+		return;
+	}
+	const char *at = json_string_value(json_object_get(cur, "a"));
+	const char *id = json_string_value(json_object_get(cur, "i"));
+	if (cur && (!at || !id)) {
+		json_decref(cur);
+		http_reply_problem(req, resp, MC_ERR_INVALID, "Con trỏ trang không hợp lệ.",
+		                   "invalid cursor");
+		return;
+	}
+	json_t *items = NULL;
+	bool more = false;
+	e = satisfaction_feedback_queue(req->app->db, agency, !status || !strcmp(status, "open"),
+	                                limit, at, id, &items, &more, &diag);
+	json_decref(cur);
+	if (e) {
+		reply_err(req, resp, e, &diag);
+		return;
+	}
+	json_t *next = NULL;
+	json_t *last = json_array_get(items, json_array_size(items) - 1);
+	if (more && last)
+		next = json_pack("{s:O, s:O}", "a", json_object_get(last, "created_at"), "i",
+		                 json_object_get(last, "id"));
+	http_reply_list(req, resp, items, next);
+}
+
 const http_route satisfaction_routes[] = {
     {"POST", "/api/v1/dossiers/{code}/rating", h_rate, ACCESS_USER, BODY_JSON},
     {"GET", "/api/v1/dossiers/{code}/rating", h_get, ACCESS_USER, BODY_NONE},
     {"GET", "/api/v1/satisfaction", h_summary, ACCESS_OFFICER, BODY_NONE},
+    {"POST", "/api/v1/dossiers/{code}/feedback", h_feedback_send, ACCESS_USER, BODY_JSON},
+    {"GET", "/api/v1/dossiers/{code}/feedback", h_feedback_list, ACCESS_USER, BODY_NONE},
+    {"GET", "/api/v1/feedback", h_feedback_queue, ACCESS_OFFICER, BODY_NONE},
+    {"POST", "/api/v1/feedback/{id}/answer", h_feedback_answer, ACCESS_OFFICER, BODY_JSON},
     {0},
 };

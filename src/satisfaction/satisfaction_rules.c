@@ -142,3 +142,34 @@ out:
 	json_decref(errors);
 	return e;
 }
+
+mc_err satisfaction_text_check(json_t *v, const char *path, const char **out, mc_diag *diag)
+{
+	*out = NULL;
+	json_t *errors = json_array();
+	mc_err e = MC_OK;
+	if (v && !json_is_string(v)) {
+		mc_errors_add(errors, path, "must be a string", "phải là chuỗi ký tự");
+		e = mc_fail2(diag, MC_ERR_INVALID, "Nội dung sai kiểu dữ liệu.",
+		             "The text has the wrong type.");
+		goto out;
+	}
+	const char *s = v ? json_string_value(v) : NULL;
+	size_t n = v ? json_string_length(v) : 0;
+	if (!s || blank(s))
+		mc_errors_add(errors, path, "the text is required", "cần nhập nội dung");
+	else if (n > SATISFACTION_TEXT_BYTES || strlen(s) != n || !text_utf8_valid(s, n) ||
+	         text_utf8_len(s) > SATISFACTION_TEXT_MAX)
+		mc_errors_add(errors, path, "the text is at most 4000 characters",
+		              "nội dung tối đa 4000 ký tự");
+	else
+		*out = s;
+	if (!*out)
+		e = mc_fail2(diag, MC_ERR_UNPROCESSABLE, "Nội dung chưa hợp lệ.",
+		             "The text is not valid.");
+out:
+	if (e)
+		mc_diag_ext(diag, "errors", json_incref(errors));
+	json_decref(errors);
+	return e;
+}

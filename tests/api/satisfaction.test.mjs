@@ -159,3 +159,57 @@ test('open data: monthly rows per agency and the satisfaction group of the 766 i
 		assert.ok(Number(x.points_possible) >= 18);
 	}
 });
+
+test('feedback (PAKN): the applicant writes, the agency answers once; the queue; access and bad input', async () => {
+	await tokens();
+	const d = await submit(srv, citizen, base);
+	const fb = (code) => `/api/v1/dossiers/${encodeURIComponent(code)}/feedback`;
+	const sent = await srv.api('POST', fb(d.code), { token: citizen, json: { content: 'Hồ sơ đã nộp 3 ngày chưa được tiếp nhận.' } });
+	assert.equal(sent.status, 201, sent.text);
+	assertConforms(sent, 'sendDossierFeedback');
+	assert.equal(sent.body.status, 'open');
+	assert.equal(sent.body.agency, 'UBND-00004');
+	assertProblem(await srv.api('POST', fb(d.code), { token: citizen2, json: { content: 'x' } }), 404, 'other citizen');
+	assertProblem(await srv.api('POST', fb(d.code), { token: officer, json: { content: 'x' } }), 403, 'officer sends');
+	for (const [json, status] of [
+		[{}, 422],
+		[{ content: '   ' }, 422],
+		[{ content: 7 }, 400],
+		[{ content: 'x'.repeat(4001) }, 422],
+		[{ content: 'ok', extra: 1 }, 422],
+	])
+		assertProblem(await srv.api('POST', fb(d.code), { token: citizen, json }), status, JSON.stringify(json).slice(0, 40));
+
+	const q = await srv.api('GET', '/api/v1/feedback', { token: officer });
+	assert.equal(q.status, 200, q.text);
+	assertConforms(q, 'listFeedbackQueue');
+	assert.ok(q.body.items.some((f) => f.id === sent.body.id));
+	assert.equal((await srv.api('GET', '/api/v1/feedback', { token: officer2 })).body.items.length, 0);
+	assertProblem(await srv.api('GET', '/api/v1/feedback?agency=UBND-00004', { token: officer2 }), 403, 'another agency queue');
+	assertProblem(await srv.api('GET', '/api/v1/feedback?status=maybe', { token: admin }), 400, 'bad status');
+	assertProblem(await srv.api('GET', '/api/v1/feedback', { token: citizen }), 403, 'citizen queue');
+
+	const ans = (token, json, id = sent.body.id) => srv.api('POST', `/api/v1/feedback/${id}/answer`, { token, json });
+	assertProblem(await ans(officer2, { answer: 'Không phải việc của chúng tôi' }), 403, 'other agency answers');
+	assertProblem(await ans(officer, { answer: '' }), 422, 'empty answer');
+	assertProblem(await ans(officer, { answer: 'ok' }, '0'.repeat(32)), 404, 'unknown feedback');
+	const a = await ans(officer, { answer: 'Cơ quan đã tiếp nhận hồ sơ hôm nay, xin lỗi vì chậm trễ.' });
+	assert.equal(a.status, 200, a.text);
+	assertConforms(a, 'answerFeedback');
+	assert.equal(a.body.status, 'answered');
+	assert.equal(a.body.answered_by, 'officer');
+	assertProblem(await ans(admin, { answer: 'lần hai' }), 409, 'second answer');
+
+	for (const token of [citizen, officer, admin]) {
+		const l = await srv.api('GET', fb(d.code), { token });
+		assert.equal(l.status, 200, l.text);
+		assertConforms(l, 'listDossierFeedback');
+		assert.deepEqual(l.body.items.map((f) => f.status), ['answered']);
+	}
+	assertProblem(await srv.api('GET', fb(d.code), { token: citizen2 }), 404, 'other citizen reads');
+	assertProblem(await srv.api('GET', fb(d.code), { token: officer2 }), 403, 'other agency reads');
+	const open = await srv.api('GET', '/api/v1/feedback', { token: officer });
+	assert.ok(!open.body.items.some((f) => f.id === sent.body.id), 'answered feedback leaves the open queue');
+	const all = await srv.api('GET', '/api/v1/feedback?status=all&limit=1', { token: admin });
+	assert.equal(all.body.items.length, 1);
+});
