@@ -148,12 +148,17 @@ void pt_h_dataset(mc_req *req, mc_resp *resp);
  * the check), when the dossier has a result `who` may read. */
 void pt_result_box(pt_ctx *c, mc_buf *b, const char *dossier_code);
 /* "Rate the service" (portal_rating.c): the rating box of the dossier page
- * for dossier `dossier` (dossier_get JSON; nothing unless it has ended),
+ * for dossier `dossier` (dossier_get JSON; the rating only once it has
+ * ended; then the feedback list and forms),
  * the rating page and its form post, and the scoreboard row of satisfied
  * people and businesses for ratings in [from_ts, to_ts). */
 void pt_rating_box(pt_ctx *c, mc_buf *b, json_t *dossier);
 void pt_h_rating(mc_req *req, mc_resp *resp);
 void pt_h_rating_post(mc_req *req, mc_resp *resp);
+/* Feedback (PAKN) forms of the same box: the applicant's feedback and the
+ * agency's answer (portal_rating.c). */
+void pt_h_feedback_post(mc_req *req, mc_resp *resp);
+void pt_h_feedback_answer_post(mc_req *req, mc_resp *resp);
 void pt_satisfaction_figure(pt_ctx *c, mc_buf *b, const char *from_ts, const char *to_ts,
                             const char *period);
 

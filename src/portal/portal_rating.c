@@ -3,8 +3,11 @@
  * dossier, or the rating already given; the rating for officers of the
  * handling agency), the rating page /ho-so/{code}/danh-gia (GET: the same
  * box on its own page; POST: the form, through satisfaction_rate), and the
- * scoreboard row "people and businesses satisfied". Works without
- * JavaScript: radio groups in fieldsets with legends, CSRF on the form. */
+ * scoreboard row "people and businesses satisfied"; and feedback (PAKN)
+ * on the dossier page: the list, the applicant's form, the agency's answer
+ * forms (POST /ho-so/{code}/phan-anh and .../phan-anh/{id}/tra-loi). Works
+ * without JavaScript: radio groups in fieldsets with legends, CSRF on every
+ * form. */
 #include "dossier/dossier.h"
 #include "portal/portal_internal.h"
 #include "satisfaction/satisfaction.h"
@@ -175,9 +178,163 @@ static void rating_section(pt_ctx *c, mc_buf *b, json_t *dsr, json_t *errors)
 	json_decref(r);
 }
 
+/* ---- feedback (PAKN) ---- */
+
+static void feedback_section(pt_ctx *c, mc_buf *b, json_t *dsr)
+{
+	const char *code = json_string_value(json_object_get(dsr, "code"));
+	json_t *items = NULL;
+	mc_diag d = {0};
+	mc_err e = satisfaction_feedback_list(c->req->app, &c->who, code, &items, &d);
+	mc_diag_clear(&d);
+	if (e)
+		return; /* officers of another agency: not shown */
+	bool citizen = c->who.role == ROLE_CITIZEN;
+	html_fmt(b,
+	         "<section class=\"box\" id=\"phan-anh\" aria-labelledby=\"h-fb\"><h2 "
+	         "id=\"h-fb\">%s</h2>",
+	         PT_T(c, "Phản ánh, kiến nghị", "Feedback"));
+	const char *flash = http_query(c->req, "feedback");
+	if (flash && (!strcmp(flash, "sent") || !strcmp(flash, "answered")))
+		html_fmt(b, "<p class=\"success\" role=\"status\">%s</p>",
+		         !strcmp(flash, "sent")
+		             ? PT_T(c, "Đã gửi phản ánh, kiến nghị.", "Feedback sent.")
+		             : PT_T(c, "Đã gửi câu trả lời.", "Answer sent."));
+	if (!json_array_size(items))
+		html_fmt(b, "<p>%s</p>",
+		         PT_T(c, "Chưa có phản ánh, kiến nghị nào về hồ sơ này.",
+		              "No feedback about this dossier yet."));
+	else
+		mc_buf_puts(b, "<ol class=\"list\">");
+	size_t i;
+	json_t *f;
+	json_array_foreach(items, i, f)
+	{
+		const char *id = json_string_value(json_object_get(f, "id"));
+		html_fmt(b,
+		         "<li><p><strong>%s</strong> <span class=\"meta\">%s</span></p><p>%s</p>",
+		         citizen ? PT_T(c, "Bạn viết", "You wrote")
+		                 : PT_T(c, "Người nộp viết", "The applicant wrote"),
+		         pt_datetime(c, json_string_value(json_object_get(f, "created_at"))),
+		         json_string_value(json_object_get(f, "content")));
+		const char *ans = json_string_value(json_object_get(f, "answer"));
+		if (ans)
+			html_fmt(
+			    b,
+			    "<div class=\"success\"><p><strong>%s</strong> <span "
+			    "class=\"meta\">%s · %s</span></p><p>%s</p></div>",
+			    PT_T(c, "Trả lời của cơ quan", "The agency's answer"),
+			    json_string_value(json_object_get(f, "answered_by")),
+			    pt_datetime(c, json_string_value(json_object_get(f, "answered_at"))),
+			    ans);
+		else if (!citizen) {
+			html_fmt(b,
+			         "<form class=\"stack\" method=\"post\" "
+			         "action=\"/ho-so/%U/phan-anh/%U/tra-loi\">",
+			         code, id);
+			pt_csrf_input(c, b);
+			html_fmt(
+			    b,
+			    "<label for=\"fb-ans-%s\">%s <span class=\"meta\">(%s)</span></label>"
+			    "<textarea id=\"fb-ans-%s\" name=\"answer\" maxlength=\"%d\" "
+			    "required></textarea><p><button type=\"submit\">%s</button></p></form>",
+			    id, PT_T(c, "Trả lời", "Answer"),
+			    PT_T(c, "tối đa 4000 ký tự, trả lời một lần",
+			         "at most 4000 characters, answered once"),
+			    id, SATISFACTION_TEXT_MAX, PT_T(c, "Gửi trả lời", "Send the answer"));
+		} else
+			html_fmt(b, "<p class=\"meta\">%s</p>",
+			         PT_T(c, "Cơ quan chưa trả lời.", "Not answered yet."));
+		mc_buf_puts(b, "</li>");
+	}
+	if (json_array_size(items))
+		mc_buf_puts(b, "</ol>");
+	if (citizen && json_array_size(items) < SATISFACTION_FEEDBACK_PER_DOSSIER) {
+		html_fmt(b,
+		         "<details class=\"act\"><summary>%s</summary><form class=\"stack\" "
+		         "method=\"post\" action=\"/ho-so/%U/phan-anh\">",
+		         PT_T(c, "Gửi phản ánh, kiến nghị", "Send feedback"), code);
+		pt_csrf_input(c, b);
+		html_fmt(b,
+		         "<label for=\"fb-content\">%s <span class=\"meta\">(%s)</span></label>"
+		         "<textarea id=\"fb-content\" name=\"content\" maxlength=\"%d\" "
+		         "required></textarea><p><button "
+		         "type=\"submit\">%s</button></p></form></details>",
+		         PT_T(c, "Nội dung phản ánh, kiến nghị", "Your feedback"),
+		         PT_T(c, "tối đa 4000 ký tự", "at most 4000 characters"),
+		         SATISFACTION_TEXT_MAX, PT_T(c, "Gửi", "Send"));
+	}
+	mc_buf_puts(b, "</section>");
+	json_decref(items);
+}
+
+/* Redirects to the dossier page after a feedback form, or answers the
+ * error as a page. */
+static void feedback_done(pt_ctx *c, mc_err e, mc_diag *d, const char *code, const char *what)
+{
+	if (e == MC_OK) {
+		mc_buf u = {0};
+		mc_buf_puts(&u, "/ho-so/");
+		html_url(&u, code);
+		mc_buf_puts(&u, "?feedback=");
+		mc_buf_puts(&u, what);
+		mc_buf_puts(&u, "#phan-anh");
+		pt_redirect(c, mc_buf_cstr(&u));
+		mc_buf_free(&u);
+		return;
+	}
+	json_t *first = json_array_get(json_object_get(d->ext, "errors"), 0);
+	const char *why =
+	    json_string_value(json_object_get(first, c->en ? "message" : "message_vi"));
+	if (!why)
+		why = c->en ? d->detail : (d->detail_vi[0] ? d->detail_vi : d->detail);
+	int status = e == MC_ERR_INVALID ? 422 : http_status_of(e);
+	pt_message(c, status, PT_T(c, "Chưa gửi được", "Not sent"),
+	           e == MC_ERR_NOT_FOUND ? PT_T(c, "Không có hồ sơ hoặc phản ánh này.",
+	                                        "There is no such dossier or feedback.")
+	                                 : why);
+}
+
+void pt_h_feedback_post(mc_req *req, mc_resp *resp)
+{
+	pt_ctx c;
+	pt_begin(&c, req, resp);
+	if (!pt_require(&c, ROLE_CITIZEN) || !pt_post(&c))
+		return;
+	const char *content = pt_field(&c, "content");
+	json_t *body = json_pack("{s:s}", "content", content ? content : "");
+	json_t *out = NULL;
+	mc_diag d = {0};
+	mc_err e = satisfaction_feedback_send(req->app, &c.who, req->params[0], body, &out, &d);
+	json_decref(body);
+	json_decref(out);
+	feedback_done(&c, e, &d, req->params[0], "sent");
+	mc_diag_clear(&d);
+}
+
+void pt_h_feedback_answer_post(mc_req *req, mc_resp *resp)
+{
+	pt_ctx c;
+	pt_begin(&c, req, resp);
+	if (!pt_require(&c, ROLE_CITIZEN) || !pt_post(&c))
+		return;
+	const char *answer = pt_field(&c, "answer");
+	json_t *body = json_pack("{s:s}", "answer", answer ? answer : "");
+	json_t *out = NULL;
+	mc_diag d = {0};
+	mc_err e = satisfaction_feedback_answer(req->app, &c.who, req->params[1], body, &out, &d);
+	/* back to the page of the feedback's own dossier */
+	const char *code = json_string_value(json_object_get(out, "dossier_code"));
+	feedback_done(&c, e, &d, code ? code : req->params[0], "answered");
+	json_decref(body);
+	json_decref(out);
+	mc_diag_clear(&d);
+}
+
 void pt_rating_box(pt_ctx *c, mc_buf *b, json_t *dossier)
 {
 	rating_section(c, b, dossier, NULL);
+	feedback_section(c, b, dossier);
 }
 
 /* The rating page of dossier `code`: the box on its own page. */

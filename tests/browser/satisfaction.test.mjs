@@ -1,8 +1,9 @@
 // satisfaction.test.mjs - "rate the service" in a real browser: the demo
 // citizen opens an ended dossier (processed, not rated yet), rates it with
 // the radio groups (fieldsets with legends) and a comment, and sees the
-// rating on the dossier page; the officer of the agency sees the rating
-// too; the scoreboard shows the satisfied share. Every page passes
+// rating on the dossier page, then sends feedback (PAKN); the officer of the
+// agency sees the rating and answers the feedback; the scoreboard shows the
+// satisfied share. Every page passes
 // axe-core and is saved as a screenshot.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -41,6 +42,14 @@ test('a citizen rates an ended dossier; the officer reads the rating; the scoreb
 	await done.getByRole('status').filter({ hasText: 'Cảm ơn bạn đã đánh giá.' }).waitFor();
 	assert.match(await done.textContent(), /Hài lòng \(4\/5\).*Thủ tục nhanh gọn/s);
 	await check(page, 'rating-given');
+	/* feedback (PAKN) about the same dossier */
+	const fb = page.getByRole('region', { name: 'Phản ánh, kiến nghị' });
+	await fb.getByText('Gửi phản ánh, kiến nghị').click();
+	await fb.getByLabel(/Nội dung phản ánh, kiến nghị/).fill('Đề nghị gửi thêm bản giấy của kết quả.');
+	await Promise.all([page.waitForNavigation(), fb.getByRole('button', { name: 'Gửi', exact: true }).click()]);
+	await page.getByRole('status').filter({ hasText: 'Đã gửi phản ánh, kiến nghị.' }).waitFor();
+	await page.getByText('Cơ quan chưa trả lời.').waitFor();
+	await check(page, 'feedback-sent');
 	/* the rating page itself says it is done; no second form */
 	await page.goto(`${srv.url}/ho-so/${encodeURIComponent(code)}/danh-gia?lang=en`);
 	await page.getByRole('region', { name: 'Your rating' }).waitFor();
@@ -52,6 +61,14 @@ test('a citizen rates an ended dossier; the officer reads the rating; the scoreb
 	await loginForm(officer, srv.url, 'officer', ACCOUNTS.officer);
 	await officer.goto(`${srv.url}/ho-so/${encodeURIComponent(code)}`);
 	await officer.getByRole('region', { name: 'Đánh giá của người dân' }).getByText('Hài lòng (4/5)').waitFor();
+	const ofb = officer.getByRole('region', { name: 'Phản ánh, kiến nghị' });
+	await ofb.getByText('Đề nghị gửi thêm bản giấy của kết quả.').waitFor();
+	await check(officer, 'feedback-to-answer');
+	await ofb.getByLabel(/Trả lời/).fill('Bản giấy sẽ được gửi qua bưu điện trong tuần.');
+	await Promise.all([officer.waitForNavigation(), ofb.getByRole('button', { name: 'Gửi trả lời' }).click()]);
+	await officer.getByRole('status').filter({ hasText: 'Đã gửi câu trả lời.' }).waitFor();
+	await officer.getByText('Bản giấy sẽ được gửi qua bưu điện trong tuần.').waitFor();
+	assert.equal(await officer.locator('textarea[name="answer"]').count(), 0, 'answered once');
 	await officer.goto(`${srv.url}/so-lieu`);
 	const row = officer.getByRole('row', { name: /Người dân, doanh nghiệp hài lòng/ });
 	/* the demo rating (5) and this one (4): 2 of 2 */
