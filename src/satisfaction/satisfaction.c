@@ -440,5 +440,29 @@ mc_err satisfaction_seed_demo(mc_app *app, int *rated, mc_diag *diag)
 	}
 	json_decref(items);
 	json_decref(next);
+	items = next = NULL;
+	/* one open feedback on a dossier being processed, for the officer */
+	dossier_query p = {.status = 4, .late = -1, .limit = 1};
+	if (!e && !(e = dossier_list(app, &citizen, &p, &items, &next, diag)) &&
+	    json_array_size(items)) {
+		const char *code =
+		    json_string_value(json_object_get(json_array_get(items, 0), "code"));
+		json_t *old = NULL;
+		if (!(e = satisfaction_feedback_list(app, &citizen, code, &old, diag)) &&
+		    !json_array_size(old)) {
+			json_t *body = json_pack(
+			    "{s:s}", "content",
+			    "Hồ sơ đang xử lý đã lâu, đề nghị cho biết khi nào có kết quả. / The "
+			    "dossier has been in processing for a while: when will the result "
+			    "come?");
+			json_t *out = NULL;
+			e = satisfaction_feedback_send(app, &citizen, code, body, &out, diag);
+			json_decref(body);
+			json_decref(out);
+		}
+		json_decref(old);
+	}
+	json_decref(items);
+	json_decref(next);
 	return e;
 }

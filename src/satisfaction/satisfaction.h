@@ -104,7 +104,9 @@ mc_err satisfaction_monthly_each(store_conn *c, satisfaction_month_fn fn, void *
 
 /* `init --demo`: the demo citizen ("citizen") rates its ended demo
  * dossiers that have their result returned, through satisfaction_rate
- * (already rated ones are skipped). *rated = ratings made (nullable). */
+ * (already rated ones are skipped), and sends one feedback about a demo
+ * dossier in processing (unless it has some). *rated = ratings made
+ * (nullable). */
 mc_err satisfaction_seed_demo(mc_app *app, int *rated, mc_diag *diag);
 
 /* ---- feedback (PAKN, phản ánh kiến nghị) ---- */

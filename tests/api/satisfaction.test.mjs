@@ -184,6 +184,7 @@ test('feedback (PAKN): the applicant writes, the agency answers once; the queue;
 	assert.equal(q.status, 200, q.text);
 	assertConforms(q, 'listFeedbackQueue');
 	assert.ok(q.body.items.some((f) => f.id === sent.body.id));
+	assert.ok(q.body.items.some((f) => /^Hồ sơ đang xử lý đã lâu/.test(f.content)), 'the demo feedback is in the queue');
 	assert.equal((await srv.api('GET', '/api/v1/feedback', { token: officer2 })).body.items.length, 0);
 	assertProblem(await srv.api('GET', '/api/v1/feedback?agency=UBND-00004', { token: officer2 }), 403, 'another agency queue');
 	assertProblem(await srv.api('GET', '/api/v1/feedback?status=maybe', { token: admin }), 400, 'bad status');
