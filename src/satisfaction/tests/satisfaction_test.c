@@ -1,7 +1,8 @@
 /* satisfaction_test.c - unit tests of the pure rating rules
  * (satisfaction_rules.c): which dossier statuses may be rated, what counts
  * as satisfied, the share, and the checks of a rating request (types,
- * range, unknown members, comment caps in characters and bytes). */
+ * range, unknown members, comment caps in characters and bytes), and the
+ * check of feedback and answer texts. */
 #include "satisfaction/satisfaction.h"
 
 #include <setjmp.h>
@@ -132,13 +133,56 @@ static void test_comment_caps(void **state)
 	free(s);
 }
 
+static void test_text_check(void **state)
+{
+	(void)state;
+	const char *out;
+	mc_diag d = {0};
+	json_t *v = json_string("Hồ sơ chậm");
+	assert_int_equal(satisfaction_text_check(v, "$.content", &out, &d), MC_OK);
+	assert_string_equal(out, "Hồ sơ chậm");
+	json_decref(v);
+	assert_int_equal(satisfaction_text_check(NULL, "$.content", &out, &d),
+	                 MC_ERR_UNPROCESSABLE);
+	assert_null(out);
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_array_get(json_object_get(d.ext, "errors"), 0), "path")),
+	                    "$.content");
+	mc_diag_clear(&d);
+	v = json_string(" \n\t ");
+	assert_int_equal(satisfaction_text_check(v, "$.content", &out, &d), MC_ERR_UNPROCESSABLE);
+	mc_diag_clear(&d);
+	json_decref(v);
+	v = json_integer(3);
+	assert_int_equal(satisfaction_text_check(v, "$.answer", &out, &d), MC_ERR_INVALID);
+	mc_diag_clear(&d);
+	json_decref(v);
+	/* 4000 characters pass, 4001 do not; a NUL inside is refused */
+	char *s = malloc(4002);
+	memset(s, 'a', 4001);
+	s[4000] = 0;
+	v = json_string(s);
+	assert_int_equal(satisfaction_text_check(v, "$.content", &out, &d), MC_OK);
+	json_decref(v);
+	s[4000] = 'a';
+	s[4001] = 0;
+	v = json_string(s);
+	assert_int_equal(satisfaction_text_check(v, "$.content", &out, &d), MC_ERR_UNPROCESSABLE);
+	mc_diag_clear(&d);
+	json_decref(v);
+	v = json_stringn("a\0b", 3);
+	assert_int_equal(satisfaction_text_check(v, "$.content", &out, &d), MC_ERR_UNPROCESSABLE);
+	mc_diag_clear(&d);
+	json_decref(v);
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_ended),
-	    cmocka_unit_test(test_satisfied_share),
-	    cmocka_unit_test(test_parse),
-	    cmocka_unit_test(test_comment_caps),
+	    cmocka_unit_test(test_ended),      cmocka_unit_test(test_satisfied_share),
+	    cmocka_unit_test(test_parse),      cmocka_unit_test(test_comment_caps),
+	    cmocka_unit_test(test_text_check),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
