@@ -14,6 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* SATISFACTION_SATISFIED_MIN as SQL text (checked below). */
+#define SATISFIED_MIN_SQL "4"
+_Static_assert(SATISFACTION_SATISFIED_MIN == 4, "SATISFIED_MIN_SQL must match");
+
 #define ROW_COLUMNS                                                                                \
 	"dossier_code, agency, procedure_code, score, on_time, courteous, easy_online, comment, "  \
 	"rated_at"
@@ -332,6 +336,74 @@ mc_err satisfaction_summary(store *s, const char *agency, const char *from_ts, c
 		x.out = NULL;
 	}
 	*out = x.out;
+	return e;
+}
+
+typedef struct ratings_ctx {
+	const char *agency, *before_at, *before_code;
+	int satisfied, limit;
+	json_t *items;
+	bool more;
+} ratings_ctx;
+
+static mc_err ratings_fn(store_conn *c, void *vctx, mc_diag *diag)
+{
+	(void)diag;
+	ratings_ctx *x = vctx;
+	json_array_clear(x->items);
+	x->more = false;
+	/* parameters numbered without gaps (PostgreSQL infers each one's type);
+	 * the satisfied filter compares with a constant of this file */
+	char sql[600];
+	snprintf(sql, sizeof sql,
+	         "SELECT " ROW_COLUMNS " FROM satisfaction_rating WHERE (rated_at < ?2 OR "
+	         "(rated_at = ?2 AND dossier_code < ?3))%s%s ORDER BY rated_at DESC, "
+	         "dossier_code DESC LIMIT ?1",
+	         x->satisfied < 0   ? ""
+	         : x->satisfied > 0 ? " AND score >= " SATISFIED_MIN_SQL
+	                            : " AND score < " SATISFIED_MIN_SQL,
+	         x->agency ? " AND agency = ?4" : "");
+	store_stmt *st;
+	mc_err e = store_prepare(c, sql, &st);
+	if (e)
+		return e;
+	store_bind_int(st, 1, x->limit + 1);
+	/* no cursor: before every timestamp ("9" sorts after "YYYY-...") */
+	store_bind_text(st, 2, x->before_at ? x->before_at : "9");
+	store_bind_text(st, 3, x->before_code ? x->before_code : "");
+	if (x->agency)
+		store_bind_text(st, 4, x->agency);
+	bool row;
+	while (!(e = store_step(st, &row)) && row) {
+		if ((int)json_array_size(x->items) == x->limit) {
+			x->more = true;
+			break;
+		}
+		json_array_append_new(x->items, row_json(st));
+	}
+	store_finish(st);
+	return e;
+}
+
+mc_err satisfaction_ratings_list(store *s, const char *agency, int satisfied, int limit,
+                                 const char *before_at, const char *before_code, json_t **items,
+                                 bool *more, mc_diag *diag)
+{
+	ratings_ctx x = {.agency = agency,
+	                 .before_at = before_at,
+	                 .before_code = before_code,
+	                 .satisfied = satisfied,
+	                 .limit = limit < 1                         ? 1
+	                          : limit > SATISFACTION_QUEUE_PAGE ? SATISFACTION_QUEUE_PAGE
+	                                                            : limit,
+	                 .items = json_array()};
+	mc_err e = store_read(s, ratings_fn, &x, diag);
+	if (e) {
+		json_decref(x.items);
+		x.items = NULL;
+	}
+	*items = x.items;
+	*more = x.more;
 	return e;
 }
 

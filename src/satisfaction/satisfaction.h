@@ -84,6 +84,16 @@ mc_err satisfaction_get(mc_app *app, const mc_principal *who, const char *code, 
 mc_err satisfaction_summary(store *s, const char *agency, const char *from_ts, const char *to_ts,
                             json_t **out, mc_diag *diag);
 
+/* One page of the ratings of `agency` (NULL = all), newest first by
+ * (rated_at, dossier_code), before the cursor (before_at/before_code, NULL
+ * = from the newest); satisfied: -1 any, 0 only scores 1-3, 1 only 4-5.
+ * *items = up to `limit` (1..SATISFACTION_QUEUE_PAGE) ratings
+ * (satisfaction_get JSON); *more tells whether older ones follow. No access
+ * check: the caller decides who may see which agency. */
+mc_err satisfaction_ratings_list(store *s, const char *agency, int satisfied, int limit,
+                                 const char *before_at, const char *before_code, json_t **items,
+                                 bool *more, mc_diag *diag);
+
 /* The programme figure "people and businesses satisfied" for ratings given
  * in [from_ts, to_ts): *out = {satisfied, rated, share} (share 0 when none
  * rated). */

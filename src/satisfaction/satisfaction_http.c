@@ -57,6 +57,54 @@ static bool day_param(mc_req *req, mc_resp *resp, const char *name, mc_day def, 
 	return true;
 }
 
+/* The agency an officer or admin may read: ?agency= checked (400 when
+ * malformed), officers limited to their own (403 for another). *agency =
+ * NULL for an admin without the parameter. False after replying. */
+static bool agency_scope(mc_req *req, mc_resp *resp, const char **agency)
+{
+	*agency = http_query(req, "agency");
+	if (*agency && (!**agency || strlen(*agency) > SATISFACTION_AGENCY_MAX)) {
+		http_reply_problem(req, resp, MC_ERR_INVALID, "Mã cơ quan không hợp lệ.",
+		                   "agency must be an agency code of at most %d bytes.",
+		                   SATISFACTION_AGENCY_MAX);
+		return false;
+	}
+	if (req->who.role == ROLE_OFFICER) {
+		if (*agency && strcmp(*agency, req->who.agency) != 0) {
+			http_reply_problem(req, resp, MC_ERR_FORBIDDEN,
+			                   "Cán bộ chỉ xem được dữ liệu của cơ quan mình.",
+			                   "Officers read the data of their own agency only.");
+			return false;
+		}
+		*agency = req->who.agency;
+	}
+	return true;
+}
+
+/* Decodes ?cursor= into its two strings (members `k1`, `k2`); *cur keeps
+ * them alive (caller decrefs). False after replying 400. */
+static bool cursor_pair(mc_req *req, mc_resp *resp, const char *k1, const char *k2, json_t **cur,
+                        const char **v1, const char **v2)
+{
+	mc_diag diag = {0};
+	*v1 = *v2 = NULL;
+	mc_err e = http_cursor_decode(req, cur, &diag);
+	if (e) {
+		reply_err(req, resp, e, &diag);
+		return false;
+	}
+	*v1 = json_string_value(json_object_get(*cur, k1));
+	*v2 = json_string_value(json_object_get(*cur, k2));
+	if (*cur && (!*v1 || !*v2)) {
+		json_decref(*cur);
+		*cur = NULL;
+		http_reply_problem(req, resp, MC_ERR_INVALID, "Con trỏ trang không hợp lệ.",
+		                   "invalid cursor");
+		return false;
+	}
+	return true;
+}
+
 static void h_summary(mc_req *req, mc_resp *resp)
 {
 	mc_day today = date_local_of(ts_now()), from, to;
@@ -68,22 +116,9 @@ static void h_summary(mc_req *req, mc_resp *resp)
 		                   "\"to\" must come after \"from\" (the period is [from, to)).");
 		return;
 	}
-	const char *agency = http_query(req, "agency");
-	if (agency && (!*agency || strlen(agency) > SATISFACTION_AGENCY_MAX)) {
-		http_reply_problem(req, resp, MC_ERR_INVALID, "Mã cơ quan không hợp lệ.",
-		                   "agency must be an agency code of at most %d bytes.",
-		                   SATISFACTION_AGENCY_MAX);
+	const char *agency;
+	if (!agency_scope(req, resp, &agency))
 		return;
-	}
-	if (req->who.role == ROLE_OFFICER) {
-		if (agency && strcmp(agency, req->who.agency) != 0) {
-			http_reply_problem(req, resp, MC_ERR_FORBIDDEN,
-			                   "Cán bộ chỉ xem được đánh giá của cơ quan mình.",
-			                   "Officers read the ratings of their own agency only.");
-			return;
-		}
-		agency = req->who.agency;
-	}
 	char f[16], t[16], fts[32], tts[32];
 	date_format(from, f);
 	date_format(to, t);
@@ -100,6 +135,43 @@ static void h_summary(mc_req *req, mc_resp *resp)
 	json_object_set_new(out, "from", json_string(f));
 	json_object_set_new(out, "to", json_string(t));
 	http_reply_json(resp, 200, out);
+}
+
+static void h_ratings(mc_req *req, mc_resp *resp)
+{
+	mc_diag diag = {0};
+	int limit;
+	mc_err e = http_limit(req, 50, SATISFACTION_QUEUE_PAGE, &limit, &diag);
+	if (e) {
+		reply_err(req, resp, e, &diag);
+		return;
+	}
+	const char *sat = http_query(req, "satisfied");
+	if (sat && strcmp(sat, "true") != 0 && strcmp(sat, "false") != 0) {
+		http_reply_problem(req, resp, MC_ERR_INVALID, "satisfied là true hoặc false.",
+		                   "satisfied must be true or false.");
+		return;
+	}
+	const char *agency, *at, *code;
+	json_t *cur = NULL;
+	if (!agency_scope(req, resp, &agency) ||
+	    !cursor_pair(req, resp, "a", "c", &cur, &at, &code))
+		return;
+	json_t *items = NULL;
+	bool more = false;
+	e = satisfaction_ratings_list(req->app->db, agency, !sat ? -1 : !strcmp(sat, "true"), limit,
+	                              at, code, &items, &more, &diag);
+	json_decref(cur);
+	if (e) {
+		reply_err(req, resp, e, &diag);
+		return;
+	}
+	json_t *next = NULL;
+	json_t *last = json_array_get(items, json_array_size(items) - 1);
+	if (more && last)
+		next = json_pack("{s:O, s:O}", "a", json_object_get(last, "rated_at"), "c",
+		                 json_object_get(last, "dossier_code"));
+	http_reply_list(req, resp, items, next);
 }
 
 /* ---- feedback ---- */
@@ -157,36 +229,10 @@ static void h_feedback_queue(mc_req *req, mc_resp *resp)
 		                   "status must be open or all.");
 		return;
 	}
-	const char *agency = http_query(req, "agency");
-	if (agency && (!*agency || strlen(agency) > SATISFACTION_AGENCY_MAX)) {
-		http_reply_problem(req, resp, MC_ERR_INVALID, "Mã cơ quan không hợp lệ.",
-		                   "agency must be an agency code of at most %d bytes.",
-		                   SATISFACTION_AGENCY_MAX);
-		return;
-	}
-	if (req->who.role == ROLE_OFFICER) {
-		if (agency && strcmp(agency, req->who.agency) != 0) {
-			http_reply_problem(
-			    req, resp, MC_ERR_FORBIDDEN,
-			    "Cán bộ chỉ xem được phản ánh, kiến nghị của cơ quan mình.",
-			    "Officers read the feedback of their own agency only.");
-			return;
-		}
-		agency = req->who.agency;
-	}
+	const char *agency, *at, *id;
 	json_t *cur = NULL;
-	if ((e = http_cursor_decode(req, &cur, &diag))) {
-		reply_err(req, resp, e, &diag);
+	if (!agency_scope(req, resp, &agency) || !cursor_pair(req, resp, "a", "i", &cur, &at, &id))
 		return;
-	}
-	const char *at = json_string_value(json_object_get(cur, "a"));
-	const char *id = json_string_value(json_object_get(cur, "i"));
-	if (cur && (!at || !id)) {
-		json_decref(cur);
-		http_reply_problem(req, resp, MC_ERR_INVALID, "Con trỏ trang không hợp lệ.",
-		                   "invalid cursor");
-		return;
-	}
 	json_t *items = NULL;
 	bool more = false;
 	e = satisfaction_feedback_queue(req->app->db, agency, !status || !strcmp(status, "open"),
@@ -208,6 +254,7 @@ const http_route satisfaction_routes[] = {
     {"POST", "/api/v1/dossiers/{code}/rating", h_rate, ACCESS_USER, BODY_JSON},
     {"GET", "/api/v1/dossiers/{code}/rating", h_get, ACCESS_USER, BODY_NONE},
     {"GET", "/api/v1/satisfaction", h_summary, ACCESS_OFFICER, BODY_NONE},
+    {"GET", "/api/v1/satisfaction/ratings", h_ratings, ACCESS_OFFICER, BODY_NONE},
     {"POST", "/api/v1/dossiers/{code}/feedback", h_feedback_send, ACCESS_USER, BODY_JSON},
     {"GET", "/api/v1/dossiers/{code}/feedback", h_feedback_list, ACCESS_USER, BODY_NONE},
     {"GET", "/api/v1/feedback", h_feedback_queue, ACCESS_OFFICER, BODY_NONE},

@@ -131,6 +131,23 @@ test('the aggregate: officers see their agency, admins any; the demo rating coun
 	assertProblem(await srv.api('GET', '/api/v1/satisfaction'), 401, 'anonymous');
 	const past = await srv.api('GET', '/api/v1/satisfaction?from=2020-01-01&to=2020-02-01', { token: admin });
 	assert.equal(past.body.rated, 0);
+	/* the ratings themselves, newest first, paged; the dissatisfied only */
+	const p1 = await srv.api('GET', '/api/v1/satisfaction/ratings?limit=2', { token: officer });
+	assert.equal(p1.status, 200, p1.text);
+	assertConforms(p1, 'listRatings');
+	assert.equal(p1.body.items.length, 2);
+	assert.ok(p1.body.next_cursor);
+	const p2 = await srv.api('GET', `/api/v1/satisfaction/ratings?limit=2&cursor=${p1.body.next_cursor}`, { token: officer });
+	assert.equal(p2.body.items.length, 1);
+	assert.equal(p2.body.next_cursor, null);
+	const seen = [...p1.body.items, ...p2.body.items].map((x) => x.rated_at + x.dossier_code);
+	assert.deepEqual(seen, [...seen].sort().reverse(), 'newest first');
+	const low = await srv.api('GET', '/api/v1/satisfaction/ratings?satisfied=false', { token: admin });
+	assert.deepEqual(low.body.items.map((x) => x.score), [2]);
+	assert.equal((await srv.api('GET', '/api/v1/satisfaction/ratings', { token: officer2 })).body.items.length, 0);
+	assertProblem(await srv.api('GET', '/api/v1/satisfaction/ratings?agency=UBND-00004', { token: officer2 }), 403, 'another agency ratings');
+	assertProblem(await srv.api('GET', '/api/v1/satisfaction/ratings', { token: citizen }), 403, 'citizen ratings');
+	for (const q of ['satisfied=maybe', 'limit=0', 'cursor=%%%']) assertProblem(await srv.api('GET', `/api/v1/satisfaction/ratings?${q}`, { token: admin }), 400, q);
 	for (const q of ['from=2026-13-01', 'from=x', 'from=2026-02-01&to=2026-01-01', `agency=${'A'.repeat(65)}`]) assertProblem(await srv.api('GET', `/api/v1/satisfaction?${q}`, { token: admin }), 400, q);
 });
 
