@@ -19,6 +19,7 @@ const http_route portal_routes[] = {
     {"GET", "/ho-so", pt_h_dossiers, ACCESS_PUBLIC, BODY_NONE},
     {"GET", "/ho-so/{code}", pt_h_dossier, ACCESS_PUBLIC, BODY_NONE},
     {"POST", "/ho-so/{code}", pt_h_dossier_post, ACCESS_PUBLIC, BODY_RAW},
+    {"GET", "/danh-gia", pt_h_rating_office, ACCESS_PUBLIC, BODY_NONE},
     {"GET", "/ho-so/{code}/danh-gia", pt_h_rating, ACCESS_PUBLIC, BODY_NONE},
     {"POST", "/ho-so/{code}/danh-gia", pt_h_rating_post, ACCESS_PUBLIC, BODY_RAW},
     {"POST", "/ho-so/{code}/phan-anh", pt_h_feedback_post, ACCESS_PUBLIC, BODY_RAW},

@@ -159,6 +159,9 @@ void pt_h_rating_post(mc_req *req, mc_resp *resp);
  * agency's answer (portal_rating.c). */
 void pt_h_feedback_post(mc_req *req, mc_resp *resp);
 void pt_h_feedback_answer_post(mc_req *req, mc_resp *resp);
+/* The officers' page /danh-gia: their agency's ratings and open feedback
+ * (admins: all agencies). */
+void pt_h_rating_office(mc_req *req, mc_resp *resp);
 void pt_satisfaction_figure(pt_ctx *c, mc_buf *b, const char *from_ts, const char *to_ts,
                             const char *period);
 

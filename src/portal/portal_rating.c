@@ -5,9 +5,12 @@
  * box on its own page; POST: the form, through satisfaction_rate), and the
  * scoreboard row "people and businesses satisfied"; and feedback (PAKN)
  * on the dossier page: the list, the applicant's form, the agency's answer
- * forms (POST /ho-so/{code}/phan-anh and .../phan-anh/{id}/tra-loi). Works
+ * forms (POST /ho-so/{code}/phan-anh and .../phan-anh/{id}/tra-loi); the
+ * officers' page /danh-gia (their agency's share satisfied, feedback to
+ * answer, latest ratings). Works
  * without JavaScript: radio groups in fieldsets with legends, CSRF on every
  * form. */
+#include "core/date.h"
 #include "dossier/dossier.h"
 #include "portal/portal_internal.h"
 #include "satisfaction/satisfaction.h"
@@ -439,6 +442,150 @@ void pt_h_rating_post(mc_req *req, mc_resp *resp)
 		rating_page(&c, http_status_of(e), code, NULL, NULL);
 	}
 	mc_diag_clear(&d);
+}
+
+/* ---- the officers' page /danh-gia ---- */
+
+#define OFFICE_ROWS 20     /* ratings and feedback listed on the page */
+#define OFFICE_EXCERPT 200 /* characters of a comment shown in the table */
+
+/* The first `max` characters of UTF-8 text `s` (arena), with "…" when cut. */
+static const char *excerpt(pt_ctx *c, const char *s, size_t max)
+{
+	size_t i = 0, n = 0;
+	while (s[i] && n < max) {
+		i++;
+		while (((unsigned char)s[i] & 0xC0) == 0x80)
+			i++;
+		n++;
+	}
+	if (!s[i])
+		return s;
+	return mc_arena_printf(c->req->arena, "%.*s…", (int)i, s);
+}
+
+void pt_h_rating_office(mc_req *req, mc_resp *resp)
+{
+	pt_ctx c;
+	pt_begin(&c, req, resp);
+	if (!pt_require(&c, ROLE_OFFICER))
+		return;
+	const char *agency = c.who.role == ROLE_OFFICER ? c.who.agency : NULL;
+	char from[16], to[16], fts[32], tts[32];
+	mc_day today = date_local_of(ts_now());
+	date_format(today - 364, from);
+	date_format(today + 1, to);
+	snprintf(fts, sizeof fts, "%sT00:00:00Z", from);
+	snprintf(tts, sizeof tts, "%sT00:00:00Z", to);
+	json_t *sum = NULL, *ratings = NULL, *fb = NULL;
+	bool more_r = false, more_f = false;
+	mc_diag d = {0};
+	mc_err e = satisfaction_summary(req->app->db, agency, fts, tts, &sum, &d);
+	if (!e)
+		e = satisfaction_ratings_list(req->app->db, agency, -1, OFFICE_ROWS, NULL, NULL,
+		                              &ratings, &more_r, &d);
+	if (!e)
+		e = satisfaction_feedback_queue(req->app->db, agency, true, OFFICE_ROWS, NULL, NULL,
+		                                &fb, &more_f, &d);
+	mc_diag_clear(&d);
+	if (e) {
+		pt_message(&c, 500, PT_T(&c, "Lỗi hệ thống", "System error"),
+		           PT_T(&c, "Hãy thử lại sau.", "Try again later."));
+		goto out;
+	}
+	mc_buf b = {0};
+	const char *title = PT_T(&c, "Đánh giá và phản ánh của người dân", "Ratings and feedback");
+	pt_head(&c, &b, title);
+	json_int_t rated = json_integer_value(json_object_get(sum, "rated"));
+	json_int_t sat = json_integer_value(json_object_get(sum, "satisfied"));
+	char *pct = mc_arena_printf(req->arena, "%.1f", satisfaction_share(sat, rated) * 100.0);
+	char *dot = c.en ? NULL : strchr(pct, '.');
+	if (dot)
+		*dot = ','; /* Vietnamese decimal comma */
+	html_fmt(&b, "<h1>%s</h1><p>%s <strong>%s</strong>. %s</p>", title,
+	         agency ? PT_T(&c, "Cơ quan", "Agency") : PT_T(&c, "Mọi cơ quan", "All agencies"),
+	         agency ? agency : "",
+	         rated ? mc_arena_printf(
+	                     req->arena,
+	                     c.en ? "In the last 365 days: %lld ratings, %lld satisfied (%s%%)."
+	                          : "Trong 365 ngày qua: %lld đánh giá, %lld hài lòng (%s %%).",
+	                     (long long)rated, (long long)sat, pct)
+	               : PT_T(&c, "Chưa có đánh giá nào trong 365 ngày qua.",
+	                      "No ratings in the last 365 days."));
+	html_fmt(&b, "<h2>%s</h2>",
+	         PT_T(&c, "Phản ánh, kiến nghị chờ trả lời", "Feedback to answer"));
+	if (!json_array_size(fb)) {
+		html_fmt(&b, "<p>%s</p>", PT_T(&c, "Không có.", "None."));
+	} else {
+		html_fmt(
+		    &b,
+		    "<div class=\"scroll\" tabindex=\"0\"><table "
+		    "class=\"wide\"><caption>%s</caption><thead><tr>"
+		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		    "</tr></thead><tbody>",
+		    PT_T(&c, "Cũ nhất trước", "Oldest first"), PT_T(&c, "Hồ sơ", "Dossier"),
+		    PT_T(&c, "Nội dung", "Feedback"), PT_T(&c, "Ngày gửi", "Sent"));
+		size_t i;
+		json_t *f;
+		json_array_foreach(fb, i, f)
+		{
+			const char *code = json_string_value(json_object_get(f, "dossier_code"));
+			html_fmt(
+			    &b,
+			    "<tr><td><a "
+			    "href=\"/ho-so/%U#phan-anh\">%s</a></td><td>%s</td><td>%s</td></tr>",
+			    code, code,
+			    excerpt(&c, json_string_value(json_object_get(f, "content")),
+			            OFFICE_EXCERPT),
+			    pt_datetime(&c, json_string_value(json_object_get(f, "created_at"))));
+		}
+		mc_buf_puts(&b, "</tbody></table></div>");
+		if (more_f)
+			html_fmt(&b, "<p class=\"meta\">%s</p>",
+			         PT_T(&c, "Còn nữa: xem GET /api/v1/feedback.",
+			              "More: see GET /api/v1/feedback."));
+	}
+	html_fmt(&b, "<h2>%s</h2>", PT_T(&c, "Đánh giá gần đây", "Latest ratings"));
+	if (!json_array_size(ratings)) {
+		html_fmt(&b, "<p>%s</p>", PT_T(&c, "Không có.", "None."));
+	} else {
+		html_fmt(
+		    &b,
+		    "<div class=\"scroll\" tabindex=\"0\"><table "
+		    "class=\"wide\"><caption>%s</caption><thead><tr>"
+		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		    "<th scope=\"col\">%s</th></tr></thead><tbody>",
+		    PT_T(&c, "Mới nhất trước", "Newest first"), PT_T(&c, "Hồ sơ", "Dossier"),
+		    PT_T(&c, "Mức độ", "Score"), PT_T(&c, "Góp ý", "Comments"),
+		    PT_T(&c, "Ngày đánh giá", "Rated on"));
+		size_t i;
+		json_t *r;
+		json_array_foreach(ratings, i, r)
+		{
+			const char *code = json_string_value(json_object_get(r, "dossier_code"));
+			int score = (int)json_integer_value(json_object_get(r, "score"));
+			const char *cm = json_string_value(json_object_get(r, "comment"));
+			html_fmt(
+			    &b,
+			    "<tr%R><td><a href=\"/ho-so/%U#danh-gia\">%s</a></td><td>%s (%d/5)</td>"
+			    "<td>%s</td><td>%s</td></tr>",
+			    satisfaction_is_satisfied(score) ? "" : " class=\"late\"", code, code,
+			    score_label(&c, score), score,
+			    cm ? excerpt(&c, cm, OFFICE_EXCERPT) : "—",
+			    pt_datetime(&c, json_string_value(json_object_get(r, "rated_at"))));
+		}
+		mc_buf_puts(&b, "</tbody></table></div>");
+		if (more_r)
+			html_fmt(&b, "<p class=\"meta\">%s</p>",
+			         PT_T(&c, "Còn nữa: xem GET /api/v1/satisfaction/ratings.",
+			              "More: see GET /api/v1/satisfaction/ratings."));
+	}
+	pt_foot(&c, &b);
+	pt_reply(&c, 200, &b);
+out:
+	json_decref(sum);
+	json_decref(ratings);
+	json_decref(fb);
 }
 
 /* ---- the scoreboard row ---- */

@@ -2,8 +2,8 @@
 // citizen opens an ended dossier (processed, not rated yet), rates it with
 // the radio groups (fieldsets with legends) and a comment, and sees the
 // rating on the dossier page, then sends feedback (PAKN); the officer of the
-// agency sees the rating and answers the feedback; the scoreboard shows the
-// satisfied share. Every page passes
+// agency sees the rating, answers the feedback and finds both on the
+// officers' page /danh-gia; the scoreboard shows the satisfied share. Every page passes
 // axe-core and is saved as a screenshot.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -67,6 +67,12 @@ test('a citizen rates an ended dossier; the officer reads the rating; the scoreb
 	await officer.getByRole('status').filter({ hasText: 'Đã gửi câu trả lời.' }).waitFor();
 	await officer.getByText('Bản giấy sẽ được gửi qua bưu điện trong tuần.').waitFor();
 	assert.equal(await officer.locator('textarea[name="answer"]').count(), 0, 'answered once');
+	/* the officers' page: the demo feedback waits for an answer, this rating is listed */
+	await Promise.all([officer.waitForNavigation(), officer.getByRole('link', { name: 'Đánh giá, phản ánh' }).click()]);
+	await officer.getByRole('heading', { level: 1, name: 'Đánh giá và phản ánh của người dân' }).waitFor();
+	await officer.getByRole('table', { name: 'Cũ nhất trước' }).getByText(/Hồ sơ đang xử lý đã lâu/).waitFor();
+	await officer.getByRole('table', { name: 'Mới nhất trước' }).getByRole('link', { name: code }).waitFor();
+	await check(officer, 'officer-ratings-feedback');
 	await officer.goto(`${srv.url}/so-lieu`);
 	const row = officer.getByRole('row', { name: /Người dân, doanh nghiệp hài lòng/ });
 	/* the demo rating (5) and this one (4): 2 of 2 */
