@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { actOk, submit, validSubmission } from './lib/fixtures.mjs';
 import { assertConforms, assertProblem } from './lib/openapi.mjs';
-import { useServer } from './lib/server.mjs';
+import { ACCOUNTS, useServer } from './lib/server.mjs';
 
 /* every count published, so the open-data rows show the ratings */
 const srv = useServer({ env: { MOTCUA_OPENDATA_MIN_COUNT: '1' } });
@@ -230,4 +230,83 @@ test('feedback (PAKN): the applicant writes, the agency answers once; the queue;
 	assert.ok(!open.body.items.some((f) => f.id === sent.body.id), 'answered feedback leaves the open queue');
 	const all = await srv.api('GET', '/api/v1/feedback?status=all&limit=1', { token: admin });
 	assert.equal(all.body.items.length, 1);
+});
+
+/* ---- the portal's forms, without a browser ---- */
+
+async function page(path, { cookies = {}, method = 'GET', form } = {}) {
+	const headers = {};
+	const c = Object.entries(cookies)
+		.map(([k, v]) => `${k}=${v}`)
+		.join('; ');
+	if (c) headers.cookie = c;
+	let body;
+	if (form) {
+		body = new URLSearchParams(form).toString();
+		headers['content-type'] = 'application/x-www-form-urlencoded';
+	}
+	const r = await fetch(srv.url + path, { method, headers, body, redirect: 'manual' });
+	const set = {};
+	for (const sc of r.headers.getSetCookie()) {
+		const [kv] = sc.split(';');
+		set[kv.slice(0, kv.indexOf('='))] = kv.slice(kv.indexOf('=') + 1);
+	}
+	return { status: r.status, location: r.headers.get('location'), text: await r.text(), set };
+}
+const hidden = (html, name) => new RegExp(`<input type="hidden" name="${name}" value="([^"]*)"`).exec(html)?.[1];
+async function formLogin(username) {
+	const g = await page('/dang-nhap');
+	const p = await page('/dang-nhap', { cookies: { mc_pre: g.set.mc_pre }, method: 'POST', form: { username, password: ACCOUNTS[username], csrf: hidden(g.text, 'csrf'), next: '/ho-so' } });
+	assert.equal(p.status, 303, p.text);
+	return { mc_session: p.set.mc_session };
+}
+
+test('portal: the rating and feedback forms need the CSRF token, refuse bad input as pages, then rate once', async () => {
+	await tokens();
+	const list = await srv.api('GET', '/api/v1/dossiers?status=9', { token: citizen });
+	const code = list.body.items[0]?.code;
+	assert.ok(code, 'the demo has a processed dossier not rated yet');
+	const jar = await formLogin('citizen');
+	const view = await page(`/ho-so/${encodeURIComponent(code)}/danh-gia`, { cookies: jar });
+	assert.equal(view.status, 200);
+	assert.match(view.text, /<fieldset><legend>Mức độ hài lòng của bạn/);
+	const csrf = hidden(view.text, 'csrf');
+	const post = (form, cookies = jar) => page(`/ho-so/${encodeURIComponent(code)}/danh-gia`, { cookies, method: 'POST', form });
+	assert.equal((await post({ score: '5', csrf: '0'.repeat(32) })).status, 403, 'forged CSRF token');
+	assertProblem(await srv.api('GET', path(code), { token: citizen }), 404, 'nothing was written');
+	const none = await post({ csrf, comment: 'quên chọn điểm' });
+	assert.equal(none.status, 422);
+	assert.match(none.text, /role="alert"[\s\S]*cần chọn điểm từ 1 đến 5/);
+	assert.match(none.text, /quên chọn điểm<\/textarea>/, 'the comment typed is kept');
+	assert.equal((await post({ csrf, score: '9' })).status, 422);
+	const ok = await post({ csrf, score: '4', on_time: 'yes', courteous: 'no', comment: 'Ổn' });
+	assert.equal(ok.status, 303, ok.text);
+	assert.equal(ok.location, `/ho-so/${encodeURIComponent(code)}?rated=1#danh-gia`);
+	const r = await srv.api('GET', path(code), { token: citizen });
+	assert.deepEqual([r.body.score, r.body.criteria, r.body.comment], [4, { on_time: true, courteous: false, easy_online: null }, 'Ổn']);
+	assert.equal((await post({ csrf, score: '1' })).status, 409, 'a second rating');
+	/* officers do not rate through the portal either */
+	const ojar = await formLogin('officer');
+	const oview = await page(`/ho-so/${encodeURIComponent(code)}`, { cookies: ojar });
+	assert.match(oview.text, /Đánh giá của người dân[\s\S]*Hài lòng<\/strong> \(4\/5\)/);
+	assert.equal((await post({ csrf: hidden(oview.text, 'csrf'), score: '5' }, ojar)).status, 403);
+	/* feedback through the form, then the officer's answer */
+	const fbp = (form, cookies = jar) => page(`/ho-so/${encodeURIComponent(code)}/phan-anh`, { cookies, method: 'POST', form });
+	assert.equal((await fbp({ csrf: '1'.repeat(32), content: 'x' })).status, 403, 'forged CSRF token');
+	assert.equal((await fbp({ csrf, content: '   ' })).status, 422, 'blank feedback');
+	const sent = await fbp({ csrf, content: 'Xin bản giấy' });
+	assert.equal(sent.status, 303);
+	const [fb] = (await srv.api('GET', `/api/v1/dossiers/${encodeURIComponent(code)}/feedback`, { token: citizen })).body.items;
+	assert.equal(fb.content, 'Xin bản giấy');
+	const answer = (form, cookies) => page(`/ho-so/${encodeURIComponent(code)}/phan-anh/${fb.id}/tra-loi`, { cookies, method: 'POST', form });
+	assert.equal((await answer({ csrf, answer: 'tự trả lời' }, jar)).status, 403, 'the citizen does not answer');
+	const oc = hidden((await page(`/ho-so/${encodeURIComponent(code)}`, { cookies: ojar })).text, 'csrf');
+	const done = await answer({ csrf: oc, answer: 'Đã gửi qua bưu điện' }, ojar);
+	assert.equal(done.status, 303);
+	assert.equal(done.location, `/ho-so/${encodeURIComponent(code)}?feedback=answered#phan-anh`);
+	assert.equal((await answer({ csrf: oc, answer: 'lần hai' }, ojar)).status, 409);
+	const office = await page('/danh-gia', { cookies: ojar });
+	assert.equal(office.status, 200);
+	assert.ok(office.text.includes(`href="/ho-so/${encodeURIComponent(code)}#danh-gia"`), 'the rating is listed');
+	assert.equal((await page('/danh-gia', { cookies: jar })).status, 403, 'citizens do not see the officers page');
 });
