@@ -17,6 +17,7 @@
 #include "opendata/opendata.h"
 #include "registry/registry.h"
 #include "result/result.h"
+#include "satisfaction/satisfaction.h"
 #include "territory/territory.h"
 #include "vault/vault.h"
 
@@ -269,6 +270,12 @@ static int cmd_init(int argc, char **argv)
 			goto out;
 		}
 		printf("demo dossiers created\n");
+		int nrated = 0;
+		if (satisfaction_seed_demo(&app, &nrated, &d) != MC_OK) {
+			fprintf(stderr, "motcua init: demo ratings: %s\n", d.detail);
+			goto out;
+		}
+		printf("demo ratings: %d\n", nrated);
 		notify_run_report nrep = {0};
 		mc_diag_clear(&d);
 		if (notify_drain(app.db, &nrep, &d) != MC_OK) {

@@ -15,29 +15,15 @@
 #include "portal/portal.h"
 #include "registry/registry.h"
 #include "result/result.h"
+#include "satisfaction/satisfaction.h"
 #include "territory/territory.h"
 #include "vault/vault.h"
 
 const http_route *routes_all[] = {
-    builtin_routes,
-    auth_routes,
-    assistant_routes,
-    territory_routes,
-    calendar_routes,
-    catalog_routes,
-    document_routes,
-    dossier_routes,
-    registry_routes,
-    event_routes,
-    vault_routes,
-    result_routes,
-    ocr_routes,
-    audit_routes,
-    opendata_routes,
-    opendata_file_routes,
-    notify_routes,
-    portal_routes,
-    NULL,
+    builtin_routes,       auth_routes,     assistant_routes,    territory_routes, calendar_routes,
+    catalog_routes,       document_routes, dossier_routes,      registry_routes,  event_routes,
+    vault_routes,         result_routes,   ocr_routes,          audit_routes,     opendata_routes,
+    opendata_file_routes, notify_routes,   satisfaction_routes, portal_routes,    NULL,
 };
 
 const http_stream_route *stream_routes_all[] = {
