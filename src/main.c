@@ -18,6 +18,7 @@
 #include "proactive/proactive.h"
 #include "registry/registry.h"
 #include "result/result.h"
+#include "satisfaction/satisfaction.h"
 #include "territory/territory.h"
 #include "vault/vault.h"
 
@@ -277,6 +278,13 @@ static int cmd_init(int argc, char **argv)
 			goto out;
 		}
 		printf("demo offers: a birth in the demo citizens' family (open /de-xuat)\n");
+		mc_diag_clear(&d);
+		int nrated = 0;
+		if (satisfaction_seed_demo(&app, &nrated, &d) != MC_OK) {
+			fprintf(stderr, "motcua init: demo ratings: %s\n", d.detail);
+			goto out;
+		}
+		printf("demo ratings: %d\n", nrated);
 		/* after the demo offers, so that they reach the inboxes too */
 		notify_run_report nrep = {0};
 		mc_diag_clear(&d);

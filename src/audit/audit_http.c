@@ -19,7 +19,7 @@ static void get_audit(mc_req *req, mc_resp *resp)
 {
 	audit_query x = {0};
 	mc_diag diag = {0};
-	json_t *cur = NULL, *items = NULL;
+	json_t *items = NULL;
 	bool more = false;
 	bool bad = false;
 	mc_err e;
@@ -36,18 +36,9 @@ static void get_audit(mc_req *req, mc_resp *resp)
 		             AUDIT_FILTER_MAX);
 		goto fail;
 	}
-	e = http_cursor_decode(req, &cur, &diag);
+	e = http_cursor_int(req, "before", 1, INT64_MAX, &x.before, &diag);
 	if (e)
 		goto fail;
-	if (cur) {
-		json_t *b = json_object_get(cur, "before");
-		if (!json_is_integer(b) || json_integer_value(b) <= 0) {
-			e = mc_fail2(&diag, MC_ERR_INVALID, "Con trỏ trang không hợp lệ.",
-			             "Invalid cursor.");
-			goto fail;
-		}
-		x.before = json_integer_value(b);
-	}
 	e = audit_list(req->app->db, &x, &items, &more, &diag);
 	if (e)
 		goto fail;
@@ -57,7 +48,6 @@ static void get_audit(mc_req *req, mc_resp *resp)
 fail:
 	http_reply_error(req, resp, e, &diag);
 out:
-	json_decref(cur);
 	json_decref(items);
 	mc_diag_clear(&diag);
 }

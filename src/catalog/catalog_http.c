@@ -200,27 +200,18 @@ static void get_form(mc_req *req, mc_resp *resp)
 static void get_versions(mc_req *req, mc_resp *resp)
 {
 	mc_diag diag = {0};
-	json_t *cur = NULL, *items = NULL;
-	int limit, before = 0;
+	json_t *items = NULL;
+	int limit;
+	int64_t before = 0;
 	bool more = false;
 	mc_err e;
 	if ((e = http_limit(req, 20, 100, &limit, &diag)))
 		goto fail;
-	if ((e = http_cursor_decode(req, &cur, &diag)))
+	if ((e = http_cursor_int(req, "before", 1, 1000000, &before, &diag)))
 		goto fail;
-	if (cur) {
-		json_t *b = json_object_get(cur, "before");
-		if (!json_is_integer(b) || json_integer_value(b) < 1 ||
-		    json_integer_value(b) > 1000000) {
-			e = mc_fail2(&diag, MC_ERR_INVALID, "Con trỏ trang không hợp lệ.",
-			             "invalid cursor");
-			goto fail;
-		}
-		before = (int)json_integer_value(b);
-	}
 	if ((e = code_param(req, &diag)))
 		goto fail;
-	if ((e = catalog_versions(req->app->db, req->params[0], before, limit, &items, &more,
+	if ((e = catalog_versions(req->app->db, req->params[0], (int)before, limit, &items, &more,
 	                          &diag)))
 		goto fail;
 	http_reply_list(req, resp, items, http_next_after(items, more, "before", "version"));
@@ -230,7 +221,6 @@ fail:
 	http_reply_error(req, resp, e, &diag);
 out:
 	json_decref(items);
-	json_decref(cur);
 	mc_diag_clear(&diag);
 }
 

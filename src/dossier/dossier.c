@@ -22,7 +22,6 @@
 #include "dossier/dossier_rules.h"
 #include "dossier/dossier_vault.h"
 #include "event/event.h"
-#include "notify/notify.h"
 #include "result/result.h"
 #include "territory/territory.h"
 #include <sodium.h>
@@ -986,7 +985,7 @@ static mc_err submit_as(mc_app *app, const mc_principal *who, json_t *body, cons
 	if (!e && !x.out) {
 		e = store_write(app->db, submit_write_fn, &x, diag);
 		if (!e)
-			notify_worker_wake(); /* the committed event, to the notifications */
+			event_wake(); /* the committed event, to its consumers */
 	}
 	if (!e) {
 		*out = x.out;
@@ -1379,7 +1378,7 @@ mc_err dossier_act(mc_app *app, const mc_principal *who, const char *code, json_
 	act_ctx x = {.who = who, .code = code, .body = body};
 	mc_err e = store_write(app->db, act_fn, &x, diag);
 	if (!e) {
-		notify_worker_wake(); /* the committed event, to the notifications */
+		event_wake(); /* the committed event, to its consumers */
 		*out = x.out;
 		x.out = NULL;
 	}

@@ -71,22 +71,13 @@ static mc_err bad_param(mc_diag *diag, const char *name, const char *en, const c
 static void h_history(mc_req *req, mc_resp *resp)
 {
 	mc_diag diag = {0};
-	json_t *items = NULL, *cur = NULL;
+	json_t *items = NULL;
 	int limit;
 	int64_t after = 0;
 	bool more = false;
 	mc_err e = http_limit(req, DOSSIER_HISTORY_PAGE, DOSSIER_HISTORY_PAGE, &limit, &diag);
 	if (!e)
-		e = http_cursor_decode(req, &cur, &diag);
-	if (!e && cur) {
-		json_t *a = json_object_get(cur, "after");
-		if (!json_is_integer(a) || json_integer_value(a) < 1 || json_object_size(cur) != 1)
-			e = bad_param(&diag, "cursor", "not a cursor of this list",
-			              "không phải con trỏ của danh sách này");
-		else
-			after = json_integer_value(a);
-	}
-	json_decref(cur);
+		e = http_cursor_int(req, "after", 1, INT64_MAX, &after, &diag);
 	if (!e)
 		e = dossier_history(req->app, &req->who, req->params[0], after, limit, &items,
 		                    &more, &diag);

@@ -4,6 +4,7 @@
 
 #include "core/date.h"
 #include "core/mem.h"
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,4 +138,30 @@ mc_err event_cursor_advance(store_conn *c, const char *name, int64_t position)
 	e = store_step(st, NULL);
 	store_finish(st);
 	return e;
+}
+
+static pthread_mutex_t wakers_mu = PTHREAD_MUTEX_INITIALIZER;
+static void (*wakers[EVENT_WAKERS])(void);
+static int nwakers;
+
+void event_on_wake(void (*wake)(void))
+{
+	pthread_mutex_lock(&wakers_mu);
+	bool known = false;
+	for (int i = 0; i < nwakers; i++)
+		known |= wakers[i] == wake;
+	if (!known && nwakers < EVENT_WAKERS)
+		wakers[nwakers++] = wake;
+	pthread_mutex_unlock(&wakers_mu);
+}
+
+void event_wake(void)
+{
+	pthread_mutex_lock(&wakers_mu);
+	int n = nwakers;
+	void (*w[EVENT_WAKERS])(void);
+	memcpy(w, wakers, sizeof w);
+	pthread_mutex_unlock(&wakers_mu);
+	for (int i = 0; i < n; i++)
+		w[i]();
 }

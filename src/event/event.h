@@ -41,6 +41,16 @@ mc_err event_cursor_get(store_conn *c, const char *name, int64_t *position);
  * store_write. */
 mc_err event_cursor_advance(store_conn *c, const char *name, int64_t position);
 
+/* Consumers that run in this process (the notification and proactive
+ * workers) register a function that wakes them; a module that committed a
+ * write with events calls event_wake after the commit, so that they need
+ * not wait for their next poll. Waking is a hint: consumers still poll, so
+ * events written by another node are handled as well. At most
+ * EVENT_WAKERS functions; registering one twice keeps one. Thread-safe. */
+#define EVENT_WAKERS 8
+void event_on_wake(void (*wake)(void));
+void event_wake(void);
+
 /* GET /api/v1/events?after=&type=&limit= (officers and admins). */
 extern const http_route event_routes[];
 

@@ -38,7 +38,6 @@ static void h_list(mc_req *req, mc_resp *resp)
 {
 	list_ctx x = {0};
 	mc_diag diag = {0};
-	json_t *cur = NULL;
 	mc_err e = http_limit(req, 50, 100, &x.limit, &diag);
 	if (e)
 		goto fail;
@@ -48,17 +47,8 @@ static void h_list(mc_req *req, mc_resp *resp)
 		             "after must be an event sequence number");
 		goto fail;
 	}
-	if ((e = http_cursor_decode(req, &cur, &diag)))
+	if ((e = http_cursor_int(req, "after", 0, INT64_MAX, &x.after, &diag)))
 		goto fail;
-	if (cur) {
-		json_t *a = json_object_get(cur, "after");
-		if (!json_is_integer(a)) {
-			e = mc_fail2(&diag, MC_ERR_INVALID, "Con trỏ trang không hợp lệ.",
-			             "Invalid cursor.");
-			goto fail;
-		}
-		x.after = json_integer_value(a);
-	}
 	const char *type = http_query(req, "type");
 	if (type && strlen(type) > EVENT_TYPE_MAX) {
 		e = mc_fail2(&diag, MC_ERR_INVALID, "Loại sự kiện quá dài.", "type is too long");
@@ -74,7 +64,6 @@ fail:
 	http_reply_error(req, resp, e, &diag);
 out:
 	json_decref(x.items);
-	json_decref(cur);
 	mc_diag_clear(&diag);
 }
 

@@ -148,6 +148,12 @@ mc_err http_limit(mc_req *req, int def, int max, int *out, mc_diag *diag);
 const char *http_cursor_encode(mc_req *req, json_t *state);
 /* Decodes ?cursor= into a new JSON object (*out NULL when absent). */
 mc_err http_cursor_decode(mc_req *req, json_t **out, mc_diag *diag);
+/* The common cursor of one integer: when ?cursor= is present it must
+ * decode to an object whose only member `member` is an integer in [min, max],
+ * which goes to *out (MC_ERR_INVALID "invalid cursor" otherwise); *out is
+ * left as it is when there is no cursor. */
+mc_err http_cursor_int(mc_req *req, const char *member, int64_t min, int64_t max, int64_t *out,
+                       mc_diag *diag);
 
 /* Builds {"items": items, "next_cursor": next_or_null} (items stolen). */
 json_t *http_list(json_t *items, const char *next_cursor);

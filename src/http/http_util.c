@@ -253,6 +253,23 @@ mc_err http_cursor_decode(mc_req *req, json_t **out, mc_diag *diag)
 	return MC_OK;
 }
 
+mc_err http_cursor_int(mc_req *req, const char *member, int64_t min, int64_t max, int64_t *out,
+                       mc_diag *diag)
+{
+	json_t *cur = NULL;
+	mc_err e = http_cursor_decode(req, &cur, diag);
+	if (e || !cur)
+		return e;
+	json_t *v = json_object_get(cur, member);
+	if (!json_is_integer(v) || json_object_size(cur) != 1 || json_integer_value(v) < min ||
+	    json_integer_value(v) > max)
+		e = mc_fail2(diag, MC_ERR_INVALID, "Con trỏ trang không hợp lệ", "invalid cursor");
+	else
+		*out = json_integer_value(v);
+	json_decref(cur);
+	return e;
+}
+
 json_t *http_list(json_t *items, const char *next_cursor)
 {
 	return json_pack("{s:o, s:o}", "items", items, "next_cursor",

@@ -148,7 +148,8 @@ mc_err notify_contact_put(store *s, const mc_principal *who, json_t *body, json_
 /* Starts the thread that runs notify_run every poll interval, or at once
  * after notify_worker_wake. */
 mc_err notify_worker_start(mc_app *app, mc_diag *diag);
-/* Wakes the worker (after a write that emitted events). */
+/* Wakes the worker; registered with event_on_wake, so every write that
+ * emitted events and calls event_wake reaches it. */
 void notify_worker_wake(void);
 /* Stops the worker and waits for it (SIGTERM path of serve). */
 void notify_worker_stop(void);

@@ -7,6 +7,7 @@
 #include "notify/notify.h"
 
 #include "core/log.h"
+#include "event/event.h"
 #include "notify/notify_internal.h"
 
 #include <pthread.h>
@@ -72,6 +73,7 @@ mc_err notify_worker_start(mc_app *app, mc_diag *diag)
 	}
 	wapp = app;
 	stopping = false;
+	event_on_wake(notify_worker_wake);
 	int rc = pthread_create(&thread, NULL, worker, NULL);
 	running = rc == 0;
 	pthread_mutex_unlock(&mu);

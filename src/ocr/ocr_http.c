@@ -49,28 +49,21 @@ static void h_text(mc_req *req, mc_resp *resp)
 static void h_search(mc_req *req, mc_resp *resp)
 {
 	mc_diag diag = {0};
-	json_t *cur = NULL, *items = NULL;
-	int limit, offset = 0;
+	json_t *items = NULL;
+	int limit;
+	int64_t offset = 0;
 	bool more = false;
 	mc_err e;
 	if ((e = http_limit(req, 20, 100, &limit, &diag)))
 		goto fail;
-	if ((e = http_cursor_decode(req, &cur, &diag)))
+	if ((e = http_cursor_int(req, "o", 1, OCR_SEARCH_SCAN, &offset, &diag)))
 		goto fail;
-	if (cur) {
-		json_t *o = json_object_get(cur, "o");
-		if (!json_is_integer(o) || json_integer_value(o) < 1 ||
-		    json_integer_value(o) > OCR_SEARCH_SCAN) {
-			e = mc_fail2(&diag, MC_ERR_INVALID, "Con trỏ trang không hợp lệ.",
-			             "invalid cursor");
-			goto fail;
-		}
-		offset = (int)json_integer_value(o);
-	}
-	if ((e = ocr_search(req->app->db, &req->who, http_query(req, "q"), limit, offset, &items,
-	                    &more, &diag)))
+	if ((e = ocr_search(req->app->db, &req->who, http_query(req, "q"), limit, (int)offset,
+	                    &items, &more, &diag)))
 		goto fail;
-	json_t *next = more ? json_pack("{s:i}", "o", offset + (int)json_array_size(items)) : NULL;
+	json_t *next =
+	    more ? json_pack("{s:I}", "o", (json_int_t)(offset + (int64_t)json_array_size(items)))
+	         : NULL;
 	http_reply_list(req, resp, items, next);
 	items = NULL;
 	goto out;
@@ -78,7 +71,6 @@ fail:
 	http_reply_error(req, resp, e, &diag);
 out:
 	json_decref(items);
-	json_decref(cur);
 	mc_diag_clear(&diag);
 }
 

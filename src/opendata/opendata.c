@@ -290,7 +290,7 @@ static mc_err resource_rows(store_conn *c, int64_t dataset_id, json_t **out)
 	    "SELECT r.uuid, r.format, r.version, r.created_at, r.modified_at, r.doc, v.size, "
 	    "v.sha256, v.rows_count, v.created_at FROM od_resource r LEFT JOIN "
 	    "od_resource_version v ON v.resource_id = r.id AND v.version = r.version "
-	    "WHERE r.dataset_id = ?1 ORDER BY r.position",
+	    "WHERE r.dataset_id = ?1 AND r.removed_at IS NULL ORDER BY r.position",
 	    &st);
 	if (e)
 		return e;
@@ -389,9 +389,9 @@ mc_err opendata_change_add(store_conn *c, const char *uuid, const char *name, co
 
 /* Writes the resources of `res` for dataset `id`: listed ids are kept (their
  * metadata updated), new entries created, others removed from the list as
- * CKAN's package_update does. A removed resource is detached, not deleted:
- * its row keeps the negated dataset id (so no list, search, facet or upload
- * sees it any more) and its stored versions stay downloadable by
+ * CKAN's package_update does. A removed resource is marked, not deleted:
+ * its row gets removed_at (so no list, search, facet or upload sees it any
+ * more) and its stored versions stay downloadable by
  * /resources/{id}/download?version=N. */
 static mc_err save_resources(store_conn *c, int64_t id, json_t *res, const char *now)
 {
@@ -414,13 +414,12 @@ static mc_err save_resources(store_conn *c, int64_t id, json_t *res, const char 
 			continue;
 		store_stmt *del;
 		e = store_prepare(c,
-		                  "UPDATE od_resource SET dataset_id = ?2, modified_at = ?3 WHERE "
+		                  "UPDATE od_resource SET removed_at = ?2, modified_at = ?2 WHERE "
 		                  "uuid = ?1",
 		                  &del);
 		if (!e) {
 			store_bind_text(del, 1, str_of(r, "id"));
-			store_bind_int(del, 2, -id);
-			store_bind_text(del, 3, now);
+			store_bind_text(del, 2, now);
 			bool row;
 			e = store_step(del, &row);
 			store_finish(del);
@@ -450,7 +449,8 @@ static mc_err save_resources(store_conn *c, int64_t id, json_t *res, const char 
 			e = store_prepare(
 			    c,
 			    "UPDATE od_resource SET position = ?2, format = ?3, doc = ?4, "
-			    "modified_at = ?5 WHERE uuid = ?1 AND dataset_id = ?6",
+			    "modified_at = ?5 WHERE uuid = ?1 AND dataset_id = ?6 AND removed_at "
+			    "IS NULL",
 			    &st);
 			if (!e) {
 				store_bind_text(st, 1, rid);
@@ -860,7 +860,7 @@ mc_err opendata_resource_get(store_conn *c, const char *id, bool versions, json_
 	*out = NULL;
 	mc_err e = store_prepare(c,
 	                         "SELECT d.uuid, r.id FROM od_resource r JOIN od_dataset d ON d.id "
-	                         "= r.dataset_id WHERE r.uuid = ?1",
+	                         "= r.dataset_id WHERE r.uuid = ?1 AND r.removed_at IS NULL",
 	                         &st);
 	if (e)
 		return e;

@@ -81,7 +81,8 @@ static mc_err commit_fn(store_conn *c, void *vctx, mc_diag *diag)
 	mc_err e =
 	    store_prepare(c,
 	                  "SELECT r.id, r.version, d.uuid, d.name, d.agency FROM od_resource r "
-	                  "JOIN od_dataset d ON d.id = r.dataset_id WHERE r.uuid = ?1",
+	                  "JOIN od_dataset d ON d.id = r.dataset_id WHERE r.uuid = ?1 AND "
+	                  "r.removed_at IS NULL",
 	                  &st);
 	if (e)
 		return e;
@@ -408,8 +409,8 @@ static mc_err upload_new_fn(store_conn *c, void *vctx, mc_diag *diag)
 	upload_ctx *x = vctx;
 	char now[32];
 	store_stmt *st;
-	mc_err e =
-	    store_prepare(c, "SELECT id FROM od_resource WHERE uuid = ?1 AND dataset_id > 0", &st);
+	mc_err e = store_prepare(
+	    c, "SELECT id FROM od_resource WHERE uuid = ?1 AND removed_at IS NULL", &st);
 	if (e)
 		return e;
 	store_bind_text(st, 1, x->resource);
@@ -764,7 +765,7 @@ static mc_err file_fn(store_conn *c, void *vctx, mc_diag *diag)
 	mc_err e = store_prepare(
 	    c,
 	    "SELECT v.file, v.sha256, v.size, r.format, v.version, d.name FROM od_resource r JOIN "
-	    "od_dataset d ON d.id = abs(r.dataset_id) JOIN od_resource_version v ON v.resource_id "
+	    "od_dataset d ON d.id = r.dataset_id JOIN od_resource_version v ON v.resource_id "
 	    "= "
 	    "r.id "
 	    "AND v.version = (CASE WHEN ?2 = 0 THEN r.version ELSE ?2 END) WHERE r.uuid = ?1",

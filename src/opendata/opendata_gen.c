@@ -2,17 +2,19 @@
  * background thread (and `motcua opendata refresh`): the procedure catalog
  * (from the catalog module's public list), dossier statistics per
  * procedure, agency and commune per month (from dossier_stats_each), the
- * Decision 766 index per province (from what exists: progress and online
- * submission; weights and thresholds in DATA/opendata/766.json) and
- * satisfaction per agency per month (published with its table schema and no
- * rows while no ratings exist). Owned by the Office of the Government agency "VPCP". Counts under
- * opendata_min_count() are suppressed (written as empty cells). */
+ * Decision 766 index per province (from what exists: progress, online
+ * submission and satisfaction; weights and thresholds in
+ * DATA/opendata/766.json) and satisfaction per agency per month (from
+ * satisfaction_monthly_each). Owned by the Office of the Government agency
+ * "VPCP". Counts under opendata_min_count() are suppressed (written as
+ * empty cells). */
 #include "opendata/opendata.h"
 
 #include "catalog/catalog.h"
 #include "core/log.h"
 #include "core/mem.h"
 #include "dossier/dossier.h"
+#include "satisfaction/satisfaction.h"
 #include "territory/territory.h"
 #include <curl/curl.h>
 #include <pthread.h>
@@ -202,46 +204,6 @@ static mc_err gen_procedures(mc_app *app, long *rows, mc_diag *diag)
 		e = publish(app, body, tmp, diag);
 	else
 		unlink(tmp);
-	free(tmp);
-	json_decref(body);
-	return e;
-}
-
-static mc_err gen_satisfaction(mc_app *app, mc_diag *diag)
-{
-	json_t *schema = json_pack(
-	    "{s:[o,o,o,o,o]}", "fields", field("month", "string", "Tháng / month (YYYY-MM)"),
-	    field("agency", "string", "Cơ quan / agency code"),
-	    field("ratings", "integer", "Số đánh giá / ratings (suppressed under the threshold)"),
-	    field("satisfied", "integer", "Số hài lòng / satisfied"),
-	    field("satisfied_share", "number", "Tỷ lệ hài lòng / satisfied share"));
-	json_t *body = base_body(
-	    "motcua-satisfaction-monthly", "Mức độ hài lòng theo cơ quan, theo tháng",
-	    "Satisfaction per agency per month",
-	    "Đánh giá sau mỗi hồ sơ, theo cơ quan và tháng. Chưa có đánh giá nào: bộ dữ liệu được "
-	    "công bố với lược đồ và không có dòng.",
-	    "Ratings after each dossier, per agency and month. No ratings exist yet: the dataset "
-	    "is "
-	    "published with its schema and no rows.",
-	    "GOVE", "MONTHLY");
-	json_object_set_new(body, "resources",
-	                    json_pack("[{s:s,s:s,s:s,s:o}]", "name", "satisfaction.csv",
-	                              "description",
-	                              "Một dòng mỗi cơ quan và tháng / one row per "
-	                              "agency and month",
-	                              "format", "CSV", "schema", schema));
-	FILE *f;
-	char *tmp = tmp_file(app, &f);
-	if (!f) {
-		free(tmp);
-		json_decref(body);
-		return mc_fail(diag, MC_ERR_IO, "cannot create a temporary file");
-	}
-	fputs("month,agency,ratings,satisfied,satisfied_share\n", f);
-	fflush(f);
-	fsync(fileno(f));
-	fclose(f);
-	mc_err e = publish(app, body, tmp, diag);
 	free(tmp);
 	json_decref(body);
 	return e;
@@ -463,29 +425,141 @@ static char *write_counts(mc_app *app, json_t *map, const char *key_name, long *
 	return tmp;
 }
 
+/* ---- satisfaction (ratings of the satisfaction module) ---- */
+
+enum { S_RATED, S_SATISFIED, S_N };
+
+static void on_month(const satisfaction_month *m, void *vctx)
+{
+	json_t *map = vctx;
+	char key[160];
+	snprintf(key, sizeof key, "%.7s|%s", m->month, m->agency);
+	json_t *a = json_object_get(map, key);
+	if (!a) {
+		a = json_pack("[i,i]", 0, 0);
+		json_object_set_new(map, key, a);
+	}
+	json_array_set_new(a, S_RATED,
+	                   json_integer(json_integer_value(json_array_get(a, S_RATED)) + m->rated));
+	json_array_set_new(
+	    a, S_SATISFIED,
+	    json_integer(json_integer_value(json_array_get(a, S_SATISFIED)) + m->satisfied));
+}
+
+/* store_read callback: ctx (a JSON object) = "YYYY-MM|agency" -> [rated,
+ * satisfied]. */
+static mc_err ratings_fn(store_conn *c, void *vctx, mc_diag *diag)
+{
+	(void)diag;
+	json_object_clear(vctx);
+	return satisfaction_monthly_each(c, on_month, vctx);
+}
+
+static mc_err gen_satisfaction(mc_app *app, long *rows, mc_diag *diag)
+{
+	json_t *fields = json_array();
+	json_t *m = field("month", "string", "Tháng đánh giá / month rated (YYYY-MM)");
+	json_object_set_new(m, "constraints", json_pack("{s:b}", "required", 1));
+	json_array_append_new(fields, m);
+	json_array_append_new(fields, field("agency", "string", "Cơ quan / agency code"));
+	json_array_append_new(
+	    fields,
+	    field("ratings", "integer", "Số đánh giá / ratings (suppressed under the threshold)"));
+	json_array_append_new(fields,
+	                      field("satisfied", "integer", "Số hài lòng (4-5) / satisfied (4-5)"));
+	json_array_append_new(
+	    fields, field("satisfied_share", "number", "Tỷ lệ hài lòng / satisfied share"));
+	for (size_t i = 2; i < 5; i++)
+		json_object_set_new(json_array_get(fields, i), "constraints",
+		                    json_pack("{s:i}", "minimum", 0));
+	json_t *schema = json_pack("{s:o,s:[s]}", "fields", fields, "missingValues", "");
+	json_t *body = base_body(
+	    "motcua-satisfaction-monthly", "Mức độ hài lòng theo cơ quan, theo tháng",
+	    "Satisfaction per agency per month",
+	    "Đánh giá của người nộp sau khi hồ sơ kết thúc (điểm 1-5; hài lòng là 4 hoặc 5), theo "
+	    "cơ quan giải quyết và tháng đánh giá. Số nhỏ hơn ngưỡng (mặc định 5) được để trống.",
+	    "Ratings given by applicants after their dossier ended (score 1-5; satisfied is 4 or "
+	    "5), per handling agency and month of rating. Counts under the threshold (default 5) "
+	    "are left empty.",
+	    "GOVE", "MONTHLY");
+	json_object_set_new(body, "resources",
+	                    json_pack("[{s:s,s:s,s:s,s:o}]", "name", "satisfaction.csv",
+	                              "description",
+	                              "Một dòng mỗi cơ quan và tháng / one row per "
+	                              "agency and month",
+	                              "format", "CSV", "schema", schema));
+	json_t *map = json_object();
+	FILE *f = NULL;
+	char *tmp = NULL;
+	mc_err e = store_read(app->db, ratings_fn, map, diag);
+	if (e)
+		goto out;
+	tmp = tmp_file(app, &f);
+	if (!f) {
+		e = mc_fail(diag, MC_ERR_IO, "cannot create a temporary file");
+		goto out;
+	}
+	fputs("month,agency,ratings,satisfied,satisfied_share\n", f);
+	size_t n;
+	const char **keys = sorted_keys(map, &n);
+	for (size_t i = 0; i < n; i++) {
+		json_t *a = json_object_get(map, keys[i]);
+		const char *bar = strchr(keys[i], '|');
+		if (!bar || !bar[1])
+			continue;
+		json_int_t rated = json_integer_value(json_array_get(a, S_RATED));
+		json_int_t sat = json_integer_value(json_array_get(a, S_SATISFIED));
+		fprintf(f, "%.7s,", keys[i]);
+		csv_cell(f, bar + 1, false);
+		put_count(f, rated, false);
+		put_count(f, sat, false);
+		put_share(f, sat, rated, true);
+		(*rows)++;
+	}
+	free(keys);
+	bool bad = fflush(f) != 0 || fsync(fileno(f)) != 0;
+	fclose(f);
+	if (bad) {
+		unlink(tmp);
+		e = mc_fail(diag, MC_ERR_IO, "cannot write the satisfaction file");
+		goto out;
+	}
+	e = publish(app, body, tmp, diag);
+out:
+	free(tmp);
+	json_decref(map);
+	json_decref(body);
+	return e;
+}
+
 /* The configurable part of the 766 index: max points and threshold of each
  * measured group, from DATA/opendata/766.json when present. */
 typedef struct idx_conf {
 	double progress_max, progress_threshold, online_max, online_threshold;
+	double satisfaction_max, satisfaction_threshold;
 } idx_conf;
+
+/* Reads group `name` {max, threshold} of the configuration into *max and
+ * *threshold (kept when absent or not positive). */
+static void idx_group(json_t *j, const char *name, double *max, double *threshold)
+{
+	json_t *g = json_object_get(j, name);
+	if (json_is_number(json_object_get(g, "max")))
+		*max = json_number_value(json_object_get(g, "max"));
+	if (json_is_number(json_object_get(g, "threshold")) &&
+	    json_number_value(json_object_get(g, "threshold")) > 0)
+		*threshold = json_number_value(json_object_get(g, "threshold"));
+}
 
 static idx_conf idx_config(mc_app *app)
 {
-	idx_conf c = {20, 1.0, 12, 0.5};
+	idx_conf c = {20, 1.0, 12, 0.5, 18, 0.9};
 	char *path = mc_xasprintf("%s/opendata/766.json", app->data_dir);
 	json_t *j = json_load_file(path, 0, NULL);
 	free(path);
-	json_t *p = json_object_get(j, "progress"), *o = json_object_get(j, "online");
-	if (json_is_number(json_object_get(p, "max")))
-		c.progress_max = json_number_value(json_object_get(p, "max"));
-	if (json_is_number(json_object_get(p, "threshold")) &&
-	    json_number_value(json_object_get(p, "threshold")) > 0)
-		c.progress_threshold = json_number_value(json_object_get(p, "threshold"));
-	if (json_is_number(json_object_get(o, "max")))
-		c.online_max = json_number_value(json_object_get(o, "max"));
-	if (json_is_number(json_object_get(o, "threshold")) &&
-	    json_number_value(json_object_get(o, "threshold")) > 0)
-		c.online_threshold = json_number_value(json_object_get(o, "threshold"));
+	idx_group(j, "progress", &c.progress_max, &c.progress_threshold);
+	idx_group(j, "online", &c.online_max, &c.online_threshold);
+	idx_group(j, "satisfaction", &c.satisfaction_max, &c.satisfaction_threshold);
 	json_decref(j);
 	return c;
 }
@@ -496,7 +570,13 @@ static double points(double rate, double max, double threshold)
 	return rate >= threshold ? max : rate * max / threshold;
 }
 
-static char *write_766(mc_app *app, json_t *by_province, long *rows, mc_err *e, mc_diag *diag)
+/* The 766 index per province and month: `by_province` ("YYYY-MM|province"
+ * -> dossier counts, by month of submission) and `sat_province` (-> [rated,
+ * satisfied], by month of rating). A group is measured in a row when its
+ * count is publishable and not zero; the index is over the groups
+ * measured. */
+static char *write_766(mc_app *app, json_t *by_province, json_t *sat_province, long *rows,
+                       mc_err *e, mc_diag *diag)
 {
 	idx_conf cf = idx_config(app);
 	FILE *f;
@@ -507,12 +587,16 @@ static char *write_766(mc_app *app, json_t *by_province, long *rows, mc_err *e, 
 		return NULL;
 	}
 	fputs("month,province,dossiers,on_time_rate,progress_points,online_rate,online_points,"
-	      "points,points_possible,index\n",
+	      "satisfied_share,satisfaction_points,points,points_possible,index\n",
 	      f);
+	json_t *all = json_object();
+	json_object_update(all, by_province);
+	json_object_update_missing(all, sat_province);
 	size_t n;
-	const char **keys = sorted_keys(by_province, &n);
+	const char **keys = sorted_keys(all, &n);
 	for (size_t i = 0; i < n; i++) {
 		json_t *a = json_object_get(by_province, keys[i]);
+		json_t *r = json_object_get(sat_province, keys[i]);
 		const char *bar = strchr(keys[i], '|');
 		if (!bar || !bar[1])
 			continue;
@@ -521,29 +605,50 @@ static char *write_766(mc_app *app, json_t *by_province, long *rows, mc_err *e, 
 		json_int_t fin = json_integer_value(json_array_get(a, C_ON_TIME)) +
 		                 json_integer_value(json_array_get(a, C_LATE));
 		json_int_t ont = json_integer_value(json_array_get(a, C_ON_TIME));
+		json_int_t rated = json_integer_value(json_array_get(r, S_RATED));
+		json_int_t sat = json_integer_value(json_array_get(r, S_SATISFIED));
 		fprintf(f, "%.7s,%s,", keys[i], bar + 1);
 		(*rows)++;
-		if (!shown(sub) || sub == 0) {
-			fputs(",,,,,,,\n", f); /* too few dossiers to publish rates */
-			continue;
-		}
-		double possible = cf.online_max;
-		double pts = points((double)onl / (double)sub, cf.online_max, cf.online_threshold);
-		fprintf(f, "%" JSON_INTEGER_FORMAT ",", sub);
-		if (fin > 0 && shown(fin)) {
-			double r = (double)ont / (double)fin;
-			double pp = points(r, cf.progress_max, cf.progress_threshold);
+		double pts = 0, possible = 0;
+		bool dossiers = sub > 0 && shown(sub);
+		if (dossiers)
+			fprintf(f, "%" JSON_INTEGER_FORMAT ",", sub);
+		else
+			fputc(',', f);
+		if (dossiers && fin > 0 && shown(fin)) {
+			double rt = (double)ont / (double)fin;
+			double pp = points(rt, cf.progress_max, cf.progress_threshold);
 			pts += pp;
 			possible += cf.progress_max;
-			fprintf(f, "%.4f,%.2f,", r, pp);
+			fprintf(f, "%.4f,%.2f,", rt, pp);
 		} else {
 			fputs(",,", f);
 		}
-		fprintf(f, "%.4f,%.2f,%.2f,%.0f,%.2f\n", (double)onl / (double)sub,
-		        points((double)onl / (double)sub, cf.online_max, cf.online_threshold), pts,
-		        possible, possible > 0 ? pts * 100.0 / possible : 0.0);
+		if (dossiers) {
+			double rt = (double)onl / (double)sub;
+			double pp = points(rt, cf.online_max, cf.online_threshold);
+			pts += pp;
+			possible += cf.online_max;
+			fprintf(f, "%.4f,%.2f,", rt, pp);
+		} else {
+			fputs(",,", f); /* too few dossiers to publish rates */
+		}
+		if (rated > 0 && shown(rated)) {
+			double rt = satisfaction_share(sat, rated);
+			double pp = points(rt, cf.satisfaction_max, cf.satisfaction_threshold);
+			pts += pp;
+			possible += cf.satisfaction_max;
+			fprintf(f, "%.4f,%.2f,", rt, pp);
+		} else {
+			fputs(",,", f);
+		}
+		if (possible > 0)
+			fprintf(f, "%.2f,%.0f,%.2f\n", pts, possible, pts * 100.0 / possible);
+		else
+			fputs(",,\n", f);
 	}
 	free(keys);
+	json_decref(all);
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
 		*e = mc_fail(diag, MC_ERR_IO, "cannot write the index");
 	fclose(f);
@@ -591,6 +696,7 @@ static mc_err gen_dossiers(mc_app *app, long *rows, mc_diag *diag)
 	stat_ctx sx = {.by_proc = json_object(), .by_agency = json_object()};
 	place_ctx px = {.agencies = json_object()};
 	json_t *by_commune = json_object(), *by_province = json_object();
+	json_t *sat_agency = json_object(), *sat_province = json_object();
 	char *files[3] = {0}, *index_file = NULL;
 	json_t *body = NULL, *idx = NULL;
 	mc_err e = store_read(app->db, stats_fn, &sx, diag);
@@ -604,9 +710,36 @@ static mc_err gen_dossiers(mc_app *app, long *rows, mc_diag *diag)
 		if (bar)
 			json_object_set_new(px.agencies, bar + 1, json_array());
 	}
+	if ((e = store_read(app->db, ratings_fn, sat_agency, diag)))
+		goto out;
+	json_object_foreach(sat_agency, k, v)
+	{
+		const char *bar = strchr(k, '|');
+		if (bar && !json_object_get(px.agencies, bar + 1))
+			json_object_set_new(px.agencies, bar + 1, json_array());
+	}
 	e = store_read(app->db, place_fn, &px, diag);
 	if (e)
 		goto out;
+	json_object_foreach(sat_agency, k, v)
+	{
+		const char *bar = strchr(k, '|');
+		json_t *place = bar ? json_object_get(px.agencies, bar + 1) : NULL;
+		const char *province = json_string_value(json_array_get(place, 1));
+		if (!province || !*province)
+			continue;
+		char key[160];
+		snprintf(key, sizeof key, "%.7s|%s", k, province);
+		json_t *t = json_object_get(sat_province, key);
+		if (!t)
+			json_object_set_new(sat_province, key, json_deep_copy(v));
+		else
+			for (size_t i = 0; i < S_N; i++)
+				json_array_set_new(
+				    t, i,
+				    json_integer(json_integer_value(json_array_get(t, i)) +
+				                 json_integer_value(json_array_get(v, i))));
+	}
 	json_object_foreach(sx.by_agency, k, v)
 	{
 		const char *bar = strchr(k, '|');
@@ -629,7 +762,7 @@ static mc_err gen_dossiers(mc_app *app, long *rows, mc_diag *diag)
 	if (!e)
 		files[2] = write_counts(app, by_commune, "commune", rows, &e, diag);
 	if (!e)
-		index_file = write_766(app, by_province, rows, &e, diag);
+		index_file = write_766(app, by_province, sat_province, rows, &e, diag);
 	if (e)
 		goto out;
 	body = base_body(
@@ -655,26 +788,30 @@ static mc_err gen_dossiers(mc_app *app, long *rows, mc_diag *diag)
 	files[0] = files[1] = files[2] = NULL;
 	if (e)
 		goto out;
-	json_t *ischema =
-	    json_pack("{s:[o,o,o,o,o,o,o,o,o,o]}", "fields",
-	              field("month", "string", "Tháng / month (YYYY-MM)"),
-	              field("province", "string", "Mã tỉnh / province code"),
-	              field("dossiers", "integer", "Hồ sơ / dossiers"),
-	              field("on_time_rate", "number", "Tỷ lệ đúng hạn / on-time rate"),
-	              field("progress_points", "number", "Điểm tiến độ / progress points"),
-	              field("online_rate", "number", "Tỷ lệ trực tuyến / online rate"),
-	              field("online_points", "number", "Điểm trực tuyến / online points"),
-	              field("points", "number", "Điểm đạt / points"),
-	              field("points_possible", "number", "Điểm tối đa đo được / points possible"),
-	              field("index", "number", "Chỉ số 0-100 / index 0-100"));
+	json_t *ischema = json_pack(
+	    "{s:[o,o,o,o,o,o,o,o,o,o,o,o],s:[s]}", "fields",
+	    field("month", "string", "Tháng / month (YYYY-MM)"),
+	    field("province", "string", "Mã tỉnh / province code"),
+	    field("dossiers", "integer", "Hồ sơ / dossiers"),
+	    field("on_time_rate", "number", "Tỷ lệ đúng hạn / on-time rate"),
+	    field("progress_points", "number", "Điểm tiến độ / progress points"),
+	    field("online_rate", "number", "Tỷ lệ trực tuyến / online rate"),
+	    field("online_points", "number", "Điểm trực tuyến / online points"),
+	    field("satisfied_share", "number",
+	          "Tỷ lệ hài lòng (theo tháng đánh giá) / satisfied share (by month rated)"),
+	    field("satisfaction_points", "number", "Điểm hài lòng / satisfaction points"),
+	    field("points", "number", "Điểm đạt / points"),
+	    field("points_possible", "number", "Điểm tối đa đo được / points possible"),
+	    field("index", "number", "Chỉ số 0-100 / index 0-100"), "missingValues", "");
 	idx = base_body(
 	    "motcua-766-index", "Chỉ số 766 theo tỉnh (phần đo được)",
 	    "Decision 766 index per province (measured part)",
-	    "Chỉ số theo Quyết định 766/QĐ-TTg tính từ dữ liệu hiện có: tiến độ giải quyết "
-	    "và hồ sơ nộp trực tuyến; trọng số và ngưỡng cấu hình được (docs/OPENDATA.md).",
-	    "Decision 766/QD-TTg index computed from the data that exists: progress of "
-	    "settlement and online submission; weights and thresholds are configurable "
+	    "Chỉ số theo Quyết định 766/QĐ-TTg tính từ dữ liệu hiện có: tiến độ giải quyết, "
+	    "hồ sơ nộp trực tuyến và mức độ hài lòng; trọng số và ngưỡng cấu hình được "
 	    "(docs/OPENDATA.md).",
+	    "Decision 766/QD-TTg index computed from the data that exists: progress of "
+	    "settlement, online submission and satisfaction; weights and thresholds are "
+	    "configurable (docs/OPENDATA.md).",
 	    "GOVE", "MONTHLY");
 	json_object_set_new(idx, "resources",
 	                    json_pack("[{s:s,s:s,s:s,s:o}]", "name", "index-766.csv", "description",
@@ -697,6 +834,8 @@ out:
 	json_decref(px.agencies);
 	json_decref(by_commune);
 	json_decref(by_province);
+	json_decref(sat_agency);
+	json_decref(sat_province);
 	json_decref(body);
 	json_decref(idx);
 	return e;
@@ -712,7 +851,7 @@ mc_err opendata_refresh(mc_app *app, json_t **report, mc_diag *diag)
 	if (!e)
 		e = gen_dossiers(app, &rows, diag);
 	if (!e)
-		e = gen_satisfaction(app, diag);
+		e = gen_satisfaction(app, &rows, diag);
 	if (!e)
 		*report = json_pack("{s:[s,s,s,s],s:I,s:i}", "datasets", "motcua-procedure-catalog",
 		                    "motcua-dossier-statistics", "motcua-766-index",

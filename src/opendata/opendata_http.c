@@ -145,24 +145,15 @@ static void list_datasets(mc_req *req, mc_resp *resp)
 static void get_changes(mc_req *req, mc_resp *resp)
 {
 	mc_diag diag = {0};
-	json_t *cur = NULL, *items = NULL;
+	json_t *items = NULL;
 	int limit;
 	bool more = false;
 	int64_t after = 0;
 	mc_err e = http_limit(req, 100, 100, &limit, &diag);
 	if (!e)
-		e = http_cursor_decode(req, &cur, &diag);
-	if (!e && cur) {
-		json_t *a = json_object_get(cur, "after");
-		if (!json_is_integer(a) || json_integer_value(a) < 0)
-			e = mc_fail2(&diag, MC_ERR_INVALID, "Con trỏ không hợp lệ.",
-			             "invalid cursor");
-		else
-			after = json_integer_value(a);
-	}
+		e = http_cursor_int(req, "after", 0, INT64_MAX, &after, &diag);
 	if (!e)
 		e = opendata_changes(req->app->db, after, limit, &items, &more, &diag);
-	json_decref(cur);
 	if (e)
 		return reply_dataset_err(req, resp, e, &diag);
 	/* the cursor always points after the last change seen, so a client

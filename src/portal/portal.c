@@ -158,8 +158,10 @@ void pt_head(pt_ctx *c, mc_buf *b, const char *title)
 		         PT_T(c, "Kho dữ liệu", "My vault"));
 		pt_inbox_nav(c, b);
 	} else if (c->who.role >= ROLE_OFFICER)
-		html_fmt(b, "<li><a href=\"/ho-so\">%s</a></li>",
-		         PT_T(c, "Hồ sơ cần xử lý", "Dossier queue"));
+		html_fmt(b,
+		         "<li><a href=\"/ho-so\">%s</a></li><li><a href=\"/danh-gia\">%s</a></li>",
+		         PT_T(c, "Hồ sơ cần xử lý", "Dossier queue"),
+		         PT_T(c, "Đánh giá, phản ánh", "Ratings, feedback"));
 	html_fmt(b, "<li><a href=\"/xac-thuc\">%s</a></li>",
 	         PT_T(c, "Xác thực giấy tờ", "Verify a document"));
 	html_fmt(b, "<li><a href=\"/du-lieu-mo\">%s</a></li>", PT_T(c, "Dữ liệu mở", "Open data"));

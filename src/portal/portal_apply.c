@@ -744,13 +744,58 @@ static void take_uploads(wiz *w)
 	}
 }
 
-/* Puts the personal number of the account into the applicant group. */
+typedef struct prefill_ctx {
+	const char *person_id;
+	json_t *schema; /* borrowed */
+	json_t *out;
+} prefill_ctx;
+
+static mc_err prefill_fn(store_conn *conn, void *ctx, mc_diag *d)
+{
+	(void)d;
+	prefill_ctx *x = ctx;
+	json_decref(x->out);
+	x->out = NULL;
+	return vault_prefill(conn, x->person_id, x->schema, &x->out);
+}
+
+/* Starts the form with what the registries already know (vault_prefill:
+ * the applicant, the applicant's spouse, the parents' blocks), and at
+ * least the personal number of the account. Values the citizen typed are
+ * never overwritten; a registry that cannot be read only means less is
+ * pre-filled. */
 static void prefill(wiz *w)
 {
 	pt_ctx *c = w->c;
+	if (!c->who.person_id[0])
+		return;
+	prefill_ctx x = {.person_id = c->who.person_id, .schema = w->schema};
+	mc_diag d = {0};
+	if (store_read(c->req->app->db, prefill_fn, &x, &d) == MC_OK) {
+		const char *group;
+		json_t *fields;
+		json_object_foreach(x.out, group, fields)
+		{
+			json_t *cur = json_object_get(w->form, group);
+			if (!json_is_object(fields))
+				continue;
+			if (!json_is_object(cur)) {
+				cur = json_object();
+				json_object_set_new(w->form, group, cur);
+			}
+			const char *name;
+			json_t *v;
+			json_object_foreach(fields, name, v)
+			{
+				if (!json_object_get(cur, name))
+					json_object_set(cur, name, v);
+			}
+		}
+	}
+	mc_diag_clear(&d);
+	json_decref(x.out);
 	json_t *ap = json_object_get(json_object_get(w->schema, "properties"), "applicant");
-	if (!c->who.person_id[0] ||
-	    !json_object_get(json_object_get(ap, "properties"), "person_id"))
+	if (!json_object_get(json_object_get(ap, "properties"), "person_id"))
 		return;
 	json_t *cur = json_object_get(w->form, "applicant");
 	if (!json_is_object(cur)) {

@@ -605,6 +605,7 @@ static void dossier_page(pt_ctx *c, int status, const char *code, const char *fl
 	int scode = (int)json_integer_value(json_object_get(dsr, "status_code"));
 	if (scode == 9 || scode == 10)
 		pt_result_box(c, &b, code);
+	pt_rating_box(c, &b, dsr);
 	json_t *comps = json_object_get(dsr, "components");
 	html_fmt(&b, "<h2>%s</h2>", PT_T(c, "Giấy tờ đã nộp", "Documents handed in"));
 	if (!json_array_size(comps)) {

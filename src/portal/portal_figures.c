@@ -2,9 +2,10 @@
  * each computed live by the module that owns its data, never typed in:
  * procedures offered fully online (catalog), the once-only, digitization
  * and reuse rates (vault), the share of agencies publishing open data
- * (opendata), the essential services delivered proactively (proactive). Each row says its
- * definition, its period and the target of the programme (DESIGN §1). Plain accessible tables, no
- * chart. */
+ * (opendata), people and businesses satisfied (satisfaction, through
+ * portal_rating.c), the essential services delivered proactively
+ * (proactive). Each row says its definition, its period and the target of
+ * the programme (DESIGN §1). Plain accessible tables, no chart. */
 #include "catalog/catalog.h"
 #include "core/date.h"
 #include "opendata/opendata.h"
@@ -21,7 +22,7 @@
 #define INDEX_DATASET "motcua-766-index"
 #define INDEX_MAX_BYTES (1 << 20) /* the generated index file read at most */
 #define INDEX_MAX_ROWS 200        /* provinces shown */
-#define INDEX_COLS 10
+#define INDEX_COLS 12
 
 /* "62,5 %" (vi) or "62.5%" (en) of num/den; "no data" when den is 0. */
 static const char *percent(pt_ctx *c, double num, double den)
@@ -152,11 +153,11 @@ static void index_766(pt_ctx *c, mc_buf *b)
 	         PT_T(c, "Chỉ số 766 theo tỉnh", "Decision 766 index per province"),
 	         PT_T(c,
 	              "Phần đo được của chỉ số theo Quyết định 766/QĐ-TTg (tiến độ giải quyết 20 "
-	              "điểm, dịch vụ trực tuyến 12 điểm), quy về thang 0–100 trên số điểm đo được; "
-	              "tỉnh có ít hồ sơ hơn ngưỡng công bố để trống. Nguồn:",
+	              "điểm, dịch vụ trực tuyến 12 điểm, mức độ hài lòng 18 điểm), quy về thang "
+	              "0–100 trên số điểm đo được; số ít hơn ngưỡng công bố để trống. Nguồn:",
 	              "The measured part of the Decision 766/QD-TTg index (progress of settlement "
-	              "20 points, online services 12 points), scaled to 0-100 over the points "
-	              "measured; provinces with fewer dossiers than the publication threshold are "
+	              "20 points, online services 12 points, satisfaction 18 points), scaled to "
+	              "0-100 over the points measured; counts under the publication threshold are "
 	              "left empty. Source:"),
 	         INDEX_DATASET, PT_T(c, "bộ dữ liệu mở", "the open dataset"));
 	mc_err e = store_read(app->db, index_meta_fn, &x, &d);
@@ -205,23 +206,25 @@ static void index_766(pt_ctx *c, mc_buf *b)
 	         "%s</caption><thead><tr>"
 	         "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 	         "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-	         "<th scope=\"col\">%s</th></tr></thead><tbody>",
+	         "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+	         "</tr></thead><tbody>",
 	         PT_T(c, "Chỉ số 766 theo tỉnh, tháng", "Decision 766 index per province, month"),
 	         month, PT_T(c, "Tỉnh", "Province"), PT_T(c, "Hồ sơ", "Dossiers"),
 	         PT_T(c, "Đúng hạn", "On time"), PT_T(c, "Điểm tiến độ", "Progress points"),
 	         PT_T(c, "Nộp trực tuyến", "Submitted online"),
-	         PT_T(c, "Điểm trực tuyến", "Online points"),
+	         PT_T(c, "Điểm trực tuyến", "Online points"), PT_T(c, "Hài lòng", "Satisfied"),
+	         PT_T(c, "Điểm hài lòng", "Satisfaction points"),
 	         PT_T(c, "Chỉ số (0–100)", "Index (0-100)"));
 	for (int i = 0; i < nrows; i++) {
 		char **r = rows[i];
 		const char *nm = json_string_value(json_object_get(x.names, r[1]));
-		html_fmt(
-		    b,
-		    "<tr><th scope=\"row\">%s <span class=\"meta\">%s</span></th><td>%s</td>"
-		    "<td>%s</td><td>%s</td><td>%s</td><td>%s</td><td><strong>%s</strong></td></tr>",
-		    nm ? nm : "", r[1], cell(c, r[2], false), cell(c, r[3], true),
-		    cell(c, r[4], false), cell(c, r[5], true), cell(c, r[6], false),
-		    cell(c, r[9], false));
+		html_fmt(b,
+		         "<tr><th scope=\"row\">%s <span class=\"meta\">%s</span></th><td>%s</td>"
+		         "<td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
+		         "<td><strong>%s</strong></td></tr>",
+		         nm ? nm : "", r[1], cell(c, r[2], false), cell(c, r[3], true),
+		         cell(c, r[4], false), cell(c, r[5], true), cell(c, r[6], false),
+		         cell(c, r[7], true), cell(c, r[8], false), cell(c, r[11], false));
 	}
 	html_fmt(b, "</tbody></table></div><p class=\"meta\">%s %s</p>",
 	         PT_T(c, "Tính lúc", "Computed at"), pt_datetime(c, x.modified));
@@ -324,6 +327,7 @@ void pt_programme_figures(pt_ctx *c, mc_buf *b)
 	f.period = period;
 	f.target = PT_T(c, "100 % cơ quan, năm 2030", "100% of agencies by 2030");
 	figure_row(b, &f);
+	pt_satisfaction_figure(c, b, from_ts, to_ts, period);
 
 	f.name = PT_T(c, "Hồ sơ và kết quả được số hóa", "Dossiers and results digitized");
 	f.definition = PT_T(c,

@@ -1,6 +1,7 @@
 /* portal_pages.c - the public, read-only pages (home with the search form,
  * procedure search and detail at /thu-tuc/{code}, the scoreboard) and the
  * login/logout forms. Every page here works without JavaScript. */
+#include "assistant/assistant.h"
 #include "auth/auth.h"
 #include "catalog/catalog.h"
 #include "dossier/dossier.h"
@@ -76,7 +77,8 @@ static void search_form(pt_ctx *c, mc_buf *b, const char *q)
 	         "<input type=\"search\" id=\"q\" name=\"q\" value=\"%s\" maxlength=\"200\" "
 	         "placeholder=\"%s\"><button type=\"submit\">%s</button></form>",
 	         PT_T(c, "Bạn cần làm thủ tục gì?", "What do you need to do?"), q ? q : "",
-	         PT_T(c, "ví dụ: đăng ký khai sinh, lam ho chieu", "e.g. dang ky khai sinh"),
+	         PT_T(c, "ví dụ: làm hộ chiếu, dang ky khai sinh cho con",
+	              "e.g. how do I register a birth?"),
 	         PT_T(c, "Tìm", "Search"));
 }
 
@@ -121,6 +123,42 @@ void pt_h_home(mc_req *req, mc_resp *resp)
 	pt_reply(&c, 200, &b);
 }
 
+/* What the assistant understood of a question, in a sentence: the
+ * services it recognised, or the words it searched for when it dropped
+ * some. Nothing for an ordinary keyword search. */
+static void assistant_note(pt_ctx *c, mc_buf *b, json_t *answer)
+{
+	const char *mode = json_string_value(json_object_get(answer, "mode"));
+	if (!mode || strcmp(mode, "assistant") != 0)
+		return;
+	json_t *understood = json_object_get(answer, "understood");
+	const char *query = json_string_value(json_object_get(answer, "query"));
+	if (json_array_size(understood)) {
+		html_fmt(b, "<p class=\"assistant\">%s ",
+		         PT_T(c, "Trợ lý hiểu bạn cần:", "The assistant understood you need:"));
+		size_t i;
+		json_t *u;
+		json_array_foreach(understood, i, u)
+		{
+			html_fmt(b, "%s<strong>%s</strong>", i ? ", " : "",
+			         pt_i18n(c, json_object_get(u, "label")));
+		}
+		mc_buf_puts(b, ".</p>");
+	} else if (query && *query) {
+		html_fmt(b, "<p class=\"assistant\">%s <q>%s</q>.</p>",
+		         PT_T(c, "Trợ lý đã tìm theo các từ:", "The assistant searched for:"),
+		         query);
+	} else {
+		html_fmt(b, "<p class=\"assistant\">%s</p>",
+		         PT_T(c,
+		              "Trợ lý chưa hiểu câu hỏi. Hãy nêu tên việc cần làm, ví dụ "
+		              "“đăng ký khai sinh” hoặc “làm hộ chiếu”.",
+		              "The assistant did not understand the question. Name what you need "
+		              "to do, for example “register a birth” or “get a "
+		              "passport”."));
+	}
+}
+
 void pt_h_search(mc_req *req, mc_resp *resp)
 {
 	pt_ctx c;
@@ -129,8 +167,12 @@ void pt_h_search(mc_req *req, mc_resp *resp)
 	const char *level = http_query(req, "level");
 	const char *online = http_query(req, "online");
 	const char *page_s = http_query(req, "page");
-	if (q && strlen(q) > QUERY_MAX)
-		q = mc_arena_strndup(req->arena, q, QUERY_MAX);
+	if (q && strlen(q) > QUERY_MAX) {
+		size_t n = QUERY_MAX; /* cut on a character boundary */
+		while (n && ((unsigned char)q[n] & 0xC0) == 0x80)
+			n--;
+		q = mc_arena_strndup(req->arena, q, n);
+	}
 	if (q && !*q)
 		q = NULL;
 	if (level && strcmp(level, "ministry") && strcmp(level, "province") &&
@@ -149,14 +191,22 @@ void pt_h_search(mc_req *req, mc_resp *resp)
 	                    .after = q ? NULL : http_query(req, "after")};
 	if (cq.after && strlen(cq.after) > 64)
 		cq.after = NULL;
-	json_t *items = NULL;
+	json_t *items = NULL, *answer = NULL;
 	bool more = false;
 	mc_diag d = {0};
-	mc_err e = catalog_list(req->app->db, &cq, &items, &more, &d);
+	mc_err e;
+	if (q) {
+		/* the assistant reads questions as well as keywords */
+		e = assistant_ask(req->app->db, q, &cq, cq.limit, cq.offset, &answer, &more, &d);
+		items = json_incref(json_object_get(answer, "items"));
+	} else {
+		e = catalog_list(req->app->db, &cq, &items, &more, &d);
+	}
 	mc_buf b = {0};
 	pt_head(&c, &b, PT_T(&c, "Tìm thủ tục", "Find a procedure"));
 	html_fmt(&b, "<h1>%s</h1>", PT_T(&c, "Tìm thủ tục hành chính", "Find a procedure"));
 	search_form(&c, &b, q);
+	assistant_note(&c, &b, answer);
 	/* filters: plain links, no script */
 	html_fmt(&b, "<p class=\"meta\">%s: ", PT_T(&c, "Lọc theo cấp", "Filter by level"));
 	static const char *lv[] = {"commune", "province", "ministry"};
@@ -216,6 +266,7 @@ void pt_h_search(mc_req *req, mc_resp *resp)
 		mc_buf_puts(&b, "</nav>");
 	}
 	json_decref(items);
+	json_decref(answer);
 	mc_diag_clear(&d);
 	pt_foot(&c, &b);
 	pt_reply(&c, e == MC_OK ? 200 : http_status_of(e), &b);

@@ -539,6 +539,8 @@ mc_err proactive_run(store *s, long max_batches, proactive_report *rep, mc_diag 
 		if (e)
 			return e;
 		rep->batches++;
+		if (x.batch.offers > 0)
+			event_wake(); /* the committed offer.made events, to notifications */
 		rep->events += x.batch.events;
 		rep->offers += x.batch.offers;
 		rep->skipped += x.batch.skipped;

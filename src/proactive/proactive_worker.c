@@ -1,9 +1,11 @@
 /* proactive_worker.c - the background consumer of `serve`: one thread that
- * drains the event outbox into offers (proactive_run) every few seconds,
- * and stops cleanly (the batch in progress finishes, being one write). */
+ * drains the event outbox into offers (proactive_run) every few seconds or
+ * at once when a writer of this process calls event_wake, and stops
+ * cleanly (the batch in progress finishes, being one write). */
 #include "proactive/proactive.h"
 
 #include "core/log.h"
+#include "event/event.h"
 #include <pthread.h>
 #include <time.h>
 
@@ -12,8 +14,16 @@
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
 static pthread_t thread;
-static bool running, stopping;
+static bool running, stopping, woken;
 static mc_app *wapp;
+
+static void proactive_worker_wake(void)
+{
+	pthread_mutex_lock(&mu);
+	woken = true;
+	pthread_cond_signal(&cv);
+	pthread_mutex_unlock(&mu);
+}
 
 static void *worker(void *arg)
 {
@@ -21,6 +31,7 @@ static void *worker(void *arg)
 	for (;;) {
 		pthread_mutex_lock(&mu);
 		bool stop = stopping;
+		woken = false;
 		pthread_mutex_unlock(&mu);
 		if (stop)
 			break;
@@ -36,7 +47,7 @@ static void *worker(void *arg)
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += POLL_SECONDS;
 		pthread_mutex_lock(&mu);
-		while (!stopping) {
+		while (!stopping && !woken) {
 			if (pthread_cond_timedwait(&cv, &mu, &until) != 0)
 				break;
 		}
@@ -54,6 +65,7 @@ mc_err proactive_worker_start(mc_app *app, mc_diag *diag)
 	}
 	wapp = app;
 	stopping = false;
+	event_on_wake(proactive_worker_wake);
 	int rc = pthread_create(&thread, NULL, worker, NULL);
 	running = rc == 0;
 	pthread_mutex_unlock(&mu);

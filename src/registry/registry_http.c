@@ -197,20 +197,11 @@ static void h_versions(mc_req *req, mc_resp *resp)
 {
 	rec_ctx x = {.registry = req->params[0], .id = req->params[1], .versions = true};
 	mc_diag diag = {0};
-	json_t *cur = NULL;
+	int64_t before = 0;
 	mc_err e = http_limit(req, 20, 100, &x.limit, &diag);
 	if (!e)
-		e = http_cursor_decode(req, &cur, &diag);
-	if (!e && cur) {
-		json_t *b = json_object_get(cur, "before");
-		if (!json_is_integer(b) || json_integer_value(b) < 1 ||
-		    json_integer_value(b) > 1000000000)
-			e = mc_fail2(&diag, MC_ERR_INVALID, "Con trỏ trang không hợp lệ.",
-			             "Invalid cursor.");
-		else
-			x.before = (int)json_integer_value(b);
-	}
-	json_decref(cur);
+		e = http_cursor_int(req, "before", 1, 1000000000, &before, &diag);
+	x.before = (int)before;
 	if (!e)
 		e = store_read(req->app->db, rec_fn, &x, &diag);
 	if (e) {

@@ -137,6 +137,14 @@ mc_err vault_seed_demo(store *s, mc_diag *diag);
  * argv[0] is "vault". Returns the exit status (usage errors: 2). */
 int vault_cli(int argc, char **argv);
 
+/* Initial eForm values for applicant `person_id` from the registries, for
+ * the blocks and fields `schema` (the eForm) has: applicant (name, date of
+ * birth, personal number, sex, residence commune), the applicant as father
+ * or mother and the spouse as the other parent, spouse. *out: new object.
+ * Runs in the caller's snapshot or transaction; the portal's wizard,
+ * GET /api/v1/vault/prefill and proactive offers use it. */
+mc_err vault_prefill(store_conn *c, const char *person_id, json_t *schema, json_t **out);
+
 /* ---- satisfaction of a dossier component ---- */
 
 typedef enum vault_satisfied_by {
@@ -173,14 +181,6 @@ vault_satisfied_by vault_satisfy_rule(json_t *type, bool upload, bool chosen_ite
  * document, candidates (valid vault items of the type)}. */
 mc_err vault_resolve_components(store_conn *c, const char *holder, json_t *procedure, json_t *given,
                                 bool all_required, const char *base, json_t *errors, json_t **out);
-
-/* Initial eForm values for applicant `person_id` from the registries, for
- * the blocks and fields `schema` (the eForm) has: applicant (name, date of
- * birth, personal number, sex, residence commune), the applicant as father
- * or mother and the spouse as the other parent, spouse. *out: new object
- * (empty without a personal number). Runs in the caller's snapshot or
- * transaction; used by GET /api/v1/vault/prefill and by proactive offers. */
-mc_err vault_prefill(store_conn *c, const char *person_id, json_t *schema, json_t **out);
 
 /* ---- rates (DESIGN §1) ---- */
 

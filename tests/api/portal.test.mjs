@@ -228,6 +228,18 @@ test('a dossier action needs the session CSRF token; access rules follow the API
 	assert.equal(raw.status, 415);
 });
 
+test('the apply wizard starts from what the registries know, as GET /api/v1/vault/prefill says', async () => {
+	const citizen = await formLogin('citizen', 'citizen-demo-2026');
+	const wiz = await page('/nop/1.001193', { cookies: citizen });
+	assert.equal(wiz.status, 200);
+	const started = JSON.parse(hidden(wiz.text, 'form'));
+	const pre = await srv.api('GET', '/api/v1/vault/prefill?procedure=1.001193', { token: await srv.login('citizen') });
+	assert.equal(pre.status, 200);
+	const groups = Object.entries(pre.body.form);
+	assert.ok(groups.length >= 2, `registry values for several blocks: ${JSON.stringify(pre.body.form)}`);
+	for (const [group, fields] of groups) for (const [k, v] of Object.entries(fields)) assert.deepEqual(started[group]?.[k], v, `${group}.${k}`);
+});
+
 test('the officer queue highlights late and at-risk dossiers', async () => {
 	/* demo data made on Monday 2 March: the received dossiers are due on
 	 * Tuesday 3 March, at risk that day and late on Wednesday 4 March */

@@ -26,6 +26,14 @@ echo "== OpenAPI lint (redocly, tests/api/redocly.yaml)"
 # The Node 20 deprecation banner goes to stderr; the verdict is the exit status.
 node_modules/.bin/redocly lint --config tests/api/redocly.yaml --format stylish docs/openapi.json 2> >(grep -v '║\|╔\|╚' >&2)
 
+# Demo data is made once per `now` and copied for each file (lib/server.mjs,
+# demoTemplate); the templates live as long as this run.
+if [ -z "${MOTCUA_TEST_CACHE:-}" ]; then
+	MOTCUA_TEST_CACHE=$(mktemp -d "${TMPDIR:-/tmp}/motcua-test-cache.XXXXXX")
+	trap 'rm -rf "$MOTCUA_TEST_CACHE"' EXIT
+	export MOTCUA_TEST_CACHE
+fi
+
 echo "== API tests against $bin"
 # Each test gets at most 10 minutes, so a hung server cannot stall CI.
 if [ $# -eq 0 ]; then

@@ -24,6 +24,13 @@ if [ ! -x "$bin" ]; then
 fi
 export BROWSER_OUT="${BROWSER_OUT:-$PWD/$(dirname "$bin")/browser-screenshots}"
 rm -rf "$BROWSER_OUT"
+# Demo data is made once and copied for each file (tests/api/lib/server.mjs,
+# demoTemplate); the template lives as long as this run.
+if [ -z "${MOTCUA_TEST_CACHE:-}" ]; then
+	MOTCUA_TEST_CACHE=$(mktemp -d "${TMPDIR:-/tmp}/motcua-test-cache.XXXXXX")
+	trap 'rm -rf "$MOTCUA_TEST_CACHE"' EXIT
+	export MOTCUA_TEST_CACHE
+fi
 echo "== browser tests against $bin (screenshots in $BROWSER_OUT)"
 if [ $# -eq 0 ]; then
 	set -- tests/browser/

@@ -18,7 +18,7 @@
 // command given `--data DIR` of a known data directory. sql() and
 // copyData() work on either backend. Without it, SQLite in the data dir.
 import { execFileSync, spawn } from 'node:child_process';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -178,6 +178,57 @@ function keepTail(stream, holder, max = 20000) {
 }
 
 /* One running (or stopped) motcua server on one data directory. */
+/* Runs `motcua init --data dataDir [--demo]` (MOTCUA_NOW=now when given). */
+async function initData(dataDir, demo, now) {
+	const args = ['init', '--data', dataDir];
+	if (demo) args.push('--demo');
+	const r = await cli(args, { env: now ? { MOTCUA_NOW: now } : {} });
+	if (r.code !== 0) throw new Error(`motcua ${args.join(' ')} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
+}
+
+/* `init --demo` (catalog import, registry seed, generated datasets) is the
+ * slowest step of most test files, and its result depends only on the
+ * binary, the backend and `now`. With $MOTCUA_TEST_CACHE (a directory that
+ * lives for one run of the suite) the first file that needs demo data for
+ * a `now` makes a template there; later files copy it (a directory copy,
+ * and CREATE DATABASE ... TEMPLATE on PostgreSQL). The template is built
+ * in a private directory and renamed into place, so files running side by
+ * side cannot see half a template. Returns {dataDir, db (template database
+ * name or undefined)}. */
+const CACHE = process.env.MOTCUA_TEST_CACHE || '';
+async function demoTemplate(now) {
+	const key = join(CACHE, `demo-${BACKEND}-${(now || 'now').replace(/[^0-9A-Za-z]/g, '')}`);
+	const readTemplate = async () => {
+		try {
+			const meta = JSON.parse(await readFile(join(key, 'template.json'), 'utf8'));
+			return { dataDir: join(key, 'data'), db: meta.db };
+		} catch {
+			return null;
+		}
+	};
+	const found = await readTemplate();
+	if (found) return found;
+	const work = await mkdtemp(join(CACHE, 'build-'));
+	const dataDir = join(work, 'data');
+	let db;
+	if (PG_BASE) {
+		const url = newDatabase();
+		db = url.slice(url.lastIndexOf('/') + 1);
+		created.delete(db); /* kept for later files; the cluster is thrown away after the run */
+		dbOf.set(resolve(dataDir), url);
+	}
+	await initData(dataDir, true, now);
+	dbOf.delete(resolve(dataDir));
+	await writeFile(join(work, 'template.json'), JSON.stringify({ db, now: now || null }));
+	try {
+		await rename(work, key);
+	} catch {
+		/* another file made it first: use theirs */
+		await rm(work, { recursive: true, force: true });
+	}
+	return readTemplate();
+}
+
 export class Server {
 	constructor({ dataDir, root }) {
 		this.dataDir = dataDir;
@@ -189,20 +240,25 @@ export class Server {
 		this.exit = null;
 	}
 
-	/* Creates a temp dir and runs init (with --demo unless demo is false). */
+	/* Creates a temp dir and runs init (with --demo unless demo is false).
+	 * With demo data and $MOTCUA_TEST_CACHE set (run.sh sets it for one
+	 * run), the directory and database are a copy of a template made by
+	 * the first file that needed the same `now`: see demoTemplate(). */
 	static async create({ demo = true, now } = {}) {
 		const root = await mkdtemp(join(tmpdir(), 'motcua-api-'));
 		const dataDir = join(root, 'data');
-		if (PG_BASE) dbOf.set(resolve(dataDir), newDatabase());
-		const args = ['init', '--data', dataDir];
-		if (demo) args.push('--demo');
-		const r = await cli(args, { env: now ? { MOTCUA_NOW: now } : {} }).catch(async (e) => {
+		try {
+			const tpl = demo && CACHE ? await demoTemplate(now) : null;
+			if (tpl) {
+				await cp(tpl.dataDir, dataDir, { recursive: true });
+				if (tpl.db) dbOf.set(resolve(dataDir), newDatabase(tpl.db));
+			} else {
+				if (PG_BASE) dbOf.set(resolve(dataDir), newDatabase());
+				await initData(dataDir, demo, now);
+			}
+		} catch (e) {
 			await rm(root, { recursive: true, force: true });
 			throw e;
-		});
-		if (r.code !== 0) {
-			await rm(root, { recursive: true, force: true });
-			throw new Error(`motcua ${args.join(' ')} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
 		}
 		return new Server({ dataDir, root });
 	}
