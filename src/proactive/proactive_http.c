@@ -40,12 +40,21 @@ static void h_get(mc_req *req, mc_resp *resp)
 	http_reply_json(resp, 200, out);
 }
 
+/* These routes take a raw body (it may be empty), capped like JSON bodies. */
+static bool too_large(mc_req *req)
+{
+	return req->app->max_body > 0 && req->body_len > (size_t)req->app->max_body;
+}
+
 /* The optional JSON body of accept: {} or {"form": {...}}; NULL body ok. */
 static mc_err optional_body(mc_req *req, json_t **out, mc_diag *diag)
 {
 	*out = NULL;
 	size_t n = req->body_len;
 	const char *p = req->body;
+	if (too_large(req))
+		return mc_fail2(diag, MC_ERR_TOO_LARGE, "Nội dung quá lớn.",
+		                "the body is larger than %ld bytes", req->app->max_body);
 	while (n && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) {
 		p++;
 		n--;
@@ -95,7 +104,11 @@ static void h_decline(mc_req *req, mc_resp *resp)
 {
 	mc_diag diag = {0};
 	json_t *out = NULL;
-	mc_err e = proactive_offer_decline(req->app->db, &req->who, req->params[0], &out, &diag);
+	mc_err e =
+	    too_large(req)
+	        ? mc_fail2(&diag, MC_ERR_TOO_LARGE, "Nội dung quá lớn.",
+	                   "the body is larger than %ld bytes", req->app->max_body)
+	        : proactive_offer_decline(req->app->db, &req->who, req->params[0], &out, &diag);
 	if (e)
 		return reply_err(req, resp, e, &diag);
 	http_reply_json(resp, 200, out);

@@ -158,6 +158,8 @@ test('who may see and act on an offer', async () => {
 	assertProblem(await srv.api('POST', `/api/v1/offers/${fatherOffer.id}/accept`, { token: tok.father, body: '[1]', headers: { 'content-type': 'application/json' } }), 400);
 	assertProblem(await srv.api('POST', `/api/v1/offers/${fatherOffer.id}/accept`, { token: tok.father, body: '{"form":', headers: { 'content-type': 'application/json' } }), 400);
 	assertProblem(await accept(fatherOffer.id, tok.father, { form: 'x' }), 400);
+	const big = JSON.stringify({ form: { note: 'x'.repeat(1100000) } });
+	assertProblem(await srv.api('POST', `/api/v1/offers/${fatherOffer.id}/accept`, { token: tok.father, body: big, headers: { 'content-type': 'application/json' } }), 413);
 	/* the house number the registry does not hold: 422, nothing submitted */
 	const r = await accept(fatherOffer.id, tok.father);
 	assertProblem(r, 422);
