@@ -7,6 +7,7 @@
 #include "document/document.h"
 #include "dossier/dossier.h"
 #include "event/event.h"
+#include "exchange/exchange.h"
 #include "http/server_internal.h"
 #include "ocr/ocr.h"
 #include "opendata/opendata.h"
@@ -17,10 +18,12 @@
 #include "vault/vault.h"
 
 const http_route *routes_all[] = {
-    builtin_routes,  auth_routes,    territory_routes, calendar_routes, catalog_routes,
-    document_routes, dossier_routes, registry_routes,  event_routes,    vault_routes,
-    result_routes,   ocr_routes,     audit_routes,     opendata_routes, opendata_file_routes,
-    portal_routes,   NULL,
+    builtin_routes,  auth_routes,     territory_routes,
+    calendar_routes, catalog_routes,  document_routes,
+    dossier_routes,  registry_routes, event_routes,
+    vault_routes,    result_routes,   ocr_routes,
+    audit_routes,    opendata_routes, opendata_file_routes,
+    exchange_routes, portal_routes,   NULL,
 };
 
 const http_stream_route *stream_routes_all[] = {
