@@ -135,9 +135,11 @@ void pt_head(pt_ctx *c, mc_buf *b, const char *title)
 	html_fmt(b, "<nav aria-label=\"%s\"><ul>", PT_T(c, "Điều hướng chính", "Main navigation"));
 	html_fmt(b, "<li><a href=\"/thu-tuc\">%s</a></li>", PT_T(c, "Thủ tục", "Procedures"));
 	if (c->who.role == ROLE_CITIZEN)
-		html_fmt(b, "<li><a href=\"/ho-so\">%s</a></li><li><a href=\"/kho\">%s</a></li>",
+		html_fmt(b,
+		         "<li><a href=\"/ho-so\">%s</a></li><li><a href=\"/kho\">%s</a></li>"
+		         "<li><a href=\"/du-lieu-cua-toi\">%s</a></li>",
 		         PT_T(c, "Hồ sơ của tôi", "My dossiers"),
-		         PT_T(c, "Kho dữ liệu", "My vault"));
+		         PT_T(c, "Kho dữ liệu", "My vault"), PT_T(c, "Dữ liệu của tôi", "My data"));
 	else if (c->who.role >= ROLE_OFFICER)
 		html_fmt(b, "<li><a href=\"/ho-so\">%s</a></li>",
 		         PT_T(c, "Hồ sơ cần xử lý", "Dossier queue"));
