@@ -150,10 +150,8 @@ void pt_h_privacy_log(mc_req *req, mc_resp *resp)
 			const char *outcome = json_string_value(json_object_get(it, "outcome"));
 			bool denied = outcome && !strcmp(outcome, "denied");
 			const char *purpose = json_string_value(json_object_get(it, "purpose"));
-			html_fmt(&b, "<li><h2>%s · %s</h2><dl class=\"facts\"><dt>%s</dt><dd>%s",
+			html_fmt(&b, "<li><h2>%s</h2><dl class=\"facts\"><dt>%s</dt><dd>%s",
 			         pt_datetime(&c, json_string_value(json_object_get(it, "at"))),
-			         agency ? name_of(&c, json_object_get(it, "agency_name"), agency)
-			                : PT_T(&c, "Quản trị hệ thống", "System administration"),
 			         PT_T(&c, "Ai", "Who"),
 			         agency ? name_of(&c, json_object_get(it, "agency_name"), agency)
 			                : PT_T(&c, "Quản trị hệ thống", "System administration"));
