@@ -351,14 +351,31 @@ typedef struct access_row {
 	const char *subject, *actor, *agency, *channel, *category, *purpose, *basis, *outcome;
 	const char *digest, *key_id, *signature;
 	const char *at; /* NULL: now */
+	int64_t seq;    /* 0: the next number */
 } access_row;
+
+/* The number of the next access-log entry (writes are serialised, so it is
+ * still free when the same write inserts it). */
+static mc_err next_seq(store_conn *c, int64_t *seq)
+{
+	store_stmt *st;
+	mc_err e = store_prepare(c, "SELECT COALESCE(MAX(seq), 0) + 1 FROM data_access", &st);
+	if (e)
+		return e;
+	bool row = false;
+	*seq = 1;
+	if (!(e = store_step(st, &row)) && row)
+		*seq = store_col_int(st, 0);
+	store_finish(st);
+	return e;
+}
 
 static bool too_long(const char *s, size_t max)
 {
 	return s && strlen(s) > max;
 }
 
-static mc_err access_put(store_conn *c, const access_row *r, int64_t *seq_out, mc_diag *diag)
+static mc_err access_put(store_conn *c, const access_row *r, mc_diag *diag)
 {
 	if (!r->subject || id_person_parse(r->subject, NULL, NULL) != MC_OK)
 		return mc_fail(diag, MC_ERR_INVALID,
@@ -368,19 +385,14 @@ static mc_err access_put(store_conn *c, const access_row *r, int64_t *seq_out, m
 	    too_long(r->purpose, EXCHANGE_PURPOSE_MAX) || too_long(r->basis, EXCHANGE_BASIS_MAX) ||
 	    too_long(r->channel, 16))
 		return mc_fail(diag, MC_ERR_INVALID, "access log: missing or over-long member");
-	store_stmt *st;
-	mc_err e = store_prepare(c, "SELECT COALESCE(MAX(seq), 0) + 1 FROM data_access", &st);
-	if (e)
-		return e;
-	bool row = false;
-	int64_t seq = 1;
-	if (!(e = store_step(st, &row)) && row)
-		seq = store_col_int(st, 0);
-	store_finish(st);
+	int64_t seq = r->seq;
+	mc_err e = seq > 0 ? MC_OK : next_seq(c, &seq);
 	if (e)
 		return e;
 	char now[32];
 	ts_format(ts_now(), now);
+	store_stmt *st;
+	bool row = false;
 	if ((e = store_prepare(c,
 	                       "INSERT INTO data_access (seq, at, person_id, actor, agency, "
 	                       "category, purpose, basis, channel, outcome, digest, key_id, "
@@ -403,8 +415,6 @@ static mc_err access_put(store_conn *c, const access_row *r, int64_t *seq_out, m
 	store_bind_text(st, 13, r->signature);
 	e = store_step(st, &row);
 	store_finish(st);
-	if (!e && seq_out)
-		*seq_out = seq;
 	return e;
 }
 
@@ -419,7 +429,7 @@ mc_err exchange_record_access(store_conn *c, const char *subject, const char *ac
 	                .category = category,
 	                .purpose = purpose,
 	                .basis = basis};
-	return access_put(c, &r, NULL, diag);
+	return access_put(c, &r, diag);
 }
 
 mc_err exchange_access_list(store_conn *c, const char *person, int64_t before, int limit,
@@ -638,7 +648,7 @@ static mc_err read_fn(store_conn *c, void *vctx, mc_diag *diag)
 		                .purpose = x->purpose,
 		                .basis = "none",
 		                .outcome = "denied"};
-		if ((e = access_put(c, &r, NULL, diag)))
+		if ((e = access_put(c, &r, diag)))
 			return e;
 		json_t *detail = json_pack("{s:s, s:s, s:s}", "agency", agency, "category",
 		                           x->category, "reason", "no legal basis and no consent");
@@ -650,17 +660,8 @@ static mc_err read_fn(store_conn *c, void *vctx, mc_diag *diag)
 	if ((e = category_data(c, x->person, x->category, &data, diag)))
 		return e;
 	/* the access entry's number goes into the signed document */
-	store_stmt *st;
-	if ((e = store_prepare(c, "SELECT COALESCE(MAX(seq), 0) + 1 FROM data_access", &st))) {
-		json_decref(data);
-		return e;
-	}
-	bool row = false;
-	int64_t seq = 1;
-	if (!(e = store_step(st, &row)) && row)
-		seq = store_col_int(st, 0);
-	store_finish(st);
-	if (e) {
+	int64_t seq = 0;
+	if ((e = next_seq(c, &seq))) {
 		json_decref(data);
 		return e;
 	}
@@ -698,8 +699,9 @@ static mc_err read_fn(store_conn *c, void *vctx, mc_diag *diag)
 	                .digest = digest,
 	                .key_id = signed_ok ? kid : NULL,
 	                .signature = signed_ok ? sig : NULL,
-	                .at = now};
-	if ((e = access_put(c, &r, NULL, diag))) {
+	                .at = now,
+	                .seq = seq};
+	if ((e = access_put(c, &r, diag))) {
 		json_decref(doc);
 		return e;
 	}
