@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "dossier/dossier.h"
+#include "exchange/exchange.h"
 #include "http/server.h"
 #include "http/server_internal.h"
 #include "notify/notify.h"
@@ -283,6 +284,12 @@ static int cmd_init(int argc, char **argv)
 			goto out;
 		}
 		printf("inbox messages of the demo dossiers: %ld\n", nrep.messages);
+		mc_diag_clear(&d);
+		if (exchange_seed_demo(&app, &d) != MC_OK) {
+			fprintf(stderr, "motcua init: demo consents: %s\n", d.detail);
+			goto out;
+		}
+		printf("demo consent and data-access log of citizen 001090012345\n");
 		long nres = 0;
 		char rid[RESULT_ID_LEN + 1];
 		if (result_count(app.db, &nres, rid, NULL) == MC_OK && nres > 0)

@@ -6,12 +6,19 @@
  * agency owns the registry, administrators read everything, anyone reads
  * the non-personal fields of a public registry); anonymous callers who may
  * not read a record get 401, other callers 404 (a record's existence is
- * not confirmed to strangers). Search, quality and writes are for officers
+ * not confirmed to strangers). A read of a record about a person by an
+ * officer or administrator is audited ("registry.read") and recorded in
+ * the person's access log (src/exchange, "who used my data"). Search,
+ * quality and writes are for officers
  * and administrators; writes also need the registry's writer rule. */
 #include "registry/registry.h"
 
+#include "audit/audit.h"
+#include "core/ids.h"
 #include "core/text.h"
+#include "exchange/exchange.h"
 #include "registry/registry_internal.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,7 +93,41 @@ typedef struct rec_ctx {
 	json_t *extra; /* out: versions page */
 	int before, limit;
 	bool more, versions;
+	const mc_principal *staff; /* an officer or admin: the read is logged */
 } rec_ctx;
+
+/* Staff reads of a record about a person are audited ("registry.read")
+ * and recorded in that person's access log (src/exchange) with their
+ * basis: a dossier or identity consent of the officer's agency, else the
+ * reader's role. Runs in the read's write transaction. */
+static mc_err log_read(store_conn *c, const mc_principal *who, const char *registry, json_t *def,
+                       json_t *rec)
+{
+	const char *field = json_string_value(json_object_get(def, "subject_field"));
+	const char *subject =
+	    field ? json_string_value(json_object_get(json_object_get(rec, "data"), field)) : NULL;
+	if (!subject || id_person_parse(subject, NULL, NULL) != MC_OK ||
+	    strcmp(subject, who->person_id) == 0)
+		return MC_OK;
+	const char *id = json_string_value(json_object_get(rec, "id"));
+	char object[160];
+	snprintf(object, sizeof object, "registry/%s/%s", registry, id ? id : "");
+	json_t *detail = json_pack("{s:s, s:s}", "subject", subject, "role", role_name(who->role));
+	mc_err e = audit_append(c, who->username, "registry.read", object, detail);
+	json_decref(detail);
+	if (e)
+		return e;
+	char basis[EXCHANGE_BASIS_MAX + 1] = "";
+	if (who->role == ROLE_OFFICER && who->agency[0] &&
+	    (e = exchange_basis(c, who->agency, subject, "identity", basis, NULL)))
+		return e;
+	if (!basis[0])
+		snprintf(basis, sizeof basis, "role:%s", role_name(who->role));
+	char category[EXCHANGE_CATEGORY_MAX + 1];
+	snprintf(category, sizeof category, "registry:%s", registry);
+	return exchange_record_access(c, subject, who->username, who->agency, "registry", category,
+	                              NULL, basis, NULL);
+}
 
 static mc_err rec_fn(store_conn *c, void *vctx, mc_diag *diag)
 {
@@ -104,7 +145,24 @@ static mc_err rec_fn(store_conn *c, void *vctx, mc_diag *diag)
 	if (!e && x->versions)
 		e = reg_versions(c, x->registry, x->id, x->before, x->limit, &x->extra, &x->more,
 		                 diag);
+	if (!e && x->staff)
+		e = log_read(c, x->staff, x->registry, x->def, x->rec);
 	return e;
+}
+
+static bool is_staff(const mc_principal *who)
+{
+	return who->role == ROLE_OFFICER || who->role == ROLE_ADMIN;
+}
+
+/* The read of x: in a write when staff read (the access is logged). */
+static mc_err rec_run(mc_req *req, rec_ctx *x, mc_diag *diag)
+{
+	if (is_staff(&req->who)) {
+		x->staff = &req->who;
+		return store_write(req->app->db, rec_fn, x, diag);
+	}
+	return store_read(req->app->db, rec_fn, x, diag);
 }
 
 static void rec_clear(rec_ctx *x)
@@ -162,7 +220,7 @@ static void h_record_get(mc_req *req, mc_resp *resp)
 		                   "version must be a positive integer");
 		return;
 	}
-	mc_err e = store_read(req->app->db, rec_fn, &x, &diag);
+	mc_err e = rec_run(req, &x, &diag);
 	if (e && req->who.role == ROLE_ANONYMOUS && e == MC_ERR_NOT_FOUND && x.def &&
 	    !json_is_true(json_object_get(x.def, "public"))) {
 		/* do not tell anonymous callers which personal numbers exist */
@@ -203,7 +261,7 @@ static void h_versions(mc_req *req, mc_resp *resp)
 		e = http_cursor_int(req, "before", 1, 1000000000, &before, &diag);
 	x.before = (int)before;
 	if (!e)
-		e = store_read(req->app->db, rec_fn, &x, &diag);
+		e = rec_run(req, &x, &diag);
 	if (e) {
 		reply_err(req, resp, e, &diag);
 		goto out;
