@@ -604,7 +604,12 @@ static int cmd_serve(int argc, char **argv)
 	mc_diag nwd = {0};
 	if (notify_worker_start(&app, &nwd) != MC_OK)
 		fprintf(stderr, "motcua serve: warning: %s; no notifications\n", nwd.detail);
+	mc_diag xwd = {0};
+	if (exchange_later_start(&app, &xwd) != MC_OK)
+		fprintf(stderr, "motcua serve: warning: %s; look-ups are logged one by one\n",
+		        xwd.detail);
 	int rc = server_run(&app, &so);
+	exchange_later_stop();
 	notify_worker_stop();
 	opendata_stop();
 	ocr_worker_stop();

@@ -432,6 +432,39 @@ mc_err exchange_record_access(store_conn *c, const char *subject, const char *ac
 	return access_put(c, &r, diag);
 }
 
+mc_err exchange_lookup_log(store_conn *c, const exchange_lookup *l, const char *at, mc_diag *diag)
+{
+	char now[32];
+	if (!at) {
+		ts_format(ts_now(), now);
+		at = now;
+	}
+	mc_err e = MC_OK;
+	if (l->audit_action) {
+		json_t *detail =
+		    json_pack("{s:s, s:s, s:s}", "subject", l->subject ? l->subject : "", "role",
+		              l->role, "read_at", at);
+		e = audit_append(c, l->actor, l->audit_action, l->audit_object, detail);
+		json_decref(detail);
+		if (e)
+			return e;
+	}
+	char basis[EXCHANGE_BASIS_MAX + 1] = "";
+	if (!strcmp(l->role, "officer") && l->agency && l->agency[0] && l->subject &&
+	    (e = exchange_basis(c, l->agency, l->subject, l->basis_category, basis, diag)))
+		return e;
+	if (!basis[0])
+		snprintf(basis, sizeof basis, "role:%s", l->role);
+	access_row r = {.subject = l->subject,
+	                .actor = l->actor,
+	                .agency = l->agency,
+	                .channel = l->channel,
+	                .category = l->category,
+	                .basis = basis,
+	                .at = at};
+	return access_put(c, &r, diag);
+}
+
 mc_err exchange_access_list(store_conn *c, const char *person, int64_t before, int limit,
                             json_t **items, bool *more, mc_diag *diag)
 {

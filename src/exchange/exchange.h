@@ -57,6 +57,43 @@ mc_err exchange_record_access(store_conn *c, const char *subject, const char *ac
                               const char *agency, const char *channel, const char *category,
                               const char *purpose, const char *basis, mc_diag *diag);
 
+/* A staff member's look-up of a person's data (a registry record, a
+ * vault), to be logged. */
+typedef struct exchange_lookup {
+	const char *subject;        /* personal number of the person read */
+	const char *actor;          /* username of the reader */
+	const char *agency;         /* the reader's agency; NULL or "" for none */
+	const char *role;           /* "officer" or "admin": the basis without a better one */
+	const char *channel;        /* "registry" or "vault" */
+	const char *category;       /* what was read: "registry:persons", "vault_documents" */
+	const char *basis_category; /* the consent category that can be its basis */
+	const char *audit_action;   /* audit entry written with it ("registry.read"); NULL: none */
+	const char *audit_object;   /* its object ("registry/persons/<id>") */
+} exchange_lookup;
+
+/* Logs look-up `l` that happened at `at` (NULL: now) in the caller's
+ * write: its audit entry (when audit_action is set; detail {subject, role,
+ * read_at}) and the person's access-log entry, whose basis is a dossier or
+ * consent of an officer's agency (exchange_basis with basis_category), else
+ * "role:<role>". INVALID as exchange_record_access. */
+mc_err exchange_lookup_log(store_conn *c, const exchange_lookup *l, const char *at, mc_diag *diag);
+
+/* Write-behind logging of look-ups on hot read paths (exchange_later.c):
+ * exchange_lookup_later copies `l` into a queue that a thread of `serve`
+ * writes every EXCHANGE_LATER_MS milliseconds (sooner when half full, and
+ * at exit) in one transaction. False when no writer runs, the queue holds
+ * EXCHANGE_LATER_MAX entries or a member is over its cap: the caller then
+ * logs synchronously (exchange_lookup_log). A crash loses at most the
+ * queue. exchange_lookup_flush writes the queue of this process now (before
+ * an access log is shown). */
+#define EXCHANGE_LATER_MS 200
+#define EXCHANGE_LATER_MAX 20000
+bool exchange_lookup_later(const exchange_lookup *l);
+mc_err exchange_lookup_flush(store *s, mc_diag *diag);
+/* Starts / stops (writing what is queued) the writer thread of serve. */
+mc_err exchange_later_start(mc_app *app, mc_diag *diag);
+void exchange_later_stop(void);
+
 /* The basis on which agency `agency` may read `category` of `person` now:
  * "dossier:<code>" when the agency handles or handled a dossier of the
  * person (dossier_agency_person_dossier), else "consent:<id>" of an active

@@ -137,7 +137,6 @@ static mc_err access_fn(store_conn *c, void *vctx, mc_diag *diag)
 static void h_access(mc_req *req, mc_resp *resp)
 {
 	mc_diag diag = {0};
-	json_t *cur = NULL;
 	list_ctx x = {.person = req->who.person_id};
 	mc_err e = MC_OK;
 	if (!req->who.person_id[0])
@@ -145,15 +144,10 @@ static void h_access(mc_req *req, mc_resp *resp)
 	if (!e)
 		e = http_limit(req, 50, 100, &x.limit, &diag);
 	if (!e)
-		e = http_cursor_decode(req, &cur, &diag);
-	if (!e && cur) {
-		json_t *b = json_object_get(cur, "before");
-		if (!json_is_integer(b) || json_integer_value(b) < 1)
-			e = bad_cursor(&diag);
-		else
-			x.before = json_integer_value(b);
-	}
-	json_decref(cur);
+		e = http_cursor_int(req, "before", 1, INT64_MAX, &x.before, &diag);
+	/* look-ups still queued in this process are written first */
+	if (!e)
+		e = exchange_lookup_flush(req->app->db, &diag);
 	if (!e)
 		e = store_read(req->app->db, access_fn, &x, &diag);
 	if (e) {

@@ -119,7 +119,10 @@ void pt_h_privacy_log(mc_req *req, mc_resp *resp)
 	if (x.before < 0)
 		x.before = 0;
 	mc_diag d = {0};
-	mc_err e = store_read(req->app->db, access_fn, &x, &d);
+	/* look-ups still queued in this process are written first */
+	mc_err e = exchange_lookup_flush(req->app->db, &d);
+	if (!e)
+		e = store_read(req->app->db, access_fn, &x, &d);
 	mc_diag_clear(&d);
 	const char *title = PT_T(&c, "Ai đã dùng dữ liệu của tôi", "Who used my data");
 	mc_buf b = {0};

@@ -99,34 +99,33 @@ typedef struct rec_ctx {
 /* Staff reads of a record about a person are audited ("registry.read")
  * and recorded in that person's access log (src/exchange) with their
  * basis: a dossier or identity consent of the officer's agency, else the
- * reader's role. Runs in the read's write transaction. */
-static mc_err log_read(store_conn *c, const mc_principal *who, const char *registry, json_t *def,
-                       json_t *rec)
+ * reader's role. Fills *l (strings in x, `object` and `category`); false
+ * when the read is not logged (not staff, not about a person, or the
+ * reader's own). */
+static bool staff_lookup(const rec_ctx *x, exchange_lookup *l, char object[160],
+                         char category[EXCHANGE_CATEGORY_MAX + 1])
 {
-	const char *field = json_string_value(json_object_get(def, "subject_field"));
+	const mc_principal *who = x->staff;
+	const char *field = json_string_value(json_object_get(x->def, "subject_field"));
 	const char *subject =
-	    field ? json_string_value(json_object_get(json_object_get(rec, "data"), field)) : NULL;
-	if (!subject || id_person_parse(subject, NULL, NULL) != MC_OK ||
+	    field ? json_string_value(json_object_get(json_object_get(x->rec, "data"), field))
+	          : NULL;
+	if (!who || !subject || id_person_parse(subject, NULL, NULL) != MC_OK ||
 	    strcmp(subject, who->person_id) == 0)
-		return MC_OK;
-	const char *id = json_string_value(json_object_get(rec, "id"));
-	char object[160];
-	snprintf(object, sizeof object, "registry/%s/%s", registry, id ? id : "");
-	json_t *detail = json_pack("{s:s, s:s}", "subject", subject, "role", role_name(who->role));
-	mc_err e = audit_append(c, who->username, "registry.read", object, detail);
-	json_decref(detail);
-	if (e)
-		return e;
-	char basis[EXCHANGE_BASIS_MAX + 1] = "";
-	if (who->role == ROLE_OFFICER && who->agency[0] &&
-	    (e = exchange_basis(c, who->agency, subject, "identity", basis, NULL)))
-		return e;
-	if (!basis[0])
-		snprintf(basis, sizeof basis, "role:%s", role_name(who->role));
-	char category[EXCHANGE_CATEGORY_MAX + 1];
-	snprintf(category, sizeof category, "registry:%s", registry);
-	return exchange_record_access(c, subject, who->username, who->agency, "registry", category,
-	                              NULL, basis, NULL);
+		return false;
+	const char *id = json_string_value(json_object_get(x->rec, "id"));
+	snprintf(object, 160, "registry/%s/%s", x->registry, id ? id : "");
+	snprintf(category, EXCHANGE_CATEGORY_MAX + 1, "registry:%s", x->registry);
+	*l = (exchange_lookup){.subject = subject,
+	                       .actor = who->username,
+	                       .agency = who->agency,
+	                       .role = role_name(who->role),
+	                       .channel = "registry",
+	                       .category = category,
+	                       .basis_category = "identity",
+	                       .audit_action = "registry.read",
+	                       .audit_object = object};
+	return true;
 }
 
 static mc_err rec_fn(store_conn *c, void *vctx, mc_diag *diag)
@@ -145,9 +144,12 @@ static mc_err rec_fn(store_conn *c, void *vctx, mc_diag *diag)
 	if (!e && x->versions)
 		e = reg_versions(c, x->registry, x->id, x->before, x->limit, &x->extra, &x->more,
 		                 diag);
-	if (!e && x->staff)
-		e = log_read(c, x->staff, x->registry, x->def, x->rec);
 	return e;
+}
+
+static mc_err log_fn(store_conn *c, void *vctx, mc_diag *diag)
+{
+	return exchange_lookup_log(c, vctx, NULL, diag);
 }
 
 static bool is_staff(const mc_principal *who)
@@ -155,14 +157,18 @@ static bool is_staff(const mc_principal *who)
 	return who->role == ROLE_OFFICER || who->role == ROLE_ADMIN;
 }
 
-/* The read of x: in a write when staff read (the access is logged). */
+/* The read of x in a snapshot; a staff read about a person is then logged:
+ * queued for the access-log writer (exchange_lookup_later), or written
+ * before the answer when the queue cannot take it. */
 static mc_err rec_run(mc_req *req, rec_ctx *x, mc_diag *diag)
 {
-	if (is_staff(&req->who)) {
-		x->staff = &req->who;
-		return store_write(req->app->db, rec_fn, x, diag);
-	}
-	return store_read(req->app->db, rec_fn, x, diag);
+	x->staff = is_staff(&req->who) ? &req->who : NULL;
+	mc_err e = store_read(req->app->db, rec_fn, x, diag);
+	exchange_lookup l;
+	char object[160], category[EXCHANGE_CATEGORY_MAX + 1];
+	if (!e && staff_lookup(x, &l, object, category) && !exchange_lookup_later(&l))
+		e = store_write(req->app->db, log_fn, &l, diag);
+	return e;
 }
 
 static void rec_clear(rec_ctx *x)

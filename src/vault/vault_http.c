@@ -76,14 +76,14 @@ static mc_err audit_read(store_conn *c, const mc_principal *who, const char *hol
 	    strcmp(holder, who->person_id) == 0)
 		return e;
 	/* the person sees this read in "who used my data" (src/exchange) */
-	char basis[EXCHANGE_BASIS_MAX + 1] = "";
-	if (who->role == ROLE_OFFICER && who->agency[0] &&
-	    (e = exchange_basis(c, who->agency, holder, "vault_documents", basis, NULL)))
-		return e;
-	if (!basis[0])
-		snprintf(basis, sizeof basis, "role:%s", role_name(who->role));
-	return exchange_record_access(c, holder, who->username, who->agency, "vault",
-	                              "vault_documents", NULL, basis, NULL);
+	exchange_lookup l = {.subject = holder,
+	                     .actor = who->username,
+	                     .agency = who->agency,
+	                     .role = role_name(who->role),
+	                     .channel = "vault",
+	                     .category = "vault_documents",
+	                     .basis_category = "vault_documents"};
+	return exchange_lookup_log(c, &l, NULL, NULL);
 }
 
 /* ---- GET /api/v1/vault/types ---- */

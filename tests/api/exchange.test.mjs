@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { test } from 'node:test';
 import { assertConforms, assertProblem } from './lib/openapi.mjs';
-import { useServer } from './lib/server.mjs';
+import { sql, useServer } from './lib/server.mjs';
 
 const srv = useServer();
 const CITIZEN = '001090012345';
@@ -204,4 +204,31 @@ test('officers\' vault and registry reads appear in the access log; the person\'
 	assert.ok(r.body.items.some((e) => e.object === `vault/${CITIZEN2}`));
 	r = await srv.api('GET', '/api/v1/audit?action=consent.revoke&limit=5', { token: admin });
 	assert.ok(r.body.items.length >= 1);
+});
+
+test('staff look-ups of registry records are written behind: within moments without anyone asking, and before the server exits', async () => {
+	const { officer, admin } = await tokens();
+	const object = `registry/persons/${CITIZEN2}`;
+	const audited = async () => (await srv.api('GET', `/api/v1/audit?action=registry.read&object=${encodeURIComponent(object)}&limit=100`, { token: admin })).body.items.length;
+	const n0 = await audited();
+	let r = await srv.api('GET', `/api/v1/registries/persons/records/${CITIZEN2}`, { token: officer });
+	assert.equal(r.status, 200, r.text);
+	/* the audit list does not flush the queue: the writer thread does it
+	 * (every 200 ms); poll with a deadline */
+	const deadline = Date.now() + 10000;
+	while ((await audited()) === n0) {
+		assert.ok(Date.now() < deadline, 'the look-up reached the audit log within 10 s');
+		await new Promise((res) => setTimeout(res, 50));
+	}
+	/* a look-up answered just before SIGTERM is written before the exit */
+	const logged = () => Number(sql(srv.dataDir, `SELECT count(*) FROM data_access WHERE person_id = '${CITIZEN2}' AND channel = 'registry'`));
+	r = await srv.api('GET', `/api/v1/registries/persons/records/${CITIZEN2}`, { token: officer });
+	assert.equal(r.status, 200, r.text);
+	const res = await srv.stop();
+	assert.equal(res.code, 0);
+	const after = logged();
+	await srv.start();
+	const items = (await srv.api('GET', '/api/v1/me/data-access?limit=100', { token: await srv.login('citizen2') })).body.items;
+	assert.equal(items.filter((i) => i.channel === 'registry').length, after, 'every registry look-up of the person is in the log');
+	assert.ok(after >= 3, `three officer look-ups logged, found ${after}`);
 });
