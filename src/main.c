@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "dossier/dossier.h"
+#include "exchange/exchange.h"
 #include "http/server.h"
 #include "http/server_internal.h"
 #include "notify/notify.h"
@@ -293,6 +294,12 @@ static int cmd_init(int argc, char **argv)
 			goto out;
 		}
 		printf("inbox messages of the demo dossiers and offers: %ld\n", nrep.messages);
+		mc_diag_clear(&d);
+		if (exchange_seed_demo(&app, &d) != MC_OK) {
+			fprintf(stderr, "motcua init: demo consents: %s\n", d.detail);
+			goto out;
+		}
+		printf("demo consent and data-access log of citizen 001090012345\n");
 		long nres = 0;
 		char rid[RESULT_ID_LEN + 1];
 		if (result_count(app.db, &nres, rid, NULL) == MC_OK && nres > 0)
@@ -610,7 +617,12 @@ static int cmd_serve(int argc, char **argv)
 	mc_diag nwd = {0};
 	if (notify_worker_start(&app, &nwd) != MC_OK)
 		fprintf(stderr, "motcua serve: warning: %s; no notifications\n", nwd.detail);
+	mc_diag xwd = {0};
+	if (exchange_later_start(&app, &xwd) != MC_OK)
+		fprintf(stderr, "motcua serve: warning: %s; look-ups are logged one by one\n",
+		        xwd.detail);
 	int rc = server_run(&app, &so);
+	exchange_later_stop();
 	notify_worker_stop();
 	proactive_worker_stop();
 	opendata_stop();

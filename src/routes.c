@@ -8,6 +8,7 @@
 #include "document/document.h"
 #include "dossier/dossier.h"
 #include "event/event.h"
+#include "exchange/exchange.h"
 #include "http/server_internal.h"
 #include "notify/notify.h"
 #include "ocr/ocr.h"
@@ -20,15 +21,33 @@
 #include "territory/territory.h"
 #include "vault/vault.h"
 
+/* One table a line, so that adding a module is one line. */
+/* clang-format off */
 const http_route *routes_all[] = {
-    builtin_routes,       auth_routes,     assistant_routes,
-    territory_routes,     calendar_routes, catalog_routes,
-    document_routes,      dossier_routes,  registry_routes,
-    event_routes,         vault_routes,    result_routes,
-    ocr_routes,           audit_routes,    opendata_routes,
-    opendata_file_routes, notify_routes,   satisfaction_routes,
-    proactive_routes,     portal_routes,   NULL,
+    builtin_routes,
+    auth_routes,
+    assistant_routes,
+    territory_routes,
+    calendar_routes,
+    catalog_routes,
+    document_routes,
+    dossier_routes,
+    registry_routes,
+    event_routes,
+    vault_routes,
+    result_routes,
+    ocr_routes,
+    audit_routes,
+    opendata_routes,
+    opendata_file_routes,
+    notify_routes,
+    satisfaction_routes,
+    exchange_routes,
+    proactive_routes,
+    portal_routes,
+    NULL,
 };
+/* clang-format on */
 
 const http_stream_route *stream_routes_all[] = {
     opendata_stream_routes,

@@ -1699,3 +1699,29 @@ mc_err dossier_stats_each(store_conn *c, dossier_stat_fn fn, void *ctx)
 	store_finish(st);
 	return e;
 }
+
+mc_err dossier_agency_person_dossier(store_conn *c, const char *agency, const char *person_id,
+                                     char code[DOSSIER_CODE_MAX + 1], bool *found)
+{
+	*found = false;
+	code[0] = 0;
+	store_stmt *st;
+	mc_err e = store_prepare(
+	    c,
+	    "SELECT d.code FROM dossier d WHERE d.applicant_person_id = ?1 AND (d.agency = ?2 "
+	    "OR d.receiving_agency = ?2 OR EXISTS (SELECT 1 FROM dossier_event e WHERE "
+	    "e.dossier_code = d.code AND e.agency = ?2)) ORDER BY d.submitted_at DESC, d.code "
+	    "DESC LIMIT 1",
+	    &st);
+	if (e)
+		return e;
+	store_bind_text(st, 1, person_id);
+	store_bind_text(st, 2, agency);
+	bool row = false;
+	if (!(e = store_step(st, &row)) && row) {
+		snprintf(code, DOSSIER_CODE_MAX + 1, "%s", store_col_text(st, 0));
+		*found = true;
+	}
+	store_finish(st);
+	return e;
+}

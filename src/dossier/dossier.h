@@ -141,6 +141,15 @@ mc_err dossier_seed_demo_as(mc_app *app, const mc_principal *citizen, const mc_p
  * order (empty when none). Runs in the caller's transaction. */
 mc_err dossier_document_dossiers(store_conn *c, const char *document_id, json_t **out);
 
+/* Whether agency `agency` handles or handled a dossier of person
+ * `person_id` (the applicant's personal number): the dossier is with the
+ * agency now, was submitted to it, or passed through it (history). The
+ * legal basis of an exchange read (src/exchange). *found tells; code gets
+ * the newest such dossier's code ("" when none). Runs in the caller's
+ * transaction or snapshot. */
+mc_err dossier_agency_person_dossier(store_conn *c, const char *agency, const char *person_id,
+                                     char code[DOSSIER_CODE_MAX + 1], bool *found);
+
 extern const http_route dossier_routes[];
 
 #endif

@@ -156,6 +156,8 @@ void pt_head(pt_ctx *c, mc_buf *b, const char *title)
 		         PT_T(c, "Hồ sơ của tôi", "My dossiers"),
 		         PT_T(c, "Đề xuất cho bạn", "Offers for you"),
 		         PT_T(c, "Kho dữ liệu", "My vault"));
+		html_fmt(b, "<li><a href=\"/du-lieu-cua-toi\">%s</a></li>",
+		         PT_T(c, "Dữ liệu của tôi", "My data"));
 		pt_inbox_nav(c, b);
 	} else if (c->who.role >= ROLE_OFFICER)
 		html_fmt(b,

@@ -144,6 +144,10 @@ void pt_h_verify_id(mc_req *req, mc_resp *resp);
 void pt_h_offers(mc_req *req, mc_resp *resp);
 void pt_h_offer(mc_req *req, mc_resp *resp);
 void pt_h_offer_post(mc_req *req, mc_resp *resp);
+/* "My data" (portal_privacy.c): who used my data, my consents. */
+void pt_h_privacy_log(mc_req *req, mc_resp *resp);
+void pt_h_consents(mc_req *req, mc_resp *resp);
+void pt_h_consents_post(mc_req *req, mc_resp *resp);
 /* The programme figures of the scoreboard (portal_figures.c). */
 void pt_programme_figures(pt_ctx *c, mc_buf *b);
 /* The open-data catalog (portal_opendata.c): search and one dataset. */

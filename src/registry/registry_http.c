@@ -6,12 +6,19 @@
  * agency owns the registry, administrators read everything, anyone reads
  * the non-personal fields of a public registry); anonymous callers who may
  * not read a record get 401, other callers 404 (a record's existence is
- * not confirmed to strangers). Search, quality and writes are for officers
+ * not confirmed to strangers). A read of a record about a person by an
+ * officer or administrator is audited ("registry.read") and recorded in
+ * the person's access log (src/exchange, "who used my data"). Search,
+ * quality and writes are for officers
  * and administrators; writes also need the registry's writer rule. */
 #include "registry/registry.h"
 
+#include "audit/audit.h"
+#include "core/ids.h"
 #include "core/text.h"
+#include "exchange/exchange.h"
 #include "registry/registry_internal.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,7 +93,40 @@ typedef struct rec_ctx {
 	json_t *extra; /* out: versions page */
 	int before, limit;
 	bool more, versions;
+	const mc_principal *staff; /* an officer or admin: the read is logged */
 } rec_ctx;
+
+/* Staff reads of a record about a person are audited ("registry.read")
+ * and recorded in that person's access log (src/exchange) with their
+ * basis: a dossier or identity consent of the officer's agency, else the
+ * reader's role. Fills *l (strings in x, `object` and `category`); false
+ * when the read is not logged (not staff, not about a person, or the
+ * reader's own). */
+static bool staff_lookup(const rec_ctx *x, exchange_lookup *l, char object[160],
+                         char category[EXCHANGE_CATEGORY_MAX + 1])
+{
+	const mc_principal *who = x->staff;
+	const char *field = json_string_value(json_object_get(x->def, "subject_field"));
+	const char *subject =
+	    field ? json_string_value(json_object_get(json_object_get(x->rec, "data"), field))
+	          : NULL;
+	if (!who || !subject || id_person_parse(subject, NULL, NULL) != MC_OK ||
+	    strcmp(subject, who->person_id) == 0)
+		return false;
+	const char *id = json_string_value(json_object_get(x->rec, "id"));
+	snprintf(object, 160, "registry/%s/%s", x->registry, id ? id : "");
+	snprintf(category, EXCHANGE_CATEGORY_MAX + 1, "registry:%s", x->registry);
+	*l = (exchange_lookup){.subject = subject,
+	                       .actor = who->username,
+	                       .agency = who->agency,
+	                       .role = role_name(who->role),
+	                       .channel = "registry",
+	                       .category = category,
+	                       .basis_category = "identity",
+	                       .audit_action = "registry.read",
+	                       .audit_object = object};
+	return true;
+}
 
 static mc_err rec_fn(store_conn *c, void *vctx, mc_diag *diag)
 {
@@ -104,6 +144,30 @@ static mc_err rec_fn(store_conn *c, void *vctx, mc_diag *diag)
 	if (!e && x->versions)
 		e = reg_versions(c, x->registry, x->id, x->before, x->limit, &x->extra, &x->more,
 		                 diag);
+	return e;
+}
+
+static mc_err log_fn(store_conn *c, void *vctx, mc_diag *diag)
+{
+	return exchange_lookup_log(c, vctx, NULL, diag);
+}
+
+static bool is_staff(const mc_principal *who)
+{
+	return who->role == ROLE_OFFICER || who->role == ROLE_ADMIN;
+}
+
+/* The read of x in a snapshot; a staff read about a person is then logged:
+ * queued for the access-log writer (exchange_lookup_later), or written
+ * before the answer when the queue cannot take it. */
+static mc_err rec_run(mc_req *req, rec_ctx *x, mc_diag *diag)
+{
+	x->staff = is_staff(&req->who) ? &req->who : NULL;
+	mc_err e = store_read(req->app->db, rec_fn, x, diag);
+	exchange_lookup l;
+	char object[160], category[EXCHANGE_CATEGORY_MAX + 1];
+	if (!e && staff_lookup(x, &l, object, category) && !exchange_lookup_later(&l))
+		e = store_write(req->app->db, log_fn, &l, diag);
 	return e;
 }
 
@@ -162,7 +226,7 @@ static void h_record_get(mc_req *req, mc_resp *resp)
 		                   "version must be a positive integer");
 		return;
 	}
-	mc_err e = store_read(req->app->db, rec_fn, &x, &diag);
+	mc_err e = rec_run(req, &x, &diag);
 	if (e && req->who.role == ROLE_ANONYMOUS && e == MC_ERR_NOT_FOUND && x.def &&
 	    !json_is_true(json_object_get(x.def, "public"))) {
 		/* do not tell anonymous callers which personal numbers exist */
@@ -203,7 +267,7 @@ static void h_versions(mc_req *req, mc_resp *resp)
 		e = http_cursor_int(req, "before", 1, 1000000000, &before, &diag);
 	x.before = (int)before;
 	if (!e)
-		e = store_read(req->app->db, rec_fn, &x, &diag);
+		e = rec_run(req, &x, &diag);
 	if (e) {
 		reply_err(req, resp, e, &diag);
 		goto out;

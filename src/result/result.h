@@ -99,6 +99,16 @@ mc_err result_key_rotate_on(store *s, const char *agency, const char *actor, jso
  * NOT_FOUND for an unknown agency. */
 mc_err result_keys_list(store_conn *c, const char *agency, json_t **out, mc_diag *diag);
 
+/* Signs n bytes (another module's canonical document, e.g. an exchange
+ * answer) with the active key of `agency`, created on first use (audited
+ * as `actor`), in the caller's write transaction. kid gets the key id
+ * (its public key is listed by result_keys_list), sig_hex the Ed25519
+ * signature in hex. The secret key never leaves this module. UNAVAILABLE
+ * without a master key; NOT_FOUND for an unknown agency. */
+mc_err result_agency_sign(store_conn *c, const char *agency, const char *actor, const void *p,
+                          size_t n, char kid[RESULT_KEY_ID_LEN + 1],
+                          char sig_hex[2 * crypto_sign_BYTES + 1], mc_diag *diag);
+
 /* ---- results ---- */
 
 /* What finishing a dossier gives the result module. */

@@ -489,3 +489,15 @@ out:
 	free(sealed);
 	return e;
 }
+
+mc_err result_agency_sign(store_conn *c, const char *agency, const char *actor, const void *p,
+                          size_t n, char kid[RESULT_KEY_ID_LEN + 1],
+                          char sig_hex[2 * crypto_sign_BYTES + 1], mc_diag *diag)
+{
+	unsigned char sk[crypto_sign_SECRETKEYBYTES];
+	mc_err e = result_active_key(c, agency, actor, kid, sk, diag);
+	if (!e)
+		result_sign_bytes(sk, p, n, sig_hex);
+	sodium_memzero(sk, sizeof sk);
+	return e;
+}

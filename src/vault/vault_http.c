@@ -6,7 +6,10 @@
  *
  * Access: a citizen sees the vault of their own personal number and of the
  * businesses they legally represent; officers and administrators see any
- * holder's vault and every such read is audited ("vault.read"); anonymous
+ * holder's vault and every such read is audited ("vault.read") and, for a
+ * person's vault, recorded in the person's access log (src/exchange, "who
+ * used my data") with its basis (a dossier or consent of the officer's
+ * agency, else the reader's role); anonymous
  * callers see only the dictionary and the rates. */
 #include "vault/vault.h"
 #include "vault/vault_internal.h"
@@ -18,6 +21,7 @@
 #include "core/text.h"
 #include "document/document.h"
 #include "dossier/dossier.h"
+#include "exchange/exchange.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,7 +71,19 @@ static mc_err audit_read(store_conn *c, const mc_principal *who, const char *hol
 	                           role_name(who->role));
 	mc_err e = audit_append(c, who->username, "vault.read", object, detail);
 	json_decref(detail);
-	return e;
+	const char *kind = NULL;
+	if (e || !vault_holder_kind(holder, &kind) || strcmp(kind, "person") != 0 ||
+	    strcmp(holder, who->person_id) == 0)
+		return e;
+	/* the person sees this read in "who used my data" (src/exchange) */
+	exchange_lookup l = {.subject = holder,
+	                     .actor = who->username,
+	                     .agency = who->agency,
+	                     .role = role_name(who->role),
+	                     .channel = "vault",
+	                     .category = "vault_documents",
+	                     .basis_category = "vault_documents"};
+	return exchange_lookup_log(c, &l, NULL, NULL);
 }
 
 /* ---- GET /api/v1/vault/types ---- */

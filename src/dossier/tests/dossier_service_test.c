@@ -375,6 +375,30 @@ static void test_documents(void **state)
 
 /* ---- submission ---- */
 
+typedef struct basis_ctx {
+	const char *agency, *person;
+	char code[DOSSIER_CODE_MAX + 1];
+	bool found;
+} basis_ctx;
+
+static mc_err basis_fn(store_conn *c, void *vctx, mc_diag *diag)
+{
+	(void)diag;
+	basis_ctx *x = vctx;
+	return dossier_agency_person_dossier(c, x->agency, x->person, x->code, &x->found);
+}
+
+/* The newest dossier of `person` that `agency` handles or handled ("" if
+ * none), as the exchange module asks it. */
+static const char *agency_dossier(basis_ctx *x, const char *agency, const char *person)
+{
+	x->agency = agency;
+	x->person = person;
+	assert_int_equal(store_read(app.db, basis_fn, x, NULL), MC_OK);
+	assert_int_equal(x->found, x->code[0] != 0);
+	return x->code;
+}
+
 static void test_submit_code_and_sequence(void **state)
 {
 	(void)state;
@@ -398,6 +422,12 @@ static void test_submit_code_and_sequence(void **state)
 	    submit(&citizen, submit_body("UBND-00008", doc_citizen), NULL, &out, NULL, &d), MC_OK);
 	assert_string_equal(sget(out, "code"), "UBND-00008-260302-0002");
 	json_decref(out);
+	/* the legal basis of an exchange read: the newest such dossier */
+	basis_ctx b;
+	assert_string_equal(agency_dossier(&b, "UBND-00008", "001090012345"),
+	                    "UBND-00008-260302-0002");
+	assert_string_equal(agency_dossier(&b, "UBND-00001", "001090012345"), "");
+	assert_string_equal(agency_dossier(&b, "UBND-00008", "012345678901"), "");
 }
 
 static void test_submit_validation(void **state)
