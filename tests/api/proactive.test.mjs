@@ -236,6 +236,22 @@ test('a death: offers for the spouse and children only, death registration only 
 	assert.deepEqual(all.map((o) => o.status), ['open', 'open', 'open', 'accepted']);
 });
 
+test('a move: the person who moved is offered the update of the identity card', async () => {
+	await setup();
+	const o = await srv.api('GET', `${P}/${OTHER}`, { token: tok.padmin });
+	const put = await srv.api('PUT', `${P}/${OTHER}`, { token: tok.pofficer, json: { data: { ...o.body.data, residence: '00025' }, reason: 'chuyển nơi thường trú' } });
+	assert.equal(put.status, 200, put.text);
+	await run();
+	const mine = await offers(tok.other);
+	assert.equal(mine.length, 1);
+	assert.equal(mine[0].event.type, 'person.address_changed');
+	assert.equal(mine[0].procedure.code, '1.014060');
+	assert.equal(mine[0].agency, 'UBND-00025', 'the commune of the new residence');
+	assert.equal(mine[0].form.reason, 'change_of_details');
+	assert.equal(mine[0].form.applicant.person_id, OTHER);
+	assert.match(mine[0].form.note, /00025/);
+});
+
 test('declining; a declined offer cannot be accepted', async () => {
 	await setup();
 	const sb = (await offers(tok.father)).find((o) => o.procedure.code === '2.000821');
@@ -264,6 +280,7 @@ test('the figure counts essential-service dossiers that started from an offer', 
 	assert.equal(r.body.rate, 0.5);
 	assert.equal(r.body.services, 25);
 	assert.ok(r.body.codes.includes('1.004222'));
+	assert.equal(r.body.offers.made, 6);
 	assert.equal(r.body.offers.accepted, 1);
 	assert.equal(r.body.offers.declined, 1);
 	const before = await srv.api('GET', '/api/v1/proactive/figure?from=2026-01-01&to=2026-02-01');
