@@ -622,7 +622,7 @@ static int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "motcua serve: warning: %s; look-ups are logged one by one\n",
 		        xwd.detail);
 	int rc = server_run(&app, &so);
-	exchange_later_stop();
+	exchange_later_stop(&app);
 	notify_worker_stop();
 	proactive_worker_stop();
 	opendata_stop();

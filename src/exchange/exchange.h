@@ -92,7 +92,7 @@ bool exchange_lookup_later(const exchange_lookup *l);
 mc_err exchange_lookup_flush(store *s, mc_diag *diag);
 /* Starts / stops (writing what is queued) the writer thread of serve. */
 mc_err exchange_later_start(mc_app *app, mc_diag *diag);
-void exchange_later_stop(void);
+void exchange_later_stop(mc_app *app);
 
 /* The basis on which agency `agency` may read `category` of `person` now:
  * "dossier:<code>" when the agency handles or handled a dossier of the

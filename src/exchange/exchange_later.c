@@ -19,10 +19,10 @@
 #include "core/log.h"
 #include "core/mem.h"
 
+#include "core/worker.h"
+
 #include <pthread.h>
-#include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 /* One queued look-up: copies of the strings of an exchange_lookup. */
 typedef struct later_entry {
@@ -31,13 +31,11 @@ typedef struct later_entry {
 	char audit_action[65], audit_object[161], at[32];
 } later_entry;
 
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
-static later_entry *queue; /* EXCHANGE_LATER_MAX entries while running */
+static mc_worker writer = MC_WORKER_INIT;
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER; /* guards the queue */
+static later_entry *queue; /* EXCHANGE_LATER_MAX entries while accepting */
 static size_t queued;
-static bool running, stopping, urgent;
-static pthread_t thread;
-static mc_app *the_app;
+static bool accepting;
 
 static bool copy(char *dst, size_t cap, const char *src)
 {
@@ -63,15 +61,13 @@ bool exchange_lookup_later(const exchange_lookup *l)
 	    !copy(x.audit_object, sizeof x.audit_object, l->audit_object))
 		return false; /* the synchronous path reports what is wrong */
 	pthread_mutex_lock(&mu);
-	bool ok = running && !stopping && queued < EXCHANGE_LATER_MAX;
-	if (ok) {
+	bool ok = accepting && queued < EXCHANGE_LATER_MAX;
+	if (ok)
 		queue[queued++] = x;
-		if (queued >= EXCHANGE_LATER_MAX / 2) {
-			urgent = true;
-			pthread_cond_signal(&cv);
-		}
-	}
+	bool half = ok && queued >= EXCHANGE_LATER_MAX / 2;
 	pthread_mutex_unlock(&mu);
+	if (half)
+		mc_worker_wake(&writer);
 	return ok;
 }
 
@@ -112,14 +108,13 @@ static mc_err flush_queue(store *s, mc_diag *diag)
 		memcpy(b.items, queue, b.n * sizeof *b.items);
 		queued = 0;
 	}
-	urgent = false;
 	pthread_mutex_unlock(&mu);
 	if (!b.n)
 		return MC_OK;
 	mc_err e = store_write(s, batch_fn, &b, diag);
 	if (e) {
 		pthread_mutex_lock(&mu);
-		size_t keep = b.n;
+		size_t keep = queue ? b.n : 0; /* none after exchange_later_stop */
 		if (keep + queued > EXCHANGE_LATER_MAX)
 			keep = EXCHANGE_LATER_MAX - queued;
 		memmove(queue + keep, queue, queued * sizeof *queue);
@@ -137,80 +132,52 @@ static mc_err flush_queue(store *s, mc_diag *diag)
 mc_err exchange_lookup_flush(store *s, mc_diag *diag)
 {
 	pthread_mutex_lock(&mu);
-	bool on = running;
+	bool on = queue != NULL;
 	pthread_mutex_unlock(&mu);
 	return on ? flush_queue(s, diag) : MC_OK;
 }
 
-static void *writer(void *arg)
+static void job(void *ctx)
 {
-	(void)arg;
-	pthread_mutex_lock(&mu);
-	while (!stopping) {
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += (long)EXCHANGE_LATER_MS * 1000000L;
-		until.tv_sec += until.tv_nsec / 1000000000L;
-		until.tv_nsec %= 1000000000L;
-		while (!stopping && !urgent && pthread_cond_timedwait(&cv, &mu, &until) == 0)
-			;
-		if (stopping)
-			break;
-		pthread_mutex_unlock(&mu);
-		mc_diag d = {0};
-		if (flush_queue(the_app->db, &d) != MC_OK)
-			log_error("exchange: access log batch: %s", d.detail);
-		mc_diag_clear(&d);
-		pthread_mutex_lock(&mu);
-	}
-	pthread_mutex_unlock(&mu);
-	return NULL;
+	mc_app *app = ctx;
+	mc_diag d = {0};
+	if (flush_queue(app->db, &d) != MC_OK)
+		log_error("exchange: access log batch: %s", d.detail);
+	mc_diag_clear(&d);
 }
 
 mc_err exchange_later_start(mc_app *app, mc_diag *diag)
 {
 	pthread_mutex_lock(&mu);
-	if (running) {
-		pthread_mutex_unlock(&mu);
-		return MC_OK;
-	}
-	the_app = app;
-	stopping = urgent = false;
-	queued = 0;
-	queue = mc_xcalloc(EXCHANGE_LATER_MAX, sizeof *queue);
-	running = pthread_create(&thread, NULL, writer, NULL) == 0;
-	if (!running) {
-		free(queue);
-		queue = NULL;
-	}
+	if (!queue)
+		queue = mc_xcalloc(EXCHANGE_LATER_MAX, sizeof *queue);
+	accepting = true;
 	pthread_mutex_unlock(&mu);
-	return running ? MC_OK
-	               : mc_fail(diag, MC_ERR_INTERNAL, "cannot start the access-log writer");
+	if (mc_worker_start(&writer, job, app, EXCHANGE_LATER_MS))
+		return MC_OK;
+	pthread_mutex_lock(&mu);
+	accepting = false;
+	pthread_mutex_unlock(&mu);
+	return mc_fail(diag, MC_ERR_INTERNAL, "cannot start the access-log writer");
 }
 
-void exchange_later_stop(void)
+void exchange_later_stop(mc_app *app)
 {
 	pthread_mutex_lock(&mu);
-	if (!running) {
-		pthread_mutex_unlock(&mu);
-		return;
-	}
-	stopping = true;
-	pthread_cond_signal(&cv);
+	bool on = queue != NULL;
+	accepting = false; /* from now on look-ups log synchronously */
 	pthread_mutex_unlock(&mu);
-	pthread_join(thread, NULL);
-	/* what is left is written now; new look-ups log synchronously */
+	if (!on)
+		return;
+	mc_worker_stop(&writer);
+	/* what is left is written now */
 	mc_diag d = {0};
-	for (int attempt = 0; attempt < 3; attempt++) {
-		if (flush_queue(the_app->db, &d) == MC_OK)
-			break;
+	for (int attempt = 0; attempt < 3 && flush_queue(app->db, &d) != MC_OK; attempt++)
 		mc_diag_clear(&d);
-	}
-	if (queued)
-		log_error("exchange: %zu look-ups not logged at exit", queued);
 	mc_diag_clear(&d);
 	pthread_mutex_lock(&mu);
-	running = false;
+	if (queued)
+		log_error("exchange: %zu look-ups not logged at exit", queued);
 	free(queue);
 	queue = NULL;
 	queued = 0;
