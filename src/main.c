@@ -329,23 +329,31 @@ out:
 	return rc;
 }
 
-/* ---- opendata ---- */
+/* ---- one-shot jobs on a data directory: opendata refresh, notify run ---- */
 
-static int cmd_opendata(int argc, char **argv)
+/* A job of `motcua WORD SUB --data DIR [--db URL]`: runs on the opened
+ * data and prints its report; returns the exit status. */
+typedef int (*data_job)(mc_app *app);
+
+/* Parses `WORD SUB --data DIR [--db URL] | --help`, opens the data quietly
+ * and runs `job`. argv[0] is WORD. */
+static int data_subcommand(int argc, char **argv, const char *sub, const char *help, data_job job)
 {
 	static const struct option opts[] = {{"data", required_argument, 0, 'd'},
 	                                     {"db", required_argument, 0, 'B'},
 	                                     {"help", no_argument, 0, 'h'},
 	                                     {0, 0, 0, 0}};
-	const char *data = NULL, *db = NULL;
+	const char *word = argv[0], *data = NULL, *db = NULL;
 	int c;
 	optind = 1;
 	opterr = 0;
-	if (argc >= 2 && strcmp(argv[1], "refresh") == 0) {
+	if (argc >= 2 && strcmp(argv[1], sub) == 0) {
 		argv++;
 		argc--;
 	} else if (!(argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))) {
-		return bad_arg("opendata", "the only subcommand is: refresh");
+		char what[64];
+		snprintf(what, sizeof what, "the only subcommand is: %s", sub);
+		return bad_arg(word, what);
 	}
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
@@ -356,27 +364,31 @@ static int cmd_opendata(int argc, char **argv)
 			db = optarg;
 			break;
 		case 'h':
-			printf("usage: motcua opendata refresh --data DIR [--db URL]\n\n"
-			       "Regenerates the generated open datasets (procedure catalog,\n"
-			       "satisfaction) now; `serve` does it every --opendata-refresh "
-			       "seconds.\n");
+			printf("usage: motcua %s %s --data DIR [--db URL]\n\n%s", word, sub, help);
 			return 0;
 		default:
-			return bad_option("opendata", c, argv);
+			return bad_option(word, c, argv);
 		}
 	}
 	if (optind < argc)
-		return bad_arg("opendata", "unexpected argument");
+		return bad_arg(word, "unexpected argument");
 	if (!data)
-		return bad_arg("opendata", "--data DIR is required");
+		return bad_arg(word, "--data DIR is required");
 	log_set_quiet(1);
 	mc_app app;
 	if (app_open(&app, data, db, false))
 		return 1;
+	int rc = job(&app);
+	app_close(&app);
+	return rc;
+}
+
+static int opendata_job(mc_app *app)
+{
 	json_t *rep = NULL;
 	mc_diag d = {0};
 	int rc = 0;
-	if (opendata_refresh(&app, &rep, &d) != MC_OK) {
+	if (opendata_refresh(app, &rep, &d) != MC_OK) {
 		fprintf(stderr, "motcua opendata refresh: %s\n", d.detail);
 		rc = 1;
 	} else {
@@ -386,66 +398,40 @@ static int cmd_opendata(int argc, char **argv)
 	}
 	json_decref(rep);
 	mc_diag_clear(&d);
-	app_close(&app);
 	return rc;
 }
 
-/* ---- notify ---- */
-
-static int cmd_notify(int argc, char **argv)
+static int cmd_opendata(int argc, char **argv)
 {
-	static const struct option opts[] = {{"data", required_argument, 0, 'd'},
-	                                     {"db", required_argument, 0, 'B'},
-	                                     {"help", no_argument, 0, 'h'},
-	                                     {0, 0, 0, 0}};
-	const char *data = NULL, *db = NULL;
-	int c;
-	optind = 1;
-	opterr = 0;
-	if (argc >= 2 && strcmp(argv[1], "run") == 0) {
-		argv++;
-		argc--;
-	} else if (!(argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))) {
-		return bad_arg("notify", "the only subcommand is: run");
-	}
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			data = optarg;
-			break;
-		case 'B':
-			db = optarg;
-			break;
-		case 'h':
-			printf("usage: motcua notify run --data DIR [--db URL]\n\n"
-			       "Turns the events not yet handled into inbox messages now and\n"
-			       "prints a JSON report; `serve` does it continuously (see\n"
-			       "--notify-poll). E-mail and SMS are sent by `serve` only.\n");
-			return 0;
-		default:
-			return bad_option("notify", c, argv);
-		}
-	}
-	if (optind < argc)
-		return bad_arg("notify", "unexpected argument");
-	if (!data)
-		return bad_arg("notify", "--data DIR is required");
-	log_set_quiet(1);
-	mc_app app;
-	if (app_open(&app, data, db, false))
-		return 1;
+	return data_subcommand(argc, argv, "refresh",
+	                       "Regenerates the generated open datasets (procedure catalog,\n"
+	                       "satisfaction) now; `serve` does it every --opendata-refresh "
+	                       "seconds.\n",
+	                       opendata_job);
+}
+
+static int notify_job(mc_app *app)
+{
 	notify_run_report rep = {0};
 	mc_diag d = {0};
 	int rc = 0;
-	if (notify_drain(app.db, &rep, &d) != MC_OK) {
+	if (notify_drain(app->db, &rep, &d) != MC_OK) {
 		fprintf(stderr, "motcua notify run: %s\n", d.detail);
 		rc = 1;
 	} else {
 		printf("{\"events\":%ld,\"messages\":%ld}\n", rep.events, rep.messages);
 	}
 	mc_diag_clear(&d);
-	app_close(&app);
 	return rc;
+}
+
+static int cmd_notify(int argc, char **argv)
+{
+	return data_subcommand(argc, argv, "run",
+	                       "Turns the events not yet handled into inbox messages now and\n"
+	                       "prints a JSON report; `serve` does it continuously (see\n"
+	                       "--notify-poll). E-mail and SMS are sent by `serve` only.\n",
+	                       notify_job);
 }
 
 /* ---- serve ---- */
