@@ -350,8 +350,9 @@ mc_err exchange_consent_revoke(store *s, const mc_principal *who, const char *id
 typedef struct access_row {
 	const char *subject, *actor, *agency, *channel, *category, *purpose, *basis, *outcome;
 	const char *digest, *key_id, *signature;
-	const char *at; /* NULL: now */
-	int64_t seq;    /* 0: the next number */
+	const char *at;   /* NULL: now */
+	int64_t seq;      /* 0: the next number */
+	int64_t *seq_out; /* receives the number used (may be NULL) */
 } access_row;
 
 /* The number of the next access-log entry (writes are serialised, so it is
@@ -415,6 +416,8 @@ static mc_err access_put(store_conn *c, const access_row *r, mc_diag *diag)
 	store_bind_text(st, 13, r->signature);
 	e = store_step(st, &row);
 	store_finish(st);
+	if (!e && r->seq_out)
+		*r->seq_out = seq;
 	return e;
 }
 
@@ -432,7 +435,8 @@ mc_err exchange_record_access(store_conn *c, const char *subject, const char *ac
 	return access_put(c, &r, diag);
 }
 
-mc_err exchange_lookup_log(store_conn *c, const exchange_lookup *l, const char *at, mc_diag *diag)
+mc_err exchange_lookup_log(store_conn *c, const exchange_lookup *l, const char *at, int64_t *seq,
+                           mc_diag *diag)
 {
 	char now[32];
 	if (!at) {
@@ -461,7 +465,8 @@ mc_err exchange_lookup_log(store_conn *c, const exchange_lookup *l, const char *
 	                .channel = l->channel,
 	                .category = l->category,
 	                .basis = basis,
-	                .at = at};
+	                .at = at,
+	                .seq_out = seq};
 	return access_put(c, &r, diag);
 }
 

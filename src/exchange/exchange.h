@@ -75,13 +75,20 @@ typedef struct exchange_lookup {
  * write: its audit entry (when audit_action is set; detail {subject, role,
  * read_at}) and the person's access-log entry, whose basis is a dossier or
  * consent of an officer's agency (exchange_basis with basis_category), else
- * "role:<role>". INVALID as exchange_record_access. */
-mc_err exchange_lookup_log(store_conn *c, const exchange_lookup *l, const char *at, mc_diag *diag);
+ * "role:<role>"; *seq (may be NULL) gets the entry's number. INVALID as
+ * exchange_record_access. */
+mc_err exchange_lookup_log(store_conn *c, const exchange_lookup *l, const char *at, int64_t *seq,
+                           mc_diag *diag);
 
 /* Write-behind logging of look-ups on hot read paths (exchange_later.c):
  * exchange_lookup_later copies `l` into a queue that a thread of `serve`
  * writes every EXCHANGE_LATER_MS milliseconds (sooner when half full, and
- * at exit) in one transaction. False when no writer runs, the queue holds
+ * at exit) in one transaction. A batch writes one access-log entry per
+ * look-up and, instead of one audit entry each, one audit entry per reader
+ * and action: object "data_access/<first>-<last>", detail {role, reads,
+ * first_seq, last_seq, sha256 (of the lines "seq|at|person|category\n" of
+ * the reader's entries, in order)}, which chains them into the audit log.
+ * False when no writer runs, the queue holds
  * EXCHANGE_LATER_MAX entries or a member is over its cap: the caller then
  * logs synchronously (exchange_lookup_log). A crash loses at most the
  * queue. exchange_lookup_flush writes the queue of this process now (before

@@ -149,7 +149,7 @@ static mc_err rec_fn(store_conn *c, void *vctx, mc_diag *diag)
 
 static mc_err log_fn(store_conn *c, void *vctx, mc_diag *diag)
 {
-	return exchange_lookup_log(c, vctx, NULL, diag);
+	return exchange_lookup_log(c, vctx, NULL, NULL, diag);
 }
 
 static bool is_staff(const mc_principal *who)

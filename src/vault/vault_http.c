@@ -83,7 +83,7 @@ static mc_err audit_read(store_conn *c, const mc_principal *who, const char *hol
 	                     .channel = "vault",
 	                     .category = "vault_documents",
 	                     .basis_category = "vault_documents"};
-	return exchange_lookup_log(c, &l, NULL, NULL);
+	return exchange_lookup_log(c, &l, NULL, NULL, NULL);
 }
 
 /* ---- GET /api/v1/vault/types ---- */
