@@ -157,17 +157,30 @@ static bool is_staff(const mc_principal *who)
 	return who->role == ROLE_OFFICER || who->role == ROLE_ADMIN;
 }
 
-/* The read of x in a snapshot; a staff read about a person is then logged:
- * queued for the access-log writer (exchange_lookup_later), or written
- * before the answer when the queue cannot take it. */
-static mc_err rec_run(mc_req *req, rec_ctx *x, mc_diag *diag)
+/* Logs a staff member's read of `rec` (a record of `registry` with
+ * definition `def`) when it is about a person: queued for the access-log
+ * writer (exchange_lookup_later), or written now when the queue cannot take
+ * it, so that nothing is answered unlogged. Others' reads: nothing. */
+static mc_err log_staff_read(mc_req *req, const char *registry, json_t *def, json_t *rec,
+                             mc_diag *diag)
 {
-	x->staff = is_staff(&req->who) ? &req->who : NULL;
-	mc_err e = store_read(req->app->db, rec_fn, x, diag);
+	rec_ctx x = {.registry = registry,
+	             .def = def,
+	             .rec = rec,
+	             .staff = is_staff(&req->who) ? &req->who : NULL};
 	exchange_lookup l;
 	char object[160], category[EXCHANGE_CATEGORY_MAX + 1];
-	if (!e && staff_lookup(x, &l, object, category) && !exchange_lookup_later(&l))
-		e = store_write(req->app->db, log_fn, &l, diag);
+	if (!staff_lookup(&x, &l, object, category) || exchange_lookup_later(&l))
+		return MC_OK;
+	return store_write(req->app->db, log_fn, &l, diag);
+}
+
+/* The read of x in a snapshot, then logged (log_staff_read). */
+static mc_err rec_run(mc_req *req, rec_ctx *x, mc_diag *diag)
+{
+	mc_err e = store_read(req->app->db, rec_fn, x, diag);
+	if (!e)
+		e = log_staff_read(req, x->registry, x->def, x->rec, diag);
 	return e;
 }
 
@@ -533,8 +546,14 @@ static void h_search(mc_req *req, mc_resp *resp)
 	json_array_foreach(x.items, i, it)
 	{
 		json_t *v = registry_visible(&req->who, x.def, it);
-		if (v)
-			json_array_append_new(items, v);
+		if (!v)
+			continue;
+		json_array_append_new(items, v);
+		/* each person found by a staff search is in that person's log */
+		if ((e = log_staff_read(req, x.registry, x.def, it, &diag))) {
+			json_decref(items);
+			goto fail;
+		}
 	}
 	json_t *next = NULL;
 	if (x.q.q && x.more)

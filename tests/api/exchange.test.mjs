@@ -206,6 +206,21 @@ test('officers\' vault and registry reads appear in the access log; the person\'
 	assert.ok(r.body.items.length >= 1);
 });
 
+test('a staff search of a registry puts every person it returns in that person\'s log', async () => {
+	const { citizen2, officer } = await tokens();
+	const me = await srv.api('GET', `/api/v1/registries/persons/records/${CITIZEN2}`, { token: citizen2 });
+	assert.equal(me.status, 200, me.text);
+	const before = (await accessLog(citizen2)).items[0]?.seq || 0;
+	const r = await srv.api('GET', `/api/v1/registries/persons/records?q=${encodeURIComponent(me.body.data.full_name)}&limit=5`, { token: officer });
+	assert.equal(r.status, 200, r.text);
+	assert.ok(r.body.items.some((p) => p.id === CITIZEN2), 'the search finds the person');
+	const fresh = (await accessLog(citizen2)).items.filter((i) => i.seq > before);
+	assert.deepEqual(fresh.map((i) => [i.channel, i.actor]), [['registry', 'officer']]);
+	/* the person's own search is not logged */
+	await srv.api('GET', `/api/v1/registries/persons/records?q=${encodeURIComponent(me.body.data.full_name)}`, { token: citizen2 });
+	assert.equal((await accessLog(citizen2)).items.filter((i) => i.seq > before).length, 1);
+});
+
 test('staff look-ups of registry records are written behind: within moments without anyone asking, chained into the audit log by batch, and before the server exits', async () => {
 	const { officer, admin } = await tokens();
 	const batches = async () => (await srv.api('GET', '/api/v1/audit?action=registry.read&actor=officer&limit=100', { token: admin })).body.items;
