@@ -323,7 +323,6 @@ mc_err auth_user_list(store_conn *c, const char *role, const char *agency, int64
 	store_stmt *st = NULL;
 	const char *vals[2];
 	int n = 0;
-	bool row = false;
 	mc_err e;
 
 	*items = json_array();
@@ -345,13 +344,7 @@ mc_err auth_user_list(store_conn *c, const char *role, const char *agency, int64
 	for (int i = 0; i < n; i++)
 		store_bind_text(st, i + 2, vals[i]);
 	store_bind_int(st, n + 2, limit + 1);
-	while (!(e = store_step(st, &row)) && row) {
-		if ((int)json_array_size(*items) == limit) {
-			*more = true;
-			break;
-		}
-		json_array_append_new(*items, user_json(st));
-	}
+	e = store_collect(st, limit, user_json, *items, more);
 	store_finish(st);
 out:
 	mc_buf_free(&sql);

@@ -514,14 +514,7 @@ static mc_err list_fn(store_conn *c, void *vctx, mc_diag *diag)
 	store_bind_text(st, 1, x->person);
 	store_bind_int(st, 2, x->before > 0 ? x->before : INT64_MAX);
 	store_bind_int(st, 3, x->limit + 1);
-	bool row;
-	while (!(e = store_step(st, &row)) && row) {
-		if ((int)json_array_size(x->items) == x->limit) {
-			x->more = true;
-			break;
-		}
-		json_array_append_new(x->items, message_json(st));
-	}
+	e = store_collect(st, x->limit, message_json, x->items, &x->more);
 	store_finish(st);
 	if (!e)
 		e = count_unread(c, x->person, &x->unread);

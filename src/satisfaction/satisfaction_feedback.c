@@ -336,14 +336,7 @@ static mc_err queue_fn(store_conn *c, void *vctx, mc_diag *diag)
 	store_bind_int(st, 3, x->limit + 1);
 	if (x->agency)
 		store_bind_text(st, 4, x->agency);
-	bool row;
-	while (!(e = store_step(st, &row)) && row) {
-		if ((int)json_array_size(x->items) == x->limit) {
-			x->more = true;
-			break;
-		}
-		json_array_append_new(x->items, row_json(st));
-	}
+	e = store_collect(st, x->limit, row_json, x->items, &x->more);
 	store_finish(st);
 	return e;
 }

@@ -136,6 +136,21 @@ int64_t store_changes(store_conn *c)
 	return OPS(c)->changes(c);
 }
 
+mc_err store_collect(store_stmt *st, int limit, store_row_fn row, json_t *items, bool *more)
+{
+	bool has;
+	mc_err e;
+	*more = false;
+	while (!(e = store_step(st, &has)) && has) {
+		if ((int)json_array_size(items) >= limit) {
+			*more = true;
+			break;
+		}
+		json_array_append_new(items, row(st));
+	}
+	return e;
+}
+
 mc_err store_execv(store_conn *c, const char *sql, int n, const char *const *params)
 {
 	store_stmt *st;

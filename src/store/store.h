@@ -94,6 +94,12 @@ uint64_t store_conn_instance(const store_conn *c);
 /* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
 int64_t store_changes(store_conn *c);
 
+/* Convenience for list pages: steps `st` (a query with LIMIT limit + 1)
+ * and appends row(st) for each row to `items`, at most `limit` of them;
+ * *more tells whether a row followed them. Does not finish st. */
+typedef json_t *(*store_row_fn)(store_stmt *st);
+mc_err store_collect(store_stmt *st, int limit, store_row_fn row, json_t *items, bool *more);
+
 /* Convenience: prepare, bind the `n` text parameters (NULL binds NULL), step
  * to completion, finish. For statements without result rows. */
 mc_err store_execv(store_conn *c, const char *sql, int n, const char *const *params);

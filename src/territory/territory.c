@@ -361,7 +361,6 @@ static mc_err run_list(store_conn *c, const territory_query *q, bool agencies, j
 	mc_buf sql = {0};
 	store_stmt *st = NULL;
 	int n = 0, limit = q->limit < 1 ? 1 : q->limit > 100 ? 100 : q->limit;
-	bool row = false;
 	mc_err e = MC_OK;
 
 	*items = NULL;
@@ -413,13 +412,7 @@ static mc_err run_list(store_conn *c, const territory_query *q, bool agencies, j
 		store_bind_text(st, i + 1, vals[i]);
 	store_bind_int(st, n + 1, limit + 1);
 	*items = json_array();
-	while (!(e = store_step(st, &row)) && row) {
-		if ((int)json_array_size(*items) == limit) {
-			*more = true;
-			break;
-		}
-		json_array_append_new(*items, agencies ? agency_json(st) : unit_json(st));
-	}
+	e = store_collect(st, limit, agencies ? agency_json : unit_json, *items, more);
 	store_finish(st);
 out:
 	if (e) {

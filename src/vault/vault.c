@@ -360,14 +360,7 @@ mc_err vault_list_for_holder(store_conn *c, const char *holder, const char *doc_
 		store_bind_text(st, i_after + 1, after_id);
 	}
 	store_bind_int(st, i_limit, (int64_t)limit + 1);
-	bool row;
-	while (!(e = store_step(st, &row)) && row) {
-		if ((int)json_array_size(*items) == limit) {
-			*more = true;
-			break;
-		}
-		json_array_append_new(*items, item_from_row(st));
-	}
+	e = store_collect(st, limit, item_from_row, *items, more);
 	store_finish(st);
 	return e;
 }
