@@ -22,7 +22,7 @@
 #define INDEX_DATASET "motcua-766-index"
 #define INDEX_MAX_BYTES (1 << 20) /* the generated index file read at most */
 #define INDEX_MAX_ROWS 200        /* provinces shown */
-#define INDEX_COLS 32             /* cells of a line read at most */
+#define INDEX_COLS 24             /* cells of a line read at most */
 
 /* "62,5 %" (vi) or "62.5%" (en) of num/den; "no data" when den is 0. */
 static const char *percent(pt_ctx *c, double num, double den)
