@@ -109,6 +109,22 @@ mc_err dossier_count_by_status(store *s, long counts[11]);
 mc_err dossier_rate_counts(store *s, const char *from_ts, const char *to_ts, vault_rate_counts *k,
                            mc_diag *diag);
 
+/* Digitized dossiers of one agency and month, for the digitization group
+ * of the 766 index. Strings are valid during the callback only. */
+typedef struct dossier_digitized {
+	const char *month;  /* YYYY-MM of finished_at */
+	const char *agency; /* agency that finished it (the handling agency) */
+	long finished;      /* dossiers finished (status 9 or 10) in the month */
+	long digitized;     /* of them: result stored and no required component
+	                       missing (the rule of dossier_rate_counts) */
+} dossier_digitized;
+typedef void (*dossier_digitized_fn)(const dossier_digitized *d, void *ctx);
+/* Calls fn once per (month of finishing, handling agency) with at least one
+ * finished dossier, ordered by month then agency, in the caller's snapshot.
+ * The per-month, per-agency split of the digitization counts of
+ * dossier_rate_counts (same rule). Implemented in dossier_vault.c. */
+mc_err dossier_digitized_each(store_conn *c, dossier_digitized_fn fn, void *ctx);
+
 /* One dossier as published statistics see it: no applicant data. Strings
  * are valid during the callback only. */
 typedef struct dossier_stat {

@@ -3,7 +3,8 @@
  * item, registry fact, eForm, or missing, as decided by
  * vault_resolve_components), the refusal of a supplement request for a
  * component the state already holds, and the counts behind the once-only
- * and digitization rates. */
+ * and digitization rates (in total, and per agency and month of finishing
+ * for the 766 index). */
 #include "dossier/dossier_vault.h"
 
 #include "dossier/dossier.h"
@@ -195,4 +196,31 @@ mc_err dossier_rate_counts(store *s, const char *from_ts, const char *to_ts, vau
 {
 	counts_ctx x = {from_ts, to_ts, k};
 	return store_read(s, counts_fn, &x, diag);
+}
+
+mc_err dossier_digitized_each(store_conn *c, dossier_digitized_fn fn, void *ctx)
+{
+	store_stmt *st;
+	mc_err e = store_prepare(
+	    c,
+	    "SELECT substr(d.finished_at, 1, 7) AS m, d.agency, COUNT(*), COUNT(CASE WHEN "
+	    "d.result IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dossier_satisfaction s WHERE "
+	    "s.dossier_code = d.code AND s.required = 1 AND s.source = 'missing') THEN 1 END) "
+	    "FROM dossier d WHERE d.status IN (9, 10) AND d.finished_at IS NOT NULL "
+	    "GROUP BY substr(d.finished_at, 1, 7), d.agency ORDER BY m, d.agency",
+	    &st);
+	if (e)
+		return e;
+	bool row;
+	while (!(e = store_step(st, &row)) && row) {
+		dossier_digitized d = {
+		    .month = store_col_text(st, 0),
+		    .agency = store_col_text(st, 1),
+		    .finished = (long)store_col_int(st, 2),
+		    .digitized = (long)store_col_int(st, 3),
+		};
+		fn(&d, ctx);
+	}
+	store_finish(st);
+	return e;
 }

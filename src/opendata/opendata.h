@@ -87,6 +87,20 @@ void od_terms_free(od_term *terms, int n);
  * "*", "NOW") into "YYYY-MM-DDTHH:MM:SSZ" in out[21]; false if malformed. */
 bool od_date_bound(const char *s, char out[21]);
 
+/* Points of a rate in the Decision 766 index: linear below the threshold
+ * (rate * max / threshold), full `max` at or above it; 0 for a negative
+ * rate; threshold <= 0 counts as reached. */
+double od_766_points(double rate, double max, double threshold);
+
+/* Points of the 766 digitization group (max points `max`): digitized
+ * dossiers (rate `digitized`, threshold `t_digitized`) and reuse of
+ * digitized data (rate `reuse`, threshold `t_reuse`) each score linearly
+ * to their threshold over max / 2; when reuse is not measured (reuse < 0)
+ * the digitized rate alone scores over the whole `max`. -1 when digitized
+ * is not measured either (digitized < 0). */
+double od_766_digitization(double digitized, double t_digitized, double reuse, double t_reuse,
+                           double max);
+
 /* ---- service (opendata.c) ---- */
 
 /* Creates (key NULL) or updates the dataset `key` (name or id) from the

@@ -2,8 +2,9 @@
  * background thread (and `motcua opendata refresh`): the procedure catalog
  * (from the catalog module's public list), dossier statistics per
  * procedure, agency and commune per month (from dossier_stats_each), the
- * Decision 766 index per province (from what exists: progress, online
- * submission and satisfaction; weights and thresholds in
+ * Decision 766 index per province and per agency (from what exists:
+ * progress, online submission, digitized dossiers from
+ * dossier_digitized_each and satisfaction; weights and thresholds in
  * DATA/opendata/766.json) and satisfaction per agency per month (from
  * satisfaction_monthly_each). Owned by the Office of the Government agency
  * "VPCP". Counts under opendata_min_count() are suppressed (written as
@@ -537,6 +538,7 @@ out:
 typedef struct idx_conf {
 	double progress_max, progress_threshold, online_max, online_threshold;
 	double satisfaction_max, satisfaction_threshold;
+	double digitization_max, digitization_threshold;
 } idx_conf;
 
 /* Reads group `name` {max, threshold} of the configuration into *max and
@@ -553,30 +555,81 @@ static void idx_group(json_t *j, const char *name, double *max, double *threshol
 
 static idx_conf idx_config(mc_app *app)
 {
-	idx_conf c = {20, 1.0, 12, 0.5, 18, 0.9};
+	idx_conf c = {20, 1.0, 12, 0.5, 18, 0.9, 22, 0.8};
 	char *path = mc_xasprintf("%s/opendata/766.json", app->data_dir);
 	json_t *j = json_load_file(path, 0, NULL);
 	free(path);
 	idx_group(j, "progress", &c.progress_max, &c.progress_threshold);
 	idx_group(j, "online", &c.online_max, &c.online_threshold);
 	idx_group(j, "satisfaction", &c.satisfaction_max, &c.satisfaction_threshold);
+	idx_group(j, "digitization", &c.digitization_max, &c.digitization_threshold);
 	json_decref(j);
 	return c;
 }
 
-/* Points of a rate: linear below the threshold, full at or above it. */
-static double points(double rate, double max, double threshold)
+/* ---- digitized dossiers (dossier_digitized_each) ---- */
+
+enum { G_FINISHED, G_DIGITIZED, G_N };
+
+static void on_digitized(const dossier_digitized *d, void *vctx)
 {
-	return rate >= threshold ? max : rate * max / threshold;
+	char key[160];
+	snprintf(key, sizeof key, "%.7s|%s", d->month, d->agency);
+	json_object_set_new(vctx, key,
+	                    json_pack("[I,I]", (json_int_t)d->finished, (json_int_t)d->digitized));
 }
 
-/* The 766 index per province and month: `by_province` ("YYYY-MM|province"
- * -> dossier counts, by month of submission) and `sat_province` (-> [rated,
- * satisfied], by month of rating). A group is measured in a row when its
- * count is publishable and not zero; the index is over the groups
+/* store_read callback: ctx (a JSON object) = "YYYY-MM|agency" -> [finished,
+ * digitized], by month of finishing and handling agency. */
+static mc_err digitized_fn(store_conn *c, void *vctx, mc_diag *diag)
+{
+	(void)diag;
+	json_object_clear(vctx);
+	return dossier_digitized_each(c, on_digitized, vctx);
+}
+
+/* Adds the integers of array `src` into map[key] (created as a copy). */
+static void sum_into(json_t *map, const char *key, json_t *src)
+{
+	json_t *t = json_object_get(map, key);
+	if (!t) {
+		json_object_set_new(map, key, json_deep_copy(src));
+		return;
+	}
+	for (size_t i = 0; i < json_array_size(src); i++)
+		json_array_set_new(t, i,
+		                   json_integer(json_integer_value(json_array_get(t, i)) +
+		                                json_integer_value(json_array_get(src, i))));
+}
+
+/* Rolls `src` ("YYYY-MM|agency" -> counts) up into `dst` ("YYYY-MM|province"
+ * -> counts) with the places of `agencies` (agency -> [commune, province]);
+ * agencies without a province are left out. */
+static void roll_up(json_t *src, json_t *agencies, json_t *dst)
+{
+	const char *k;
+	json_t *v;
+	json_object_foreach(src, k, v)
+	{
+		const char *bar = strchr(k, '|');
+		json_t *place = bar ? json_object_get(agencies, bar + 1) : NULL;
+		const char *province = json_string_value(json_array_get(place, 1));
+		if (!province || !*province)
+			continue;
+		char key[160];
+		snprintf(key, sizeof key, "%.7s|%s", k, province);
+		sum_into(dst, key, v);
+	}
+}
+
+/* The 766 index per `key_name` (province or agency) and month: `by_key`
+ * ("YYYY-MM|key" -> dossier counts, by month of submission), `sat_key` (->
+ * [rated, satisfied], by month of rating) and `dig_key` (-> [finished,
+ * digitized], by month of finishing). A group is measured in a row when
+ * its count is publishable and not zero; the index is over the groups
  * measured. */
-static char *write_766(mc_app *app, json_t *by_province, json_t *sat_province, long *rows,
-                       mc_err *e, mc_diag *diag)
+static char *write_766(mc_app *app, const char *key_name, json_t *by_key, json_t *sat_key,
+                       json_t *dig_key, long *rows, mc_err *e, mc_diag *diag)
 {
 	idx_conf cf = idx_config(app);
 	FILE *f;
@@ -586,17 +639,21 @@ static char *write_766(mc_app *app, json_t *by_province, json_t *sat_province, l
 		free(tmp);
 		return NULL;
 	}
-	fputs("month,province,dossiers,on_time_rate,progress_points,online_rate,online_points,"
-	      "satisfied_share,satisfaction_points,points,points_possible,index\n",
-	      f);
+	fprintf(f,
+	        "month,%s,dossiers,on_time_rate,progress_points,online_rate,online_points,"
+	        "satisfied_share,satisfaction_points,digitized_rate,digitization_points,points,"
+	        "points_possible,index\n",
+	        key_name);
 	json_t *all = json_object();
-	json_object_update(all, by_province);
-	json_object_update_missing(all, sat_province);
+	json_object_update(all, by_key);
+	json_object_update_missing(all, sat_key);
+	json_object_update_missing(all, dig_key);
 	size_t n;
 	const char **keys = sorted_keys(all, &n);
 	for (size_t i = 0; i < n; i++) {
-		json_t *a = json_object_get(by_province, keys[i]);
-		json_t *r = json_object_get(sat_province, keys[i]);
+		json_t *a = json_object_get(by_key, keys[i]);
+		json_t *r = json_object_get(sat_key, keys[i]);
+		json_t *g = json_object_get(dig_key, keys[i]);
 		const char *bar = strchr(keys[i], '|');
 		if (!bar || !bar[1])
 			continue;
@@ -607,7 +664,13 @@ static char *write_766(mc_app *app, json_t *by_province, json_t *sat_province, l
 		json_int_t ont = json_integer_value(json_array_get(a, C_ON_TIME));
 		json_int_t rated = json_integer_value(json_array_get(r, S_RATED));
 		json_int_t sat = json_integer_value(json_array_get(r, S_SATISFIED));
-		fprintf(f, "%.7s,%s,", keys[i], bar + 1);
+		json_int_t gfin = json_integer_value(json_array_get(g, G_FINISHED));
+		json_int_t gdig = json_integer_value(json_array_get(g, G_DIGITIZED));
+		fprintf(f, "%.7s,", keys[i]);
+		if (strpbrk(bar + 1, ",\"\r\n"))
+			csv_cell(f, bar + 1, false);
+		else
+			fprintf(f, "%s,", bar + 1); /* codes stay unquoted, as before */
 		(*rows)++;
 		double pts = 0, possible = 0;
 		bool dossiers = sub > 0 && shown(sub);
@@ -617,7 +680,7 @@ static char *write_766(mc_app *app, json_t *by_province, json_t *sat_province, l
 			fputc(',', f);
 		if (dossiers && fin > 0 && shown(fin)) {
 			double rt = (double)ont / (double)fin;
-			double pp = points(rt, cf.progress_max, cf.progress_threshold);
+			double pp = od_766_points(rt, cf.progress_max, cf.progress_threshold);
 			pts += pp;
 			possible += cf.progress_max;
 			fprintf(f, "%.4f,%.2f,", rt, pp);
@@ -626,7 +689,7 @@ static char *write_766(mc_app *app, json_t *by_province, json_t *sat_province, l
 		}
 		if (dossiers) {
 			double rt = (double)onl / (double)sub;
-			double pp = points(rt, cf.online_max, cf.online_threshold);
+			double pp = od_766_points(rt, cf.online_max, cf.online_threshold);
 			pts += pp;
 			possible += cf.online_max;
 			fprintf(f, "%.4f,%.2f,", rt, pp);
@@ -635,9 +698,23 @@ static char *write_766(mc_app *app, json_t *by_province, json_t *sat_province, l
 		}
 		if (rated > 0 && shown(rated)) {
 			double rt = satisfaction_share(sat, rated);
-			double pp = points(rt, cf.satisfaction_max, cf.satisfaction_threshold);
+			double pp =
+			    od_766_points(rt, cf.satisfaction_max, cf.satisfaction_threshold);
 			pts += pp;
 			possible += cf.satisfaction_max;
+			fprintf(f, "%.4f,%.2f,", rt, pp);
+		} else {
+			fputs(",,", f);
+		}
+		if (gfin > 0 && shown(gfin)) {
+			/* reuse of digitized data is not measured per agency: the
+			 * digitized rate scores over the whole group */
+			double rt = (double)gdig / (double)gfin;
+			double pp =
+			    od_766_digitization(rt, cf.digitization_threshold, -1,
+			                        cf.digitization_threshold, cf.digitization_max);
+			pts += pp;
+			possible += cf.digitization_max;
 			fprintf(f, "%.4f,%.2f,", rt, pp);
 		} else {
 			fputs(",,", f);
@@ -691,13 +768,38 @@ static mc_err publish_many(mc_app *app, json_t *body, char **files, int nfiles, 
 	return e;
 }
 
+/* The Frictionless table schema of the 766 index per `key` (province or
+ * agency). */
+static json_t *index_schema(const char *key, const char *key_title)
+{
+	return json_pack(
+	    "{s:[o,o,o,o,o,o,o,o,o,o,o,o,o,o],s:[s]}", "fields",
+	    field("month", "string", "Tháng / month (YYYY-MM)"), field(key, "string", key_title),
+	    field("dossiers", "integer", "Hồ sơ nộp trong tháng / dossiers submitted in the month"),
+	    field("on_time_rate", "number", "Tỷ lệ đúng hạn / on-time rate"),
+	    field("progress_points", "number", "Điểm tiến độ / progress points"),
+	    field("online_rate", "number", "Tỷ lệ trực tuyến / online rate"),
+	    field("online_points", "number", "Điểm trực tuyến / online points"),
+	    field("satisfied_share", "number",
+	          "Tỷ lệ hài lòng (theo tháng đánh giá) / satisfied share (by month rated)"),
+	    field("satisfaction_points", "number", "Điểm hài lòng / satisfaction points"),
+	    field("digitized_rate", "number",
+	          "Tỷ lệ hồ sơ số hóa (theo tháng giải quyết xong) / digitized share of the "
+	          "dossiers finished (by month finished)"),
+	    field("digitization_points", "number", "Điểm số hóa / digitization points"),
+	    field("points", "number", "Điểm đạt / points"),
+	    field("points_possible", "number", "Điểm tối đa đo được / points possible"),
+	    field("index", "number", "Chỉ số 0-100 / index 0-100"), "missingValues", "");
+}
+
 static mc_err gen_dossiers(mc_app *app, long *rows, mc_diag *diag)
 {
 	stat_ctx sx = {.by_proc = json_object(), .by_agency = json_object()};
 	place_ctx px = {.agencies = json_object()};
 	json_t *by_commune = json_object(), *by_province = json_object();
 	json_t *sat_agency = json_object(), *sat_province = json_object();
-	char *files[3] = {0}, *index_file = NULL;
+	json_t *dig_agency = json_object(), *dig_province = json_object();
+	char *files[3] = {0}, *index_files[2] = {0};
 	json_t *body = NULL, *idx = NULL;
 	mc_err e = store_read(app->db, stats_fn, &sx, diag);
 	if (e)
@@ -718,28 +820,19 @@ static mc_err gen_dossiers(mc_app *app, long *rows, mc_diag *diag)
 		if (bar && !json_object_get(px.agencies, bar + 1))
 			json_object_set_new(px.agencies, bar + 1, json_array());
 	}
+	if ((e = store_read(app->db, digitized_fn, dig_agency, diag)))
+		goto out;
+	json_object_foreach(dig_agency, k, v)
+	{
+		const char *bar = strchr(k, '|');
+		if (bar && !json_object_get(px.agencies, bar + 1))
+			json_object_set_new(px.agencies, bar + 1, json_array());
+	}
 	e = store_read(app->db, place_fn, &px, diag);
 	if (e)
 		goto out;
-	json_object_foreach(sat_agency, k, v)
-	{
-		const char *bar = strchr(k, '|');
-		json_t *place = bar ? json_object_get(px.agencies, bar + 1) : NULL;
-		const char *province = json_string_value(json_array_get(place, 1));
-		if (!province || !*province)
-			continue;
-		char key[160];
-		snprintf(key, sizeof key, "%.7s|%s", k, province);
-		json_t *t = json_object_get(sat_province, key);
-		if (!t)
-			json_object_set_new(sat_province, key, json_deep_copy(v));
-		else
-			for (size_t i = 0; i < S_N; i++)
-				json_array_set_new(
-				    t, i,
-				    json_integer(json_integer_value(json_array_get(t, i)) +
-				                 json_integer_value(json_array_get(v, i))));
-	}
+	roll_up(sat_agency, px.agencies, sat_province);
+	roll_up(dig_agency, px.agencies, dig_province);
 	json_object_foreach(sx.by_agency, k, v)
 	{
 		const char *bar = strchr(k, '|');
@@ -762,7 +855,11 @@ static mc_err gen_dossiers(mc_app *app, long *rows, mc_diag *diag)
 	if (!e)
 		files[2] = write_counts(app, by_commune, "commune", rows, &e, diag);
 	if (!e)
-		index_file = write_766(app, by_province, sat_province, rows, &e, diag);
+		index_files[0] = write_766(app, "province", by_province, sat_province, dig_province,
+		                           rows, &e, diag);
+	if (!e)
+		index_files[1] =
+		    write_766(app, "agency", sx.by_agency, sat_agency, dig_agency, rows, &e, diag);
 	if (e)
 		goto out;
 	body = base_body(
@@ -788,47 +885,38 @@ static mc_err gen_dossiers(mc_app *app, long *rows, mc_diag *diag)
 	files[0] = files[1] = files[2] = NULL;
 	if (e)
 		goto out;
-	json_t *ischema = json_pack(
-	    "{s:[o,o,o,o,o,o,o,o,o,o,o,o],s:[s]}", "fields",
-	    field("month", "string", "Tháng / month (YYYY-MM)"),
-	    field("province", "string", "Mã tỉnh / province code"),
-	    field("dossiers", "integer", "Hồ sơ / dossiers"),
-	    field("on_time_rate", "number", "Tỷ lệ đúng hạn / on-time rate"),
-	    field("progress_points", "number", "Điểm tiến độ / progress points"),
-	    field("online_rate", "number", "Tỷ lệ trực tuyến / online rate"),
-	    field("online_points", "number", "Điểm trực tuyến / online points"),
-	    field("satisfied_share", "number",
-	          "Tỷ lệ hài lòng (theo tháng đánh giá) / satisfied share (by month rated)"),
-	    field("satisfaction_points", "number", "Điểm hài lòng / satisfaction points"),
-	    field("points", "number", "Điểm đạt / points"),
-	    field("points_possible", "number", "Điểm tối đa đo được / points possible"),
-	    field("index", "number", "Chỉ số 0-100 / index 0-100"), "missingValues", "");
+	json_t *ischemas[2] = {index_schema("province", "Mã tỉnh / province code"),
+	                       index_schema("agency", "Mã cơ quan / agency code")};
 	idx = base_body(
-	    "motcua-766-index", "Chỉ số 766 theo tỉnh (phần đo được)",
-	    "Decision 766 index per province (measured part)",
+	    "motcua-766-index", "Chỉ số 766 theo tỉnh và cơ quan (phần đo được)",
+	    "Decision 766 index per province and agency (measured part)",
 	    "Chỉ số theo Quyết định 766/QĐ-TTg tính từ dữ liệu hiện có: tiến độ giải quyết, "
-	    "hồ sơ nộp trực tuyến và mức độ hài lòng; trọng số và ngưỡng cấu hình được "
-	    "(docs/OPENDATA.md).",
+	    "hồ sơ nộp trực tuyến, số hóa hồ sơ và mức độ hài lòng; trọng số và ngưỡng cấu "
+	    "hình được (docs/OPENDATA.md).",
 	    "Decision 766/QD-TTg index computed from the data that exists: progress of "
-	    "settlement, online submission and satisfaction; weights and thresholds are "
-	    "configurable (docs/OPENDATA.md).",
+	    "settlement, online submission, digitization of dossiers and satisfaction; "
+	    "weights and thresholds are configurable (docs/OPENDATA.md).",
 	    "GOVE", "MONTHLY");
 	json_object_set_new(idx, "resources",
-	                    json_pack("[{s:s,s:s,s:s,s:o}]", "name", "index-766.csv", "description",
+	                    json_pack("[{s:s,s:s,s:s,s:o},{s:s,s:s,s:s,s:o}]", "name",
+	                              "index-766.csv", "description",
 	                              "Theo tỉnh và tháng / per province and month", "format",
-	                              "CSV", "schema", ischema));
-	e = publish_many(app, idx, &index_file, 1, diag);
-	index_file = NULL;
+	                              "CSV", "schema", ischemas[0], "name", "index-766-agency.csv",
+	                              "description", "Theo cơ quan và tháng / per agency and month",
+	                              "format", "CSV", "schema", ischemas[1]));
+	e = publish_many(app, idx, index_files, 2, diag);
+	index_files[0] = index_files[1] = NULL;
 out:
 	for (int i = 0; i < 3; i++)
 		if (files[i]) {
 			unlink(files[i]);
 			free(files[i]);
 		}
-	if (index_file) {
-		unlink(index_file);
-		free(index_file);
-	}
+	for (int i = 0; i < 2; i++)
+		if (index_files[i]) {
+			unlink(index_files[i]);
+			free(index_files[i]);
+		}
 	json_decref(sx.by_proc);
 	json_decref(sx.by_agency);
 	json_decref(px.agencies);
@@ -836,6 +924,8 @@ out:
 	json_decref(by_province);
 	json_decref(sat_agency);
 	json_decref(sat_province);
+	json_decref(dig_agency);
+	json_decref(dig_province);
 	json_decref(body);
 	json_decref(idx);
 	return e;

@@ -1,6 +1,7 @@
 /* opendata_rules.c - the pure rules of open data: licence, theme and
  * frequency vocabularies, dataset names, Table Schema checks, the streaming
- * CSV validator and the parser of CKAN/Solr filter terms. No I/O. */
+ * CSV validator, the parser of CKAN/Solr filter terms and the scoring
+ * rules of the Decision 766 index. No I/O. */
 #include "opendata/opendata.h"
 
 #include "core/date.h"
@@ -655,4 +656,24 @@ void od_terms_free(od_term *terms, int n)
 		free(terms[i].hi);
 	}
 	free(terms);
+}
+
+double od_766_points(double rate, double max, double threshold)
+{
+	if (rate <= 0)
+		return 0;
+	if (threshold <= 0 || rate >= threshold)
+		return max;
+	return rate * max / threshold;
+}
+
+double od_766_digitization(double digitized, double t_digitized, double reuse, double t_reuse,
+                           double max)
+{
+	if (digitized < 0)
+		return -1;
+	if (reuse < 0)
+		return od_766_points(digitized, max, t_digitized);
+	return od_766_points(digitized, max / 2, t_digitized) +
+	       od_766_points(reuse, max / 2, t_reuse);
 }

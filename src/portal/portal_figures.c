@@ -22,7 +22,7 @@
 #define INDEX_DATASET "motcua-766-index"
 #define INDEX_MAX_BYTES (1 << 20) /* the generated index file read at most */
 #define INDEX_MAX_ROWS 200        /* provinces shown */
-#define INDEX_COLS 12
+#define INDEX_COLS 24             /* cells of a line read at most */
 
 /* "62,5 %" (vi) or "62.5%" (en) of num/den; "no data" when den is 0. */
 static const char *percent(pt_ctx *c, double num, double den)
@@ -114,7 +114,8 @@ static mc_err index_names_fn(store_conn *conn, void *vctx, mc_diag *d)
 	return MC_OK;
 }
 
-/* Splits one CSV line of the generated index (no quoted cells) in place. */
+/* Splits one CSV line of the generated index (no quoted cells) in place;
+ * returns the number of cells (at most INDEX_COLS). */
 static int split_line(char *line, char **cols)
 {
 	int n = 0;
@@ -153,12 +154,14 @@ static void index_766(pt_ctx *c, mc_buf *b)
 	         PT_T(c, "Chỉ số 766 theo tỉnh", "Decision 766 index per province"),
 	         PT_T(c,
 	              "Phần đo được của chỉ số theo Quyết định 766/QĐ-TTg (tiến độ giải quyết 20 "
-	              "điểm, dịch vụ trực tuyến 12 điểm, mức độ hài lòng 18 điểm), quy về thang "
-	              "0–100 trên số điểm đo được; số ít hơn ngưỡng công bố để trống. Nguồn:",
+	              "điểm, dịch vụ trực tuyến 12 điểm, số hóa hồ sơ 22 điểm, mức độ hài lòng 18 "
+	              "điểm), quy về thang 0–100 trên số điểm đo được; số ít hơn ngưỡng công bố "
+	              "để trống. Chỉ số theo cơ quan có trong cùng bộ dữ liệu. Nguồn:",
 	              "The measured part of the Decision 766/QD-TTg index (progress of settlement "
-	              "20 points, online services 12 points, satisfaction 18 points), scaled to "
-	              "0-100 over the points measured; counts under the publication threshold are "
-	              "left empty. Source:"),
+	              "20 points, online services 12 points, digitization 22 points, satisfaction "
+	              "18 points), scaled to 0-100 over the points measured; counts under the "
+	              "publication threshold are left empty. The index per agency is in the same "
+	              "dataset. Source:"),
 	         INDEX_DATASET, PT_T(c, "bộ dữ liệu mở", "the open dataset"));
 	mc_err e = store_read(app->db, index_meta_fn, &x, &d);
 	mc_diag_clear(&d);
@@ -172,16 +175,44 @@ static void index_766(pt_ctx *c, mc_buf *b)
 		         PT_T(c, "Chỉ số chưa được tạo.", "The index has not been generated yet."));
 		return;
 	}
+	/* the columns shown, found by header name (new columns may appear) */
+	static const struct {
+		const char *name, *vi, *en;
+		bool rate;
+	} show[] = {
+	    {"dossiers", "Hồ sơ", "Dossiers", false},
+	    {"on_time_rate", "Đúng hạn", "On time", true},
+	    {"progress_points", "Điểm tiến độ", "Progress points", false},
+	    {"online_rate", "Nộp trực tuyến", "Submitted online", true},
+	    {"online_points", "Điểm trực tuyến", "Online points", false},
+	    {"digitized_rate", "Hồ sơ số hóa", "Dossiers digitized", true},
+	    {"digitization_points", "Điểm số hóa", "Digitization points", false},
+	    {"satisfied_share", "Hài lòng", "Satisfied", true},
+	    {"satisfaction_points", "Điểm hài lòng", "Satisfaction points", false},
+	    {"index", "Chỉ số (0–100)", "Index (0-100)", false},
+	};
+	enum { NSHOW = sizeof show / sizeof show[0] };
+	int at[NSHOW];
+	char *save = NULL;
+	char *hcols[INDEX_COLS] = {0};
+	char *line = strtok_r(csv, "\n", &save); /* the header */
+	int ncols = line ? split_line(line, hcols) : 0;
+	int nshown = 0;
+	for (int k = 0; k < NSHOW; k++) {
+		at[k] = -1;
+		for (int i = 2; i < ncols; i++)
+			if (strcmp(hcols[i], show[k].name) == 0)
+				at[k] = i;
+		nshown += at[k] >= 0;
+	}
 	/* rows of the latest month */
 	char *rows[INDEX_MAX_ROWS][INDEX_COLS];
 	int nrows = 0;
 	const char *month = NULL;
 	x.names = json_object();
-	char *save = NULL;
-	char *line = strtok_r(csv, "\n", &save); /* the header */
-	while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
+	while (ncols > 2 && (line = strtok_r(NULL, "\n", &save)) != NULL) {
 		char *cols[INDEX_COLS] = {0};
-		if (split_line(line, cols) != INDEX_COLS)
+		if (split_line(line, cols) != ncols)
 			continue;
 		if (!month || strcmp(cols[0], month) > 0) {
 			month = cols[0];
@@ -193,7 +224,7 @@ static void index_766(pt_ctx *c, mc_buf *b)
 		memcpy(rows[nrows++], cols, sizeof cols);
 		json_object_set_new(x.names, cols[1], json_null());
 	}
-	if (!nrows) {
+	if (!nrows || !nshown) {
 		html_fmt(
 		    b, "<p>%s</p>",
 		    PT_T(c, "Chưa có hồ sơ để tính chỉ số.", "No dossier to compute it from yet."));
@@ -203,28 +234,26 @@ static void index_766(pt_ctx *c, mc_buf *b)
 	mc_diag_clear(&d);
 	html_fmt(b,
 	         "<div class=\"scroll\" tabindex=\"0\"><table class=\"wide\"><caption>%s "
-	         "%s</caption><thead><tr>"
-	         "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-	         "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-	         "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-	         "</tr></thead><tbody>",
+	         "%s</caption><thead><tr><th scope=\"col\">%s</th>",
 	         PT_T(c, "Chỉ số 766 theo tỉnh, tháng", "Decision 766 index per province, month"),
-	         month, PT_T(c, "Tỉnh", "Province"), PT_T(c, "Hồ sơ", "Dossiers"),
-	         PT_T(c, "Đúng hạn", "On time"), PT_T(c, "Điểm tiến độ", "Progress points"),
-	         PT_T(c, "Nộp trực tuyến", "Submitted online"),
-	         PT_T(c, "Điểm trực tuyến", "Online points"), PT_T(c, "Hài lòng", "Satisfied"),
-	         PT_T(c, "Điểm hài lòng", "Satisfaction points"),
-	         PT_T(c, "Chỉ số (0–100)", "Index (0-100)"));
+	         month, PT_T(c, "Tỉnh", "Province"));
+	for (int k = 0; k < NSHOW; k++)
+		if (at[k] >= 0)
+			html_fmt(b, "<th scope=\"col\">%s</th>", PT_T(c, show[k].vi, show[k].en));
+	html_fmt(b, "</tr></thead><tbody>");
 	for (int i = 0; i < nrows; i++) {
 		char **r = rows[i];
 		const char *nm = json_string_value(json_object_get(x.names, r[1]));
-		html_fmt(b,
-		         "<tr><th scope=\"row\">%s <span class=\"meta\">%s</span></th><td>%s</td>"
-		         "<td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
-		         "<td><strong>%s</strong></td></tr>",
-		         nm ? nm : "", r[1], cell(c, r[2], false), cell(c, r[3], true),
-		         cell(c, r[4], false), cell(c, r[5], true), cell(c, r[6], false),
-		         cell(c, r[7], true), cell(c, r[8], false), cell(c, r[11], false));
+		html_fmt(b, "<tr><th scope=\"row\">%s <span class=\"meta\">%s</span></th>",
+		         nm ? nm : "", r[1]);
+		for (int k = 0; k < NSHOW; k++) {
+			if (at[k] < 0)
+				continue;
+			bool last = strcmp(show[k].name, "index") == 0;
+			html_fmt(b, last ? "<td><strong>%s</strong></td>" : "<td>%s</td>",
+			         cell(c, r[at[k]], show[k].rate));
+		}
+		html_fmt(b, "</tr>");
 	}
 	html_fmt(b, "</tbody></table></div><p class=\"meta\">%s %s</p>",
 	         PT_T(c, "Tính lúc", "Computed at"), pt_datetime(c, x.modified));

@@ -754,7 +754,7 @@ test('generated datasets: the procedure catalog and satisfaction (monthly rows p
 	assertProblem(await srv.api('POST', '/api/v1/opendata/refresh', { token: officer }), 403);
 });
 
-test('generated dossier statistics match the dossiers, with counts under 5 suppressed; the 766 index is published per province', async () => {
+test('generated dossier statistics match the dossiers, with counts under 5 suppressed; the 766 index is published per province and per agency', async () => {
 	const admin = await srv.login('admin');
 	/* every dossier, as the admin sees them */
 	const all = [];
@@ -803,6 +803,37 @@ test('generated dossier statistics match the dossiers, with counts under 5 suppr
 		assert.equal(r.length, ihead.length);
 		if (r[2] !== '') assert.ok(Number(r[at]) >= 0 && Number(r[at]) <= 100, `index ${r[at]}`);
 	}
+	/* the same index per agency: dossiers per receiving agency and month,
+	 * digitized dossiers per handling agency and month finished; counts
+	 * under 5 leave the count and its rates empty */
+	assert.equal(idx.body.resources[1].name, 'index-766-agency.csv');
+	const [ahead, ...arows] = await csv(idx.body.resources[1]);
+	assert.deepEqual(ahead, [...ihead.slice(0, 1), 'agency', ...ihead.slice(2)]);
+	const full = await Promise.all(all.map(async (d) => (await srv.api('GET', `/api/v1/dossiers/${encodeURIComponent(d.code)}`, { token: admin })).body));
+	const submitted = new Map();
+	const finished = new Map();
+	for (const d of full) {
+		const k = `${d.submitted_at.slice(0, 7)}|${d.receiving_agency}`;
+		submitted.set(k, (submitted.get(k) || 0) + 1);
+		if (d.status_code >= 9 && d.finished_at) {
+			const f = `${d.finished_at.slice(0, 7)}|${d.agency}`;
+			finished.set(f, (finished.get(f) || 0) + 1);
+		}
+	}
+	const col = (name) => ahead.indexOf(name);
+	for (const r of arows) {
+		const key = `${r[0]}|${r[1]}`;
+		const n = submitted.get(key) || 0;
+		assert.equal(r[col('dossiers')], n >= 5 ? String(n) : '', `${key}: ${n} dossiers`);
+		if (n < 5) for (const c of ['on_time_rate', 'online_rate', 'online_points']) assert.equal(r[col(c)], '', `${key} ${c} suppressed`);
+		const f = finished.get(key) || 0;
+		if (f < 5) assert.equal(r[col('digitized_rate')], '', `${key}: ${f} finished, suppressed`);
+		else assert.ok(Number(r[col('digitized_rate')]) >= 0 && Number(r[col('digitized_rate')]) <= 1, `${key} digitized_rate`);
+	}
+	assert.ok(
+		[...submitted.keys()].every((k) => arows.some((r) => `${r[0]}|${r[1]}` === k)),
+		'a row for every agency and month with dossiers',
+	);
 	/* the catalog with these datasets still conforms to DCAT-AP */
 	const cat = await srv.api('GET', '/api/v1/opendata/datasets/motcua-dossier-statistics/dcat.ttl');
 	assert.deepEqual(await dcatViolations(cat.text, 'turtle'), []);

@@ -448,6 +448,10 @@ test('the scoreboard shows the programme figures computed live, with definition,
 		assert.ok(sb.text.includes(`, tháng ${month}</caption>`));
 		for (const r of rows.filter((r) => r[0] === month)) assert.ok(sb.text.includes(`<span class="meta">${r[1]}</span></th><td>${r[2] || '—'}</td>`), `province ${r[1]}`);
 	}
+	/* the digitization group's columns, found by the CSV header's names */
+	const head = csv.split('\n')[0].split(',');
+	assert.ok(head.includes('digitized_rate') && head.includes('digitization_points'));
+	assert.match(sb.text, /<th scope="col">Hồ sơ số hóa<\/th><th scope="col">Điểm số hóa<\/th>/);
 	const en = await page('/so-lieu?lang=en');
 	assert.match(en.text, /<th scope="row">Procedures offered fully online<\/th>/);
 	assert.match(en.text, /80% by 2030/);

@@ -75,8 +75,9 @@ test('the read-only pages work with JavaScript disabled', async () => {
 	await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Tìm' }).click()]);
 	assert.equal(new URL(page.url()).searchParams.get('q'), '766');
 	await Promise.all([page.waitForNavigation(), page.locator('a[href="/du-lieu-mo/motcua-766-index"]').click()]);
-	await page.getByRole('heading', { level: 1, name: 'Chỉ số 766 theo tỉnh (phần đo được)' }).waitFor();
-	await page.getByRole('link', { name: /^Tải về CSV/ }).waitFor();
+	await page.getByRole('heading', { level: 1, name: 'Chỉ số 766 theo tỉnh và cơ quan (phần đo được)' }).waitFor();
+	await page.getByRole('link', { name: /^Tải về CSV/ }).first().waitFor();
+	assert.equal(await page.getByRole('link', { name: /^Tải về CSV/ }).count(), 2, 'per province and per agency');
 	await page.context().close();
 });
 

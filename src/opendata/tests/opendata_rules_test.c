@@ -1,7 +1,8 @@
 /* opendata_rules_test.c - unit tests of the pure open-data rules
  * (opendata_rules.c): licences, themes and frequencies, dataset names, table
  * schema checks, the streaming CSV validator (any chunking, quotes, CRLF,
- * errors by row and field) and the CKAN/Solr filter-term parser. */
+ * errors by row and field), the CKAN/Solr filter-term parser and the 766
+ * scoring rules. */
 #include "opendata/opendata.h"
 
 #include <setjmp.h>
@@ -226,6 +227,34 @@ static void test_date_bounds(void **state)
 	assert_false(od_date_bound("2026-03-01T01:00:00+07:00", out));
 }
 
+static void test_766_points(void **state)
+{
+	(void)state;
+	/* linear to the threshold, full at and above it */
+	assert_float_equal(od_766_points(0.4, 22, 0.8), 11.0, 1e-4);
+	assert_float_equal(od_766_points(0.8, 22, 0.8), 22.0, 1e-4);
+	assert_float_equal(od_766_points(1.0, 22, 0.8), 22.0, 1e-4);
+	assert_float_equal(od_766_points(0.9, 20, 1.0), 18.0, 1e-4);
+	assert_float_equal(od_766_points(0.25, 12, 0.5), 6.0, 1e-4);
+	assert_float_equal(od_766_points(0, 12, 0.5), 0.0, 1e-4);
+	assert_float_equal(od_766_points(-1, 12, 0.5), 0.0, 1e-4);
+	assert_float_equal(od_766_points(0.1, 12, 0), 12.0, 1e-4);
+}
+
+static void test_766_digitization(void **state)
+{
+	(void)state;
+	/* reuse not measured: the digitized rate over the whole group */
+	assert_float_equal(od_766_digitization(0.4, 0.8, -1, 0.8, 22), 11.0, 1e-4);
+	assert_float_equal(od_766_digitization(0.95, 0.8, -1, 0.8, 22), 22.0, 1e-4);
+	/* both measured: half each, each linear to its own threshold */
+	assert_float_equal(od_766_digitization(0.8, 0.8, 0.4, 0.8, 22), 11.0 + 5.5, 1e-4);
+	assert_float_equal(od_766_digitization(0.2, 0.8, 1.0, 0.5, 22), 2.75 + 11.0, 1e-4);
+	assert_float_equal(od_766_digitization(0, 0.8, 0, 0.8, 22), 0.0, 1e-4);
+	/* nothing measured */
+	assert_float_equal(od_766_digitization(-1, 0.8, 0.5, 0.8, 22), -1.0, 1e-4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,6 +267,8 @@ int main(void)
 	    cmocka_unit_test(test_csv_error_cap),
 	    cmocka_unit_test(test_terms),
 	    cmocka_unit_test(test_date_bounds),
+	    cmocka_unit_test(test_766_points),
+	    cmocka_unit_test(test_766_digitization),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
