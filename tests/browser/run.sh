@@ -22,7 +22,11 @@ if [ ! -x "$bin" ]; then
 	echo "run.sh: $bin is not an executable (build first or set MOTCUA_BIN)" >&2
 	exit 2
 fi
-export BROWSER_OUT="${BROWSER_OUT:-$PWD/$(dirname "$bin")/browser-screenshots}"
+case "$bin" in
+/*) bindir=$(dirname "$bin") ;;
+*) bindir=$PWD/$(dirname "$bin") ;;
+esac
+export BROWSER_OUT="${BROWSER_OUT:-$bindir/browser-screenshots}"
 rm -rf "$BROWSER_OUT"
 # Demo data is made once and copied for each file (tests/api/lib/server.mjs,
 # demoTemplate); the template lives as long as this run.
