@@ -75,6 +75,20 @@ export async function tabTo(page, sel, text) {
 	throw new Error(`keyboard: no focusable ${sel} ${text || ''} on ${page.url()}`);
 }
 
+/* Opens the file chooser of the focused file input with the Space key, as
+ * a keyboard user does. Headless chromium on a loaded machine has been
+ * seen to drop the first key press on a freshly loaded page, so the key is
+ * pressed again (at most three times, 5 s each) until the chooser opens. */
+export async function keyboardFileChooser(page) {
+	for (let i = 0; i < 3; i++) {
+		const opened = page.waitForEvent('filechooser', { timeout: 5000 }).catch(() => null);
+		await page.keyboard.press('Space');
+		const chooser = await opened;
+		if (chooser) return chooser;
+	}
+	throw new Error(`keyboard: Space on the focused file input opened no file chooser on ${page.url()}`);
+}
+
 /* Logs in through the form. */
 export async function loginForm(page, base, user, password) {
 	await page.goto(`${base}/dang-nhap`);

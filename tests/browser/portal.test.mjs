@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { pdf, png } from '../api/lib/fixtures.mjs';
 import { ACCOUNTS, useServer } from '../api/lib/server.mjs';
-import { check, launch, loginForm, newPage, tabTo } from './lib.mjs';
+import { check, keyboardFileChooser, launch, loginForm, newPage, tabTo } from './lib.mjs';
 
 const srv = useServer();
 let browser;
@@ -181,7 +181,7 @@ test('a citizen applies for birth registration with the keyboard only and gets a
 	assert.match(await page.textContent('main'), /Không cần nộp: cơ quan lấy thông tin này từ cơ sở dữ liệu quốc gia/);
 	await check(page, 'apply-documents');
 	await tabTo(page, 'input[type="file"]');
-	const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
+	const chooser = await keyboardFileChooser(page);
 	await chooser.setFiles({ name: 'giay-chung-sinh.pdf', mimeType: 'application/pdf', buffer: pdf('giay chung sinh') });
 	await tabTo(page, 'button', 'Tiếp tục');
 	await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
