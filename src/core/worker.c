@@ -2,11 +2,17 @@
  * (worker.h). */
 #include "core/worker.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 static void *loop(void *arg)
 {
 	mc_worker *w = arg;
+	/* background work yields the processor to requests: this thread (a
+	 * Linux task of its own) runs at a lower priority; failure is harmless */
+	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), MC_WORKER_NICE);
 	pthread_mutex_lock(&w->mu);
 	while (!w->stopping) {
 		w->woken = false;

@@ -26,6 +26,10 @@ typedef struct mc_worker {
 		.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER                    \
 	}
 
+/* Nice value of worker threads: they give way to request threads when the
+ * processors are busy (Linux schedules each thread on its own). */
+#define MC_WORKER_NICE 10
+
 /* Starts the thread: it runs job(ctx) at once, then after each run waits
  * period_ms milliseconds (re-read every time, see mc_worker_set_period) or
  * until woken. A started worker is left as it is. False when the thread
