@@ -137,41 +137,63 @@ static void h_summary(mc_req *req, mc_resp *resp)
 	http_reply_json(resp, 200, out);
 }
 
-static void h_ratings(mc_req *req, mc_resp *resp)
+/* The parameters of the agency lists (ratings, feedback queue): limit,
+ * agency scope and the cursor {"a": time, k2: key} of the last item;
+ * false after replying 400/403. */
+typedef struct page_params {
+	int limit;
+	const char *agency, *at, *key;
+	json_t *cur; /* owns at and key; json_decref when done */
+} page_params;
+
+static bool page_params_read(mc_req *req, mc_resp *resp, const char *k2, page_params *p)
 {
 	mc_diag diag = {0};
-	int limit;
-	mc_err e = http_limit(req, 50, SATISFACTION_QUEUE_PAGE, &limit, &diag);
+	p->cur = NULL;
+	mc_err e = http_limit(req, 50, SATISFACTION_QUEUE_PAGE, &p->limit, &diag);
 	if (e) {
 		reply_err(req, resp, e, &diag);
-		return;
+		return false;
 	}
+	return agency_scope(req, resp, &p->agency) &&
+	       cursor_pair(req, resp, "a", k2, &p->cur, &p->at, &p->key);
+}
+
+/* Replies the page `items` with the cursor of its last item (members
+ * at_member and key_member, as "a" and k2) when more follow. */
+static void reply_page(mc_req *req, mc_resp *resp, json_t *items, bool more, const char *at_member,
+                       const char *k2, const char *key_member)
+{
+	json_t *next = NULL;
+	json_t *last = json_array_get(items, json_array_size(items) - 1);
+	if (more && last)
+		next = json_pack("{s:O, s:O}", "a", json_object_get(last, at_member), k2,
+		                 json_object_get(last, key_member));
+	http_reply_list(req, resp, items, next);
+}
+
+static void h_ratings(mc_req *req, mc_resp *resp)
+{
 	const char *sat = http_query(req, "satisfied");
 	if (sat && strcmp(sat, "true") != 0 && strcmp(sat, "false") != 0) {
 		http_reply_problem(req, resp, MC_ERR_INVALID, "satisfied là true hoặc false.",
 		                   "satisfied must be true or false.");
 		return;
 	}
-	const char *agency, *at, *code;
-	json_t *cur = NULL;
-	if (!agency_scope(req, resp, &agency) ||
-	    !cursor_pair(req, resp, "a", "c", &cur, &at, &code))
+	page_params p;
+	if (!page_params_read(req, resp, "c", &p))
 		return;
+	mc_diag diag = {0};
 	json_t *items = NULL;
 	bool more = false;
-	e = satisfaction_ratings_list(req->app->db, agency, !sat ? -1 : !strcmp(sat, "true"), limit,
-	                              at, code, &items, &more, &diag);
-	json_decref(cur);
-	if (e) {
+	mc_err e =
+	    satisfaction_ratings_list(req->app->db, p.agency, !sat ? -1 : !strcmp(sat, "true"),
+	                              p.limit, p.at, p.key, &items, &more, &diag);
+	json_decref(p.cur);
+	if (e)
 		reply_err(req, resp, e, &diag);
-		return;
-	}
-	json_t *next = NULL;
-	json_t *last = json_array_get(items, json_array_size(items) - 1);
-	if (more && last)
-		next = json_pack("{s:O, s:O}", "a", json_object_get(last, "rated_at"), "c",
-		                 json_object_get(last, "dossier_code"));
-	http_reply_list(req, resp, items, next);
+	else
+		reply_page(req, resp, items, more, "rated_at", "c", "dossier_code");
 }
 
 /* ---- feedback ---- */
@@ -216,38 +238,26 @@ static void h_feedback_answer(mc_req *req, mc_resp *resp)
 
 static void h_feedback_queue(mc_req *req, mc_resp *resp)
 {
-	mc_diag diag = {0};
-	int limit;
-	mc_err e = http_limit(req, 50, SATISFACTION_QUEUE_PAGE, &limit, &diag);
-	if (e) {
-		reply_err(req, resp, e, &diag);
-		return;
-	}
 	const char *status = http_query(req, "status");
 	if (status && strcmp(status, "open") != 0 && strcmp(status, "all") != 0) {
 		http_reply_problem(req, resp, MC_ERR_INVALID, "status là open hoặc all.",
 		                   "status must be open or all.");
 		return;
 	}
-	const char *agency, *at, *id;
-	json_t *cur = NULL;
-	if (!agency_scope(req, resp, &agency) || !cursor_pair(req, resp, "a", "i", &cur, &at, &id))
+	page_params p;
+	if (!page_params_read(req, resp, "i", &p))
 		return;
+	mc_diag diag = {0};
 	json_t *items = NULL;
 	bool more = false;
-	e = satisfaction_feedback_queue(req->app->db, agency, !status || !strcmp(status, "open"),
-	                                limit, at, id, &items, &more, &diag);
-	json_decref(cur);
-	if (e) {
+	mc_err e =
+	    satisfaction_feedback_queue(req->app->db, p.agency, !status || !strcmp(status, "open"),
+	                                p.limit, p.at, p.key, &items, &more, &diag);
+	json_decref(p.cur);
+	if (e)
 		reply_err(req, resp, e, &diag);
-		return;
-	}
-	json_t *next = NULL;
-	json_t *last = json_array_get(items, json_array_size(items) - 1);
-	if (more && last)
-		next = json_pack("{s:O, s:O}", "a", json_object_get(last, "created_at"), "i",
-		                 json_object_get(last, "id"));
-	http_reply_list(req, resp, items, next);
+	else
+		reply_page(req, resp, items, more, "created_at", "i", "id");
 }
 
 const http_route satisfaction_routes[] = {
